@@ -1,0 +1,218 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { DEFAULT_API_URL } from '../lib/ewelink/hosts';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lib/store/schema';
+import { BridgeFunction } from './bridge-function';
+import { HTTP_ROUTES } from './routes';
+
+/** The stack's settings; `infra/app.ts` fills them from CDK context (`-c name=value`). */
+export interface EwelinkBridgeStackProps extends StackProps {
+  /**
+   * Complete ARN (with its six-character suffix) of an existing secret holding
+   * `{"appId": "...", "appSecret": "..."}`. Without it the stack creates the secret.
+   * The secret must use the default `aws/secretsmanager` key: the roles get no kms:Decrypt.
+   */
+  readonly ewelinkSecretArn?: string;
+  /** The eWeLink API URL template; `{region}` becomes the eWeLink account's region (cn, as, eu, us). */
+  readonly ewelinkApiUrl?: string;
+  /** Log level of the handlers (Powertools): DEBUG, INFO, WARN or ERROR. */
+  readonly logLevel?: string;
+  /**
+   * Directory holding `http-api.ts` and `refresh-tokens.ts`. Tests point it at stub
+   * handlers so they do not depend on the real ones compiling.
+   *
+   * @default the repository's `functions/`
+   */
+  readonly handlersDir?: string;
+}
+
+const HANDLERS_DIR = fileURLToPath(new URL('../functions', import.meta.url));
+const SERVICE_NAME = 'ewelink-bridge';
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+const LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+// One leaked webhook URL must not be able to push the eWeLink account into the cloud's
+// rate limits, so the whole API is capped well below what a household needs.
+const API_THROTTLE = { burstLimit: 50, rateLimit: 25 };
+
+// Item-level actions only: no Scan, no BatchWriteItem, nothing on the table itself.
+// Transactions need no action of their own: IAM checks each Put/Update/Delete/ConditionCheck
+// inside TransactWriteItems against PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
+const HTTP_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+const REFRESH_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+const COMPLETE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
+
+/**
+ * The deployed bridge: one DynamoDB table, the eWeLink app credentials in Secrets Manager,
+ * the HTTP API in front of one Lambda function, and a daily schedule that refreshes the
+ * stored eWeLink tokens.
+ *
+ * @example
+ * new EwelinkBridgeStack(app, 'EwelinkBridge', { logLevel: 'DEBUG' });
+ */
+export class EwelinkBridgeStack extends Stack {
+  readonly table: dynamodb.TableV2;
+  readonly secret: secretsmanager.ISecret;
+  readonly httpFunction: BridgeFunction;
+  readonly refreshFunction: BridgeFunction;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly refreshSchedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: EwelinkBridgeStackProps = {}) {
+    super(scope, id, props);
+    const logLevel = checkLogLevel(props.logLevel ?? 'INFO');
+    const handlersDir = props.handlersDir ?? HANDLERS_DIR;
+
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Tokens, API keys, hooks and scenes outlive the stack: deleting it leaves the table.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.secret = props.ewelinkSecretArn
+      ? importCredentialsSecret(this, props.ewelinkSecretArn)
+      : createCredentialsSecret(this);
+
+    const environment = {
+      TABLE_NAME: this.table.tableName,
+      EWELINK_SECRET_ARN: this.secret.secretArn,
+      EWELINK_API_URL: props.ewelinkApiUrl ?? DEFAULT_API_URL,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      LOG_LEVEL: logLevel,
+    };
+
+    this.httpFunction = new BridgeFunction(this, 'HttpApiFunction', {
+      entry: path.join(handlersDir, 'http-api.ts'),
+      description: 'ewelink-bridge HTTP API: devices, control, webhooks',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      environment,
+      logRetention: LOG_RETENTION,
+    });
+    this.refreshFunction = new BridgeFunction(this, 'RefreshTokensFunction', {
+      entry: path.join(handlersDir, 'refresh-tokens.ts'),
+      description: 'ewelink-bridge: refreshes stored eWeLink tokens before they expire',
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      environment,
+      logRetention: LOG_RETENTION,
+    });
+
+    this.table.grants.actions(this.httpFunction.role, ...HTTP_TABLE_ACTIONS);
+    this.table.grants.actions(this.refreshFunction.role, ...REFRESH_TABLE_ACTIONS);
+    for (const fn of [this.httpFunction, this.refreshFunction]) {
+      allowSecretRead(fn.role, this.secret);
+    }
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: SERVICE_NAME,
+      description: 'ewelink-bridge: HTTPS entry point for webhooks, IFTTT and voice assistants',
+      // The default stage is declared below so it can carry throttling.
+      createDefaultStage: false,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+    });
+    const integration = new HttpLambdaIntegration('HttpApiIntegration', this.httpFunction.handler, {
+      // One invoke permission for this API instead of one per route; the function
+      // serves nothing else, so per-route scoping would add resources, not safety.
+      scopePermissionToRoute: false,
+    });
+    for (const route of HTTP_ROUTES) {
+      this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+    }
+
+    this.refreshSchedule = new Schedule(this, 'RefreshTokensSchedule', {
+      description: 'Daily refresh of the stored eWeLink access tokens',
+      schedule: ScheduleExpression.rate(Duration.days(1)),
+      target: new LambdaInvoke(this.refreshFunction.handler, {
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table of the bridge' });
+    new CfnOutput(this, 'SecretArn', {
+      value: this.secret.secretArn,
+      description: 'Secret holding the eWeLink app credentials {"appId","appSecret"}',
+    });
+  }
+}
+
+function checkLogLevel(level: string): string {
+  const upper = level.toUpperCase();
+  if (!LOG_LEVELS.includes(upper)) {
+    throw new Error(`logLevel must be one of ${LOG_LEVELS.join(', ')}; got "${level}"`);
+  }
+  return upper;
+}
+
+/**
+ * The credentials secret, created with a placeholder the operator overwrites after the
+ * first deploy (the README carries this command):
+ *
+ *   aws secretsmanager put-secret-value \
+ *     --secret-id "$(aws cloudformation describe-stacks --stack-name EwelinkBridge \
+ *       --query "Stacks[0].Outputs[?OutputKey=='SecretArn'].OutputValue" --output text)" \
+ *     --secret-string file://ewelink-app.json
+ *
+ * with ewelink-app.json holding {"appId": "<APPID>", "appSecret": "<APP SECRET>"} (a file
+ * keeps the app secret out of the shell history).
+ */
+function createCredentialsSecret(scope: Construct): secretsmanager.ISecret {
+  return new secretsmanager.Secret(scope, 'EwelinkCredentials', {
+    description: 'ewelink-bridge: eWeLink app credentials {"appId","appSecret"}; replace the placeholder after deploy',
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ appId: 'REPLACE_ME' }),
+      generateStringKey: 'appSecret',
+      excludePunctuation: true,
+    },
+    // Like the table, the credentials the operator typed in outlive the stack.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
+function importCredentialsSecret(scope: Construct, arn: string): secretsmanager.ISecret {
+  // A partial ARN (no suffix) would need a `-??????` wildcard in every policy; asking for
+  // the complete one keeps the grant to exactly one secret.
+  if (!COMPLETE_SECRET_ARN.test(arn)) {
+    throw new Error(
+      `ewelinkSecretArn must be the complete secret ARN, ending in the six-character suffix ` +
+        `(aws secretsmanager describe-secret --secret-id NAME --query ARN); got "${arn}"`,
+    );
+  }
+  return secretsmanager.Secret.fromSecretCompleteArn(scope, 'EwelinkCredentials', arn);
+}
+
+// Secret.grantRead would add DescribeSecret too; the handlers only read the value.
+function allowSecretRead(role: iam.IRole, secret: secretsmanager.ISecret): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
+}

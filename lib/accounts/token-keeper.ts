@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { EwelinkClient } from '../ewelink/client';
+import { AccessTokenExpired, AuthFailed, AuthRefused, CloudFailure, RefreshTokenExpired } from '../ewelink/errors';
+import type { Credentials, TokenGrant } from '../ewelink/types';
+import { BridgeError } from '../errors';
+import type { TokenRecord, TokenRepository } from '../store/types';
+
+const DAY_MS = 86_400_000;
+/** The cloud's documented lifetimes: at 30 days, rt about 60 days. */
+export const AT_LIFETIME_MS = 30 * DAY_MS;
+export const RT_LIFETIME_MS = 60 * DAY_MS;
+
+export interface TokenKeeperOptions {
+  /** How long a refresh lease is held, ms (default 30 000). */
+  leaseMs?: number;
+  /** How long to wait for another instance's refresh, ms (default 8 000). */
+  waitMs?: number;
+  now?: () => number;
+}
+
+export interface RefreshReport {
+  refreshed: string[];
+  current: string[];
+  failed: { accountId: string; error: string }[];
+}
+
+/**
+ * Keeps each account's token pair: serves credentials from memory (read from the store once
+ * per process), refreshes on a 402/401 or before expiry, and makes sure that however many
+ * instances notice an expired token at once, exactly one calls the cloud's refresh: it takes
+ * a lease on the stored pair, the others wait for its result.
+ *
+ * @example
+ * const keeper = new TokenKeeper(store.tokens, client);
+ * await keeper.withCredentials('default', (creds) => client.devices(creds));
+ */
+export class TokenKeeper {
+  private readonly cache = new Map<string, TokenRecord>();
+  private readonly inFlight = new Map<string, Promise<TokenRecord>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly tokens: TokenRepository,
+    private readonly client: EwelinkClient,
+    private readonly options: TokenKeeperOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Runs `task` with the account's credentials; on an expired or refused token, renews once and runs it again. */
+  async withCredentials<T>(accountId: string, task: (creds: Credentials) => Promise<T>): Promise<T> {
+    let record = await this.current(accountId);
+    if (record.atExpiresAt <= this.now()) record = await this.renew(accountId, record.at);
+    try {
+      return await this.run(record, task);
+    } catch (err) {
+      if (!(err instanceof AccessTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused)) throw err;
+      const renewed = await this.renew(accountId, record.at);
+      return this.run(renewed, task);
+    }
+  }
+
+  /** Stores a pair from a login, a registration or an import, replacing whatever was there. */
+  async adopt(accountId: string, grant: Pick<TokenGrant, 'at' | 'rt' | 'region'> & { apikey: string }): Promise<TokenRecord> {
+    const now = this.now();
+    const record = await this.tokens.save({
+      accountId,
+      at: grant.at,
+      rt: grant.rt,
+      region: grant.region,
+      apikey: grant.apikey,
+      atExpiresAt: now + AT_LIFETIME_MS,
+      rtExpiresAt: now + RT_LIFETIME_MS,
+    });
+    this.cache.set(accountId, record);
+    return record;
+  }
+
+  /** Refreshes every account whose access token expires within `withinMs` (the schedule calls this). */
+  async refreshExpiring(withinMs = 7 * DAY_MS): Promise<RefreshReport> {
+    const report: RefreshReport = { refreshed: [], current: [], failed: [] };
+    for (const record of await this.tokens.list()) {
+      if (record.atExpiresAt - this.now() > withinMs) {
+        report.current.push(record.accountId);
+        continue;
+      }
+      try {
+        await this.renew(record.accountId, record.at);
+        report.refreshed.push(record.accountId);
+      } catch (err) {
+        report.failed.push({ accountId: record.accountId, error: (err as Error).message });
+      }
+    }
+    return report;
+  }
+
+  /**
+   * A pair newer than `staleAt`: the one another instance already stored, or a fresh one
+   * from the cloud. Concurrent calls in this process share one attempt.
+   */
+  renew(accountId: string, staleAt: string): Promise<TokenRecord> {
+    const running = this.inFlight.get(accountId);
+    if (running) return running;
+    const attempt = this.renewOnce(accountId, staleAt).finally(() => this.inFlight.delete(accountId));
+    this.inFlight.set(accountId, attempt);
+    return attempt;
+  }
+
+  private async renewOnce(accountId: string, staleAt: string): Promise<TokenRecord> {
+    const stored = await this.load(accountId);
+    if (stored.at !== staleAt) return stored;
+    if (stored.rtExpiresAt <= this.now()) {
+      throw new BridgeError('cloud_auth', `account "${accountId}": the refresh token has expired; log in again or import a new token pair`);
+    }
+    const owner = randomUUID();
+    if (await this.tokens.acquireRefreshLease(accountId, stored.version, owner, this.options.leaseMs ?? 30_000, this.now())) {
+      let grant: TokenGrant;
+      try {
+        grant = await this.client.refresh(stored.rt, stored.region);
+      } catch (err) {
+        await this.tokens.releaseLease(accountId, owner);
+        if (err instanceof RefreshTokenExpired) throw new BridgeError('cloud_auth', `account "${accountId}": ${err.message}`);
+        throw err;
+      }
+      const now = this.now();
+      const saved = await this.tokens.saveRefreshed(accountId, stored.version, owner, {
+        at: grant.at,
+        rt: grant.rt,
+        atExpiresAt: now + AT_LIFETIME_MS,
+        rtExpiresAt: grant.rt === stored.rt ? stored.rtExpiresAt : now + RT_LIFETIME_MS,
+      });
+      if (saved) {
+        this.cache.set(accountId, saved);
+        return saved;
+      }
+      // Our lease ran out before we could save; whoever took over has stored a pair.
+    }
+    return this.awaitNewer(accountId, stored.version);
+  }
+
+  private async awaitNewer(accountId: string, version: number): Promise<TokenRecord> {
+    const deadline = this.now() + (this.options.waitMs ?? 8_000);
+    for (;;) {
+      const record = await this.load(accountId);
+      if (record.version > version) return record;
+      if (this.now() >= deadline) {
+        throw new CloudFailure(0, 'refresh', `account "${accountId}": another instance is refreshing the token and has not finished; try again shortly`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async run<T>(record: TokenRecord, task: (creds: Credentials) => Promise<T>): Promise<T> {
+    const creds: Credentials = { at: record.at, apikey: record.apikey, region: record.region };
+    return task(creds);
+  }
+
+  private async current(accountId: string): Promise<TokenRecord> {
+    return this.cache.get(accountId) ?? this.load(accountId);
+  }
+
+  private async load(accountId: string): Promise<TokenRecord> {
+    const record = await this.tokens.get(accountId);
+    if (!record) {
+      throw new BridgeError('account_not_linked', `account "${accountId}" has no eWeLink tokens yet: log in or import a token pair first`);
+    }
+    this.cache.set(accountId, record);
+    return record;
+  }
+}

@@ -1,0 +1,44 @@
+import { TokenKeeper } from './accounts/token-keeper';
+import type { BridgeConfig } from './config';
+import { DeviceController } from './devices/controller';
+import { DeviceDirectory } from './devices/directory';
+import { EwelinkClient } from './ewelink/client';
+import { CommandChannel, type CommandChannelOptions } from './ewelink/command';
+import { createStore, type Store } from './store';
+import { Webhooks } from './webhooks/webhooks';
+
+/** The bridge's parts, wired once per process (at module scope in a Lambda handler). */
+export interface Bridge {
+  config: BridgeConfig;
+  store: Store;
+  client: EwelinkClient;
+  keeper: TokenKeeper;
+  channel: CommandChannel;
+  directory: DeviceDirectory;
+  controller: DeviceController;
+  webhooks: Webhooks;
+  close(): void;
+}
+
+export interface BridgeTuning {
+  socket?: CommandChannelOptions;
+  deviceListTtlSec?: number;
+}
+
+/**
+ * Wires the bridge from its configuration.
+ *
+ * @example
+ * const bridge = createBridge(await configFromEnv());
+ * await bridge.controller.control('default', '1000000001', { power: 'on' });
+ */
+export function createBridge(config: BridgeConfig, tuning: BridgeTuning = {}): Bridge {
+  const store = createStore({ tableName: config.tableName, endpoint: config.dynamoEndpoint });
+  const client = new EwelinkClient({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.apiUrl });
+  const keeper = new TokenKeeper(store.tokens, client);
+  const channel = new CommandChannel(client, tuning.socket);
+  const directory = new DeviceDirectory(store.devices, client, keeper, { ttlSec: tuning.deviceListTtlSec });
+  const controller = new DeviceController(directory, keeper, channel, client);
+  const webhooks = new Webhooks(store.hooks, controller);
+  return { config, store, client, keeper, channel, directory, controller, webhooks, close: () => channel.close() };
+}

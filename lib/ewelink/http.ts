@@ -1,0 +1,119 @@
+import { Pool } from 'undici';
+import { cloudError, CloudFailure, CloudUnreachable } from './errors';
+import { isRegion } from './hosts';
+import { commonParams, signBody, signQuery } from './sign';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** How a call proves itself: an app signature (before login) or the account's access token. */
+export type CallAuth = { kind: 'sign' } | { kind: 'bearer'; at: string };
+
+export interface Call {
+  /** Short name of the operation, used in error messages (`login`, `deviceList`, …). */
+  operation: string;
+  method: Method;
+  /** Path below the host, e.g. `/api/user/device`. */
+  path: string;
+  auth: CallAuth;
+  /** Operation fields; the common fields (appid, nonce, ts, version) are added here. */
+  params?: Record<string, unknown>;
+}
+
+/** A decoded reply: whatever the operation returns, plus the cloud's error fields. */
+export type Reply = Record<string, unknown> & { error?: unknown };
+
+export interface CloudHttpOptions {
+  appId: string;
+  appSecret: string;
+  /** Per-request limit for headers and body, ms. */
+  timeoutMs?: number;
+}
+
+// One keep-alive pool per origin for the whole process: warm invocations reuse the TLS session.
+const pools = new Map<string, Pool>();
+
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { connections: 8, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+    pools.set(origin, pool);
+  }
+  return pool;
+}
+
+/** Closes every pooled connection (tests and the local runner call this on shutdown). */
+export async function closeHttpPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close().catch(() => undefined)));
+}
+
+/**
+ * Signs and sends calls to the eWeLink HTTP API and turns error replies into typed errors.
+ */
+export class CloudHttp {
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: CloudHttpOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** Sends `call` to the host at `baseUrl` (which may carry a path prefix) and returns the decoded reply. */
+  async send(baseUrl: string, call: Call): Promise<Reply> {
+    const base = new URL(baseUrl);
+    const prefix = base.pathname.replace(/\/+$/, '');
+    const common = commonParams(this.options.appId);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    let path = prefix + call.path;
+    let body: string | undefined;
+
+    if (call.method === 'GET' || call.method === 'DELETE') {
+      const query: Record<string, string | number> = {};
+      for (const [k, v] of Object.entries({ ...call.params, ...common })) {
+        if (v === undefined || v === null) continue;
+        query[k] = typeof v === 'number' ? v : String(v);
+      }
+      path += '?' + Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+      headers.authorization = call.auth.kind === 'sign' ? `Sign ${signQuery(this.options.appSecret, query)}` : `Bearer ${call.auth.at}`;
+    } else {
+      body = JSON.stringify({ ...call.params, ...common });
+      headers.authorization = call.auth.kind === 'sign' ? `Sign ${signBody(this.options.appSecret, body)}` : `Bearer ${call.auth.at}`;
+    }
+
+    let status: number;
+    let text: string;
+    try {
+      const res = await poolFor(base.origin).request({
+        method: call.method,
+        path,
+        headers,
+        body,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      throw new CloudUnreachable(call.operation, (err as Error).message);
+    }
+
+    let reply: Reply;
+    try {
+      reply = JSON.parse(text) as Reply;
+    } catch {
+      throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered HTTP ${status} with a body that is not JSON`);
+    }
+    if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
+      throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered with an unexpected shape`);
+    }
+    const code = typeof reply.error === 'number' ? reply.error : Number.NaN;
+    if (Number.isFinite(code) && code !== 0) {
+      const detail = [reply.msg, reply.errmsg, reply.reason].find((v) => typeof v === 'string') as string | undefined;
+      throw cloudError(code, call.operation, detail, isRegion(reply.region) ? reply.region : undefined);
+    }
+    if (status >= 400) {
+      throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered HTTP ${status}`);
+    }
+    return reply;
+  }
+}

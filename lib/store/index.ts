@@ -1,0 +1,54 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyRepository } from './api-keys';
+import { documentClient } from './client';
+import { DynamoDeviceCache } from './devices';
+import { DynamoHookRepository } from './hooks';
+import { DynamoTokenRepository } from './tokens';
+import type { ApiKeyRepository, DeviceCacheRepository, HookRepository, TokenRepository } from './types';
+
+export interface StoreOptions {
+  tableName: string;
+  /** DynamoDB Local's URL; default `DYNAMODB_ENDPOINT`, else AWS. */
+  endpoint?: string;
+  /** Default `AWS_REGION`, else `us-east-1`. */
+  region?: string;
+  /** A client to use instead of the shared one for `endpoint` and `region`. */
+  client?: DynamoDBDocumentClient;
+}
+
+/** Every repository of the bridge, over one table. */
+export interface Store {
+  tokens: TokenRepository;
+  devices: DeviceCacheRepository;
+  apiKeys: ApiKeyRepository;
+  hooks: HookRepository;
+}
+
+/**
+ * The store over one table; build it once per process, at module scope in a handler, so warm
+ * invocations reuse the client and its connections.
+ *
+ * @example
+ * const store = createStore({ tableName: process.env.TABLE_NAME! });
+ * const tokens = await store.tokens.get('default');
+ */
+export function createStore(options: StoreOptions): Store {
+  const client = options.client ?? documentClient({ endpoint: options.endpoint, region: options.region });
+  const table = { client, tableName: options.tableName };
+  return {
+    tokens: new DynamoTokenRepository(table),
+    devices: new DynamoDeviceCache(table),
+    apiKeys: new DynamoApiKeyRepository(table),
+    hooks: new DynamoHookRepository(table),
+  };
+}
+
+export { DynamoApiKeyRepository } from './api-keys';
+export { documentClient, type ClientOptions } from './client';
+export { DynamoDeviceCache } from './devices';
+export { StoreError, type StoreErrorCode } from './errors';
+export { DynamoHookRepository } from './hooks';
+export { ensureTable } from './table';
+export { createTableInput, DEFAULT_TABLE_NAME, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './schema';
+export { DynamoTokenRepository } from './tokens';
+export type * from './types';

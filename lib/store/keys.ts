@@ -1,0 +1,64 @@
+import { PARTITION_KEY, SORT_KEY } from './schema';
+import { invalidArgument } from './errors';
+
+/*
+ * Where each kind of item lives in the one table:
+ *
+ * | item                                   | pk                    | sk              |
+ * |----------------------------------------|-----------------------|-----------------|
+ * | token pair of an account               | `ACCOUNT`             | `<accountId>`   |
+ * | device list cache of an account        | `ACCOUNT#<accountId>` | `DEVICES`       |
+ * | API key, found by the key's SHA-256    | `APIKEY#<sha256>`     | `APIKEY`        |
+ * | API key, listed under its account      | `ACCOUNT#<accountId>` | `APIKEY#<id>`   |
+ * | webhook, found by its id               | `HOOK#<hookId>`       | `HOOK`          |
+ * | webhook, listed under its account      | `ACCOUNT#<accountId>` | `HOOK#<hookId>` |
+ *
+ * All token pairs share one partition so a single Query lists every account for the
+ * refresh job; a bridge serves a handful of accounts, far below a partition's limits.
+ */
+
+export type ItemKey = { [PARTITION_KEY]: string; [SORT_KEY]: string };
+
+export const TOKENS_PARTITION = 'ACCOUNT';
+export const API_KEY_PREFIX = 'APIKEY#';
+export const HOOK_PREFIX = 'HOOK#';
+
+export function tokensKey(accountId: string): ItemKey {
+  return { pk: TOKENS_PARTITION, sk: required('accountId', accountId) };
+}
+
+export function accountPartition(accountId: string): string {
+  return `ACCOUNT#${required('accountId', accountId)}`;
+}
+
+export function deviceCacheKey(accountId: string): ItemKey {
+  return { pk: accountPartition(accountId), sk: 'DEVICES' };
+}
+
+export function apiKeyKey(keyHash: string): ItemKey {
+  return { pk: `${API_KEY_PREFIX}${keyHash}`, sk: 'APIKEY' };
+}
+
+export function apiKeyListingKey(accountId: string, id: string): ItemKey {
+  return { pk: accountPartition(accountId), sk: `${API_KEY_PREFIX}${required('id', id)}` };
+}
+
+export function hookKey(hookId: string): ItemKey {
+  return { pk: `${HOOK_PREFIX}${required('hookId', hookId)}`, sk: 'HOOK' };
+}
+
+export function hookListingKey(accountId: string, hookId: string): ItemKey {
+  return { pk: accountPartition(accountId), sk: `${HOOK_PREFIX}${required('hookId', hookId)}` };
+}
+
+/** The item as the domain sees it: without the table's key attributes. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { [PARTITION_KEY]: _pk, [SORT_KEY]: _sk, ...rest } = item;
+  return rest as T;
+}
+
+// DynamoDB refuses empty key attributes with a ValidationException; say which value was empty.
+function required(field: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalidArgument('store', `${field} must be a non-empty string`);
+  return value;
+}

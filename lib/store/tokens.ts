@@ -1,0 +1,150 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { invalidArgument } from './errors';
+import { TOKENS_PARTITION, tokensKey, withoutKeys } from './keys';
+import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
+import type { NewTokens, RefreshedTokens, TableConfig, TokenRecord, TokenRepository } from './types';
+
+/** The TokenRepository in the bridge's DynamoDB table. */
+export class DynamoTokenRepository implements TokenRepository {
+  constructor(private readonly table: TableConfig) {}
+
+  async get(accountId: string): Promise<TokenRecord | undefined> {
+    const { Item } = await request('tokens.get', () =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: tokensKey(accountId), ConsistentRead: true })),
+    );
+    return Item ? withoutKeys<TokenRecord>(Item) : undefined;
+  }
+
+  async save(tokens: NewTokens, now = Date.now()): Promise<TokenRecord> {
+    // One UpdateItem rather than read-then-put: the version bump is atomic, so two saves racing
+    // still end two versions apart and neither can be mistaken for the other.
+    const update =
+      'SET #accountId = :accountId, #at = :at, #rt = :rt, #region = :region, #apikey = :apikey, ' +
+      '#atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ' +
+      '#version = if_not_exists(#version, :zero) + :one ' +
+      'REMOVE #leaseOwner, #leaseUntil';
+    const { Attributes } = await request('tokens.save', () =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: tokensKey(tokens.accountId),
+          UpdateExpression: update,
+          ExpressionAttributeNames: namesIn(update),
+          ExpressionAttributeValues: {
+            ':accountId': tokens.accountId,
+            ':at': tokens.at,
+            ':rt': tokens.rt,
+            ':region': tokens.region,
+            ':apikey': tokens.apikey,
+            ':atExpiresAt': tokens.atExpiresAt,
+            ':rtExpiresAt': tokens.rtExpiresAt,
+            ':now': now,
+            ':zero': 0,
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return withoutKeys<TokenRecord>(Attributes ?? {});
+  }
+
+  async acquireRefreshLease(
+    accountId: string,
+    expectedVersion: number,
+    owner: string,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<boolean> {
+    if (!(leaseMs > 0)) throw invalidArgument('tokens.acquireRefreshLease', `leaseMs must be positive, got ${leaseMs}`);
+    const update = 'SET #leaseOwner = :owner, #leaseUntil = :until';
+    const condition = '#version = :expected AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now)';
+    const result = await conditionalRequest('tokens.acquireRefreshLease', () =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: tokensKey(accountId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: namesIn(update, condition),
+          ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':expected': expectedVersion, ':now': now },
+        }),
+      ),
+    );
+    return result !== CONDITION_FAILED;
+  }
+
+  async saveRefreshed(
+    accountId: string,
+    expectedVersion: number,
+    owner: string,
+    tokens: RefreshedTokens,
+    now = Date.now(),
+  ): Promise<TokenRecord | undefined> {
+    // No check that the lease is unexpired: if it ran out but nobody took it over, the pair is
+    // still the one refreshed from, so saving is right. A takeover changes leaseOwner, and a
+    // login or a rival's save changes version; either makes this fail.
+    const update =
+      'SET #at = :at, #rt = :rt, #atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, ' +
+      '#updatedAt = :now, #version = #version + :one ' +
+      'REMOVE #leaseOwner, #leaseUntil';
+    const condition = '#version = :expected AND #leaseOwner = :owner';
+    const result = await conditionalRequest('tokens.saveRefreshed', () =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: tokensKey(accountId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: namesIn(update, condition),
+          ExpressionAttributeValues: {
+            ':at': tokens.at,
+            ':rt': tokens.rt,
+            ':atExpiresAt': tokens.atExpiresAt,
+            ':rtExpiresAt': tokens.rtExpiresAt,
+            ':now': now,
+            ':one': 1,
+            ':expected': expectedVersion,
+            ':owner': owner,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (result === CONDITION_FAILED) return undefined;
+    return withoutKeys<TokenRecord>(result.Attributes ?? {});
+  }
+
+  async releaseLease(accountId: string, owner: string): Promise<boolean> {
+    const update = 'REMOVE #leaseOwner, #leaseUntil';
+    const condition = '#leaseOwner = :owner';
+    const result = await conditionalRequest('tokens.releaseLease', () =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: tokensKey(accountId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: namesIn(update, condition),
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      ),
+    );
+    return result !== CONDITION_FAILED;
+  }
+
+  async list(options: { pageSize?: number } = {}): Promise<TokenRecord[]> {
+    const items = await queryAll(
+      this.table,
+      'tokens.list',
+      {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: namesIn('#pk'),
+        ExpressionAttributeValues: { ':pk': TOKENS_PARTITION },
+        ConsistentRead: true,
+      },
+      options.pageSize,
+    );
+    return items.map((item) => withoutKeys<TokenRecord>(item));
+  }
+}

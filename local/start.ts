@@ -1,0 +1,140 @@
+/**
+ * `npm start`: the whole bridge on one machine. DynamoDB Local, the simulated eWeLink cloud
+ * (or the real one when credentials are configured), the Lambda handlers behind a local HTTP
+ * server, and the token-refresh schedule in-process. Ctrl-C stops all of it.
+ */
+import { randomBytes } from 'node:crypto';
+import { isRegion, type Region } from '../lib/ewelink/hosts';
+import { documentClient, ensureTable, DEFAULT_TABLE_NAME } from '../lib/store';
+import { startSim, demoSeed, type Sim } from '../sim';
+import { serveApi } from './api-server';
+import { startDynamoLocal } from './dynamo-local';
+
+const ACCOUNT = 'default';
+const env = process.env;
+const stops: (() => Promise<void> | void)[] = [];
+
+async function main(): Promise<void> {
+  const ddb = await startDynamoLocal({ port: Number(env.DYNAMODB_LOCAL_PORT) || undefined });
+  stops.push(() => ddb.stop());
+  const tableName = env.TABLE_NAME || DEFAULT_TABLE_NAME;
+  await ensureTable(documentClient({ endpoint: ddb.endpoint }), tableName);
+
+  const realCloud = Boolean(env.EWELINK_APP_ID && env.EWELINK_APP_SECRET);
+  let sim: Sim | undefined;
+  if (!realCloud) {
+    sim = await startSim({
+      port: Number(env.SIM_PORT) || 8780,
+      appId: env.SIM_APP_ID || 'sim-app-id',
+      appSecret: env.SIM_APP_SECRET || 'sim-app-secret',
+      accounts: [demoSeed(env)],
+    });
+    stops.push(() => sim?.close());
+    env.EWELINK_APP_ID = env.SIM_APP_ID || 'sim-app-id';
+    env.EWELINK_APP_SECRET = env.SIM_APP_SECRET || 'sim-app-secret';
+    env.EWELINK_API_URL = sim.apiUrlTemplate;
+  }
+  env.TABLE_NAME = tableName;
+  env.DYNAMODB_ENDPOINT = ddb.endpoint;
+  env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+  // The handlers read the environment when loaded, exactly as in Lambda.
+  const { handler: api } = await import('../functions/http-api');
+  const { handler: refresh } = await import('../functions/refresh-tokens');
+  const { createBridge } = await import('../lib/app');
+  const { configFromEnv } = await import('../lib/config');
+  const bridge = createBridge(await configFromEnv());
+  stops.push(() => bridge.close());
+
+  await linkAccount(bridge, sim);
+  const adminKey = env.LOCAL_ADMIN_KEY || `ebk_${randomBytes(18).toString('base64url')}`;
+  await bridge.store.apiKeys.createWithKey(ACCOUNT, 'local admin', adminKey);
+
+  const server = await serveApi((event) => api(event, lambdaContext('http-api')), Number(env.PORT) || 3000, env.HOST || '127.0.0.1');
+  stops.push(() => server.close());
+  const daily = setInterval(() => void refresh({}, lambdaContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
+  stops.push(() => clearInterval(daily));
+  await refresh({}, lambdaContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`));
+
+  const devices = await bridge.directory.list(ACCOUNT);
+  const first = devices.find((d) => d.online) ?? devices[0];
+  const multi = devices.find((d) => (d.channels ?? 1) > 1);
+  const auth = `-H 'Authorization: Bearer ${adminKey}'`;
+  const lines = [
+    `ewelink-bridge is running at ${server.url}  (${sim ? `simulated cloud at ${sim.url}` : `eWeLink cloud ${env.EWELINK_API_URL ?? 'default hosts'}`}, DynamoDB Local at ${ddb.endpoint})`,
+    `admin API key: ${adminKey}`,
+    '',
+    `devices (${devices.length}):`,
+    ...devices.map((d) => `  ${d.deviceid}  ${d.online ? 'online ' : 'offline'}  uiid ${d.uiid}  ${d.name}`),
+    '',
+    'try:',
+    `  curl -s ${server.url}/devices ${auth}`,
+  ];
+  if (first) {
+    lines.push(
+      `  curl -s ${server.url}/devices/${first.deviceid} ${auth}`,
+      `  curl -s -X POST ${server.url}/devices/${first.deviceid}/control ${auth} -H 'content-type: application/json' -d '{"power":"toggle"}'`,
+    );
+  }
+  if (multi) {
+    lines.push(`  curl -s -X POST ${server.url}/devices/${multi.deviceid}/control ${auth} -H 'content-type: application/json' -d '{"power":"on","channel":1}'`);
+  }
+  if (first) {
+    lines.push(
+      `  curl -s -X POST ${server.url}/hooks ${auth} -H 'content-type: application/json' -d '{"deviceid":"${first.deviceid}","action":{"power":"toggle"},"name":"lamp button"}'`,
+      '  curl -s -X POST <the "url" that call returns>      # what IFTTT would call',
+    );
+  }
+  lines.push('', 'Ctrl-C stops everything.');
+  console.log(lines.join('\n'));
+}
+
+/** Links the account: the simulator's demo login, an imported pair, or a login to the real cloud. */
+async function linkAccount(bridge: import('../lib/app').Bridge, sim: Sim | undefined): Promise<void> {
+  if (await bridge.store.tokens.get(ACCOUNT)) return;
+  const region: Region = isRegion(env.EWELINK_REGION) ? env.EWELINK_REGION : sim ? (demoSeed(env).region) : 'eu';
+  if (env.EWELINK_AT && env.EWELINK_RT) {
+    const apikey = env.EWELINK_APIKEY;
+    if (!apikey) throw new Error('EWELINK_APIKEY is needed with an imported EWELINK_AT/EWELINK_RT pair');
+    await bridge.keeper.adopt(ACCOUNT, { at: env.EWELINK_AT, rt: env.EWELINK_RT, region, apikey });
+    return;
+  }
+  const seed = sim ? demoSeed(env) : undefined;
+  const email = env.EWELINK_EMAIL || seed?.email;
+  const phoneNumber = env.EWELINK_PHONE || (email ? undefined : seed?.phoneNumber);
+  const password = env.EWELINK_PASSWORD || seed?.password;
+  if (!password || (!email && !phoneNumber)) {
+    throw new Error('real-cloud mode needs EWELINK_EMAIL (or EWELINK_PHONE) and EWELINK_PASSWORD, or an imported pair: EWELINK_AT, EWELINK_RT, EWELINK_APIKEY, EWELINK_REGION');
+  }
+  const grant = await bridge.client.login(phoneNumber ? { phoneNumber } : { email: email as string }, password, region);
+  await bridge.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+}
+
+function lambdaContext(name: string) {
+  return {
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '256',
+    awsRequestId: `local-${Date.now()}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function shutdown(code: number): Promise<never> {
+  for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch(async (err: Error) => {
+  console.error(`npm start failed: ${err.message}`);
+  await shutdown(1);
+});

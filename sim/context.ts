@@ -1,0 +1,28 @@
+import type { AccountBook } from './accounts';
+import type { DeviceControl } from './device-control';
+import type { PendingTimers } from './pending-timers';
+import type { StatsRecorder } from './stats';
+import type { TokenBook } from './tokens';
+import type { SimFaults } from './types';
+
+/** The config with its defaults filled in. */
+export interface SimSettings {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly deviceTimeoutMs: number;
+  readonly idleTimeoutSec: number;
+  readonly dispatchDomain: string;
+  /** Known once the server is bound. */
+  dispatchPort: number;
+}
+
+/** What the HTTP routes and the socket sessions share. */
+export interface SimContext {
+  readonly settings: SimSettings;
+  readonly book: AccountBook;
+  readonly tokens: TokenBook;
+  readonly faults: SimFaults;
+  readonly stats: StatsRecorder;
+  readonly timers: PendingTimers;
+  readonly control: DeviceControl;
+}

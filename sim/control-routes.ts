@@ -1,0 +1,85 @@
+import { NotInSim } from './errors';
+import { applyFaultPatch, faultsView } from './faults';
+import type { Answer } from './http-server';
+import { isObject } from './fields';
+import type { Sim } from './types';
+
+/*
+ * Test-only routes under /_sim/, for when the sim runs as its own process. They drive the
+ * same Sim object a test in the same process would hold. Not counted in stats.
+ */
+
+type Controls = Pick<Sim, 'stats' | 'faults' | 'device' | 'setDeviceOnline' | 'issueTokens' | 'expireAccessToken'>;
+
+const DEVICE = /^\/_sim\/devices\/([^/]+)$/;
+const DEVICE_ONLINE = /^\/_sim\/devices\/([^/]+)\/online$/;
+
+function failure(status: number, message: string): Answer {
+  return { status, body: { error: message } };
+}
+
+function jsonBody(raw: string): unknown {
+  return raw === '' ? {} : JSON.parse(raw);
+}
+
+function deviceSnapshot(controls: Controls, deviceid: string) {
+  const device = controls.device(deviceid);
+  return {
+    deviceid: device.deviceid,
+    uiid: device.uiid,
+    name: device.name,
+    online: device.online,
+    ownerApikey: device.ownerApikey,
+    params: device.params,
+  };
+}
+
+function route(controls: Controls, method: string, path: string, raw: string): Answer {
+  const key = `${method} ${path}`;
+  if (key === 'GET /_sim/stats') return { status: 200, body: controls.stats };
+  if (key === 'POST /_sim/stats/reset') {
+    controls.stats.reset();
+    return { status: 200, body: { ok: true } };
+  }
+  if (key === 'GET /_sim/faults') return { status: 200, body: faultsView(controls.faults) };
+  if (key === 'POST /_sim/faults') {
+    applyFaultPatch(controls.faults, jsonBody(raw));
+    return { status: 200, body: faultsView(controls.faults) };
+  }
+  if (key === 'POST /_sim/tokens') {
+    const body = jsonBody(raw);
+    if (!isObject(body) || typeof body['login'] !== 'string') return failure(400, 'body must be {login: "<email or phone>"}');
+    return { status: 200, body: controls.issueTokens(body['login']) };
+  }
+  if (key === 'POST /_sim/tokens/expire') {
+    const body = jsonBody(raw);
+    if (!isObject(body) || typeof body['at'] !== 'string') return failure(400, 'body must be {at: "<access token>"}');
+    controls.expireAccessToken(body['at']);
+    return { status: 200, body: { ok: true } };
+  }
+
+  const online = DEVICE_ONLINE.exec(path);
+  if (online && method === 'POST') {
+    const body = jsonBody(raw);
+    if (!isObject(body) || typeof body['online'] !== 'boolean') return failure(400, 'body must be {online: true|false}');
+    const deviceid = decodeURIComponent(online[1] ?? '');
+    controls.setDeviceOnline(deviceid, body['online']);
+    return { status: 200, body: deviceSnapshot(controls, deviceid) };
+  }
+  const device = DEVICE.exec(path);
+  if (device && method === 'GET') return { status: 200, body: deviceSnapshot(controls, decodeURIComponent(device[1] ?? '')) };
+
+  return failure(404, `no sim route ${method} ${path}`);
+}
+
+/** Answers a /_sim/ request; a bad body is a 400, an unknown device or login a 404. */
+export function createControlAnswerer(controls: Controls) {
+  return function answerControl(method: string, path: string, raw: string): Answer {
+    try {
+      return route(controls, method, path, raw);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return failure(error instanceof NotInSim ? 404 : 400, message);
+    }
+  };
+}

@@ -1,0 +1,3 @@
+export type { AccountSeed, DeviceSeed, Sim, SimConfig, SimDevice, SimFaults, SimRecord, SimStats } from './types';
+export { startSim } from './start';
+export { demoSeed } from './demo-seed';

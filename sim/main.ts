@@ -1,0 +1,58 @@
+import { demoSeed, startSim } from './index';
+
+/*
+ * `npm run sim`: the simulated cloud as its own process, configured from the environment.
+ */
+
+function numberFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number (got "${raw}")`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const account = demoSeed(process.env);
+  const appId = process.env['SIM_APP_ID'] || 'sim-app-id';
+  const appSecret = process.env['SIM_APP_SECRET'] || 'sim-app-secret';
+  const sim = await startSim({
+    port: numberFromEnv('SIM_PORT') ?? 8780,
+    host: process.env['SIM_HOST'] || '127.0.0.1',
+    appId,
+    appSecret,
+    dispatchDomain: process.env['SIM_DISPATCH_DOMAIN'] || undefined,
+    dispatchPort: numberFromEnv('SIM_DISPATCH_PORT'),
+    atLifetimeSec: numberFromEnv('SIM_AT_LIFETIME'),
+    rtLifetimeSec: numberFromEnv('SIM_RT_LIFETIME'),
+    accounts: [account],
+  });
+
+  console.log(
+    [
+      'eWeLink cloud simulator',
+      `  base URL (global host): ${sim.url}`,
+      `  API URL template:       ${sim.apiUrlTemplate}`,
+      `  WebSocket:              via POST /dispatch/app, then /api/ws on port ${sim.port}`,
+      `  app id / secret:        ${appId} / ${appSecret}`,
+      `  demo account:           ${account.email} / ${account.password} (region ${account.region})`,
+      `  demo devices:           ${(account.devices ?? []).map((d) => `${d.deviceid} "${d.name}" uiid ${d.uiid}${d.online === false ? ' (offline)' : ''}`).join(', ')}`,
+      `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}`,
+    ].join('\n'),
+  );
+
+  const stop = (signal: string) => {
+    console.log(`sim: ${signal}, closing`);
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

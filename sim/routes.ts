@@ -1,0 +1,35 @@
+import { ACCOUNT_ROUTES } from './account-routes';
+import { DEVICE_ROUTES } from './device-routes';
+import type { Route } from './route-types';
+
+/** Every cloud route the sim answers, first match wins. */
+export const ROUTES: readonly Route[] = [...ACCOUNT_ROUTES, ...DEVICE_ROUTES];
+
+export function findRoute(method: string, path: string): { route: Route; pathParams: Record<string, string> } | undefined {
+  const segments = path.split('/');
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const pathParams = matchPath(route.path.split('/'), segments);
+    if (pathParams) return { route, pathParams };
+  }
+  return undefined;
+}
+
+function matchPath(pattern: string[], segments: string[]): Record<string, string> | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of pattern.entries()) {
+    const segment = segments[i] ?? '';
+    if (part.startsWith(':')) {
+      if (segment === '') return undefined;
+      try {
+        params[part.slice(1)] = decodeURIComponent(segment);
+      } catch {
+        return undefined;
+      }
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return params;
+}

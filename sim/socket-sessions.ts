@@ -1,0 +1,256 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Account, DeviceRecord } from './accounts';
+import type { SimContext } from './context';
+import type { Params } from './device-kinds';
+import { field, isNonce, isObject, isSecondsTimestamp, type Fields } from './fields';
+
+interface Session {
+  /** 1, 2, … in the order connections were accepted. */
+  readonly connection: number;
+  readonly ws: WebSocket;
+  account: Account | undefined;
+  closing: boolean;
+  cancelIdle: () => void;
+}
+
+type Handshake = { ok: true; account: Account } | { ok: false; reason: string };
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function isSequence(value: unknown): value is string | number {
+  return (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** What a reply echoes of a request: deviceid, apikey and sequence as they were received. */
+function echo(message: Fields): Fields {
+  const kept: Fields = {};
+  for (const name of ['deviceid', 'apikey', 'sequence']) if (message[name] !== undefined) kept[name] = message[name];
+  return kept;
+}
+
+function commandProblem(action: 'update' | 'query', message: Fields): string | undefined {
+  for (const name of ['apikey', 'deviceid']) {
+    if (typeof field(message, name) !== 'string') return `${name} is required and must be a string`;
+  }
+  if (!isSequence(message['sequence'])) return 'sequence is required (a string or a number)';
+  if (message['userAgent'] !== 'app') return 'userAgent must be "app"';
+  if (typeof message['ts'] !== 'number') return 'ts is required and must be a number';
+  const params = message['params'];
+  if (action === 'update' && !isObject(params)) return 'params must be an object of the params to change';
+  if (action === 'query' && !(Array.isArray(params) && params.every((p) => typeof p === 'string'))) {
+    return 'params must be an array of param names ([] for all)';
+  }
+  return undefined;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  const body = JSON.stringify({ error: status, msg: text });
+  socket.once('error', () => undefined);
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * The `/api/ws` long connections: the userOnline handshake, ping/pong, update and query
+ * answered by sequence, and the pushes (`update` from the device, `sysmsg` online/offline).
+ */
+export class SocketHub {
+  private readonly server = new WebSocketServer({ noServer: true });
+  private readonly sessions = new Set<Session>();
+  private connectionCount = 0;
+  private lastSequence = 0;
+
+  constructor(private readonly ctx: SimContext) {}
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(req.url ?? '/', 'http://sim').pathname;
+    if (path !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (this.ctx.faults.refuseSockets) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws));
+  }
+
+  /** Tells the owner's sockets, except the one that asked, what an update changed. */
+  pushUpdate(device: DeviceRecord, params: Params, origin: object | undefined): void {
+    const message = {
+      action: 'update',
+      deviceid: device.deviceid,
+      apikey: device.owner.apikey,
+      userAgent: 'device',
+      params,
+      sequence: this.nextSequence(),
+      ts: 0,
+    };
+    for (const session of this.ownerSessions(device.owner)) if (session !== origin) this.send(session, message);
+  }
+
+  /** Tells all the owner's sockets that the device went online or offline. */
+  pushOnline(device: DeviceRecord): void {
+    const message = { action: 'sysmsg', deviceid: device.deviceid, apikey: device.owner.apikey, ts: 0, params: { online: device.online } };
+    for (const session of this.ownerSessions(device.owner)) this.send(session, message);
+  }
+
+  closeAll(): void {
+    for (const session of this.sessions) this.drop(session);
+    this.sessions.clear();
+    this.server.close();
+  }
+
+  private open(ws: WebSocket): void {
+    this.ctx.stats.recordConnection();
+    const session: Session = { connection: ++this.connectionCount, ws, account: undefined, closing: false, cancelIdle: () => undefined };
+    this.sessions.add(session);
+    this.keepAlive(session);
+    ws.on('message', (data) => {
+      this.receive(session, data).catch(() => this.drop(session));
+    });
+    ws.on('close', () => {
+      session.cancelIdle();
+      this.sessions.delete(session);
+    });
+    ws.on('error', () => this.drop(session));
+  }
+
+  private async receive(session: Session, data: RawData): Promise<void> {
+    if (session.closing) return;
+    this.keepAlive(session);
+    const text = rawText(data);
+
+    if (text === 'ping') {
+      this.record(session, 'ping', 'ping');
+      if (!session.account) return this.refuse(session, 'userOnline must be the first message', undefined);
+      await this.ctx.timers.sleep(this.ctx.faults.latencyMs);
+      if (session.ws.readyState === WebSocket.OPEN) session.ws.send('pong');
+      return;
+    }
+
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      message = undefined;
+    }
+    if (!isObject(message)) {
+      this.record(session, '(invalid)', text);
+      if (!session.account) return this.refuse(session, 'the first message must be a userOnline JSON object', undefined);
+      return this.reply(session, { error: 400, reason: 'the message is neither JSON nor ping' });
+    }
+
+    const action = typeof message['action'] === 'string' ? message['action'] : '(none)';
+    this.record(session, action, message);
+    if (action === 'userOnline') return this.userOnline(session, message);
+    if (!session.account) return this.refuse(session, 'userOnline must be the first message', message['sequence']);
+    if (action === 'update' || action === 'query') return this.command(session, action, message);
+    // Anything else (share, updateShare, …, or unknown) is ignored for now.
+  }
+
+  private async userOnline(session: Session, message: Fields): Promise<void> {
+    const handshake = this.handshake(message);
+    if (!handshake.ok) return this.refuse(session, handshake.reason, message['sequence']);
+    session.account = handshake.account;
+    await this.reply(session, {
+      error: 0,
+      apikey: handshake.account.apikey,
+      config: { hb: 1, hbInterval: 145 },
+      sequence: message['sequence'],
+    });
+  }
+
+  private handshake(message: Fields): Handshake {
+    const refuse = (reason: string): Handshake => ({ ok: false, reason });
+    const at = field(message, 'at');
+    const apikey = field(message, 'apikey');
+    const appid = field(message, 'appid');
+    if (typeof at !== 'string') return refuse('at is required');
+    if (typeof apikey !== 'string') return refuse('apikey is required');
+    if (typeof appid !== 'string') return refuse('appid is required');
+    if (!isNonce(message['nonce'])) return refuse('nonce must be 8 letters or digits');
+    if (!isSecondsTimestamp(message['ts'])) return refuse('ts must be a whole number of seconds');
+    if (message['userAgent'] !== 'app') return refuse('userAgent must be "app"');
+    if (!isSequence(message['sequence'])) return refuse('sequence is required');
+    if (message['version'] !== 8) return refuse('version must be 8');
+    if (appid !== this.ctx.settings.appId) return refuse('appid is not known');
+    const check = this.ctx.tokens.check(at);
+    if (!check.ok) return refuse(check.reason);
+    if (check.account.apikey !== apikey) return refuse('apikey is not the one of the at');
+    return { ok: true, account: check.account };
+  }
+
+  private async command(session: Session, action: 'update' | 'query', message: Fields): Promise<void> {
+    if (this.ctx.faults.dropSocketBeforeReply) return this.drop(session);
+    const problem = commandProblem(action, message);
+    if (problem) return this.reply(session, { error: 400, reason: problem, ...echo(message) });
+
+    const deviceid = message['deviceid'] as string;
+    const apikey = message['apikey'] as string;
+    const device = this.ctx.book.device(deviceid);
+    if (!device || device.owner !== session.account || device.owner.apikey !== apikey) {
+      return this.reply(session, { error: 404, reason: `no device ${deviceid} under this apikey`, ...echo(message) });
+    }
+
+    const options = { waitWhenOffline: true, origin: session };
+    const outcome =
+      action === 'update'
+        ? await this.ctx.control.update(device, message['params'] as Params, options)
+        : await this.ctx.control.query(device, message['params'] as string[], options);
+    if (!outcome.ok) return this.reply(session, { error: outcome.code, reason: outcome.reason, ...echo(message) });
+    await this.reply(session, {
+      error: 0,
+      deviceid,
+      apikey,
+      sequence: message['sequence'],
+      ...(action === 'query' && { params: outcome.params }),
+    });
+  }
+
+  /** A 406 answer, then the socket is closed. */
+  private async refuse(session: Session, reason: string, sequence: unknown): Promise<void> {
+    session.account = undefined;
+    session.closing = true;
+    await this.ctx.timers.sleep(this.ctx.faults.latencyMs);
+    this.send(session, { error: 406, reason, ...(sequence !== undefined && { sequence }) });
+    session.ws.close(1008, 'userOnline refused');
+  }
+
+  private async reply(session: Session, message: Fields): Promise<void> {
+    await this.ctx.timers.sleep(this.ctx.faults.latencyMs);
+    this.send(session, message);
+  }
+
+  private send(session: Session, message: Fields): void {
+    if (session.ws.readyState === WebSocket.OPEN) session.ws.send(JSON.stringify(message));
+  }
+
+  /** Drops the connection the way a lost network does: no close frame. */
+  private drop(session: Session): void {
+    session.closing = true;
+    session.cancelIdle();
+    session.ws.terminate();
+  }
+
+  private keepAlive(session: Session): void {
+    session.cancelIdle();
+    session.cancelIdle = this.ctx.timers.schedule(this.ctx.settings.idleTimeoutSec * 1000, () => this.drop(session));
+  }
+
+  private record(session: Session, action: string, message: unknown): void {
+    this.ctx.stats.recordSocket({ kind: 'socket', time: Date.now(), connection: session.connection, action, message });
+  }
+
+  private ownerSessions(owner: Account): Session[] {
+    return [...this.sessions].filter((s) => s.account === owner && !s.closing);
+  }
+
+  /** A fresh, strictly increasing millisecond sequence for a push. */
+  private nextSequence(): string {
+    this.lastSequence = Math.max(Date.now(), this.lastSequence + 1);
+    return String(this.lastSequence);
+  }
+}

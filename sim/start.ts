@@ -1,0 +1,140 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccountBook, type DeviceRecord } from './accounts';
+import type { SimContext, SimSettings } from './context';
+import { createControlAnswerer } from './control-routes';
+import { DeviceControl } from './device-control';
+import { NotInSim } from './errors';
+import { createFaults } from './faults';
+import { createHttpHandler } from './http-server';
+import { PendingTimers } from './pending-timers';
+import { SocketHub } from './socket-sessions';
+import { StatsRecorder } from './stats';
+import { TokenBook } from './tokens';
+import type { Sim, SimConfig, SimDevice } from './types';
+
+const DAY_SEC = 24 * 60 * 60;
+
+function liveDevice(device: DeviceRecord): SimDevice {
+  return {
+    get deviceid() {
+      return device.deviceid;
+    },
+    get uiid() {
+      return device.uiid;
+    },
+    get online() {
+      return device.online;
+    },
+    get params() {
+      return structuredClone(device.params);
+    },
+    get ownerApikey() {
+      return device.owner.apikey;
+    },
+    get name() {
+      return device.name;
+    },
+  };
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0)) throw new Error(`sim: ${name} must be a positive number`);
+  return value;
+}
+
+/**
+ * Starts the simulated eWeLink cloud: HTTP and the `/api/ws` WebSocket on one port.
+ *
+ * @example
+ * const sim = await startSim({ appId: 'id', appSecret: 'secret', accounts: [demoSeed()] });
+ * // client template: sim.apiUrlTemplate ('http://127.0.0.1:PORT/{region}')
+ * await sim.close();
+ */
+export async function startSim(config: SimConfig): Promise<Sim> {
+  if (!config.appId || !config.appSecret) throw new Error('sim: appId and appSecret are required');
+  const host = config.host ?? '127.0.0.1';
+  const settings: SimSettings = {
+    appId: config.appId,
+    appSecret: config.appSecret,
+    deviceTimeoutMs: config.deviceTimeoutMs ?? 3000,
+    idleTimeoutSec: positive('idleTimeoutSec', config.idleTimeoutSec, 160),
+    dispatchDomain: config.dispatchDomain ?? host,
+    dispatchPort: config.dispatchPort ?? 0,
+  };
+  const book = new AccountBook(config.accounts ?? []);
+  const tokens = new TokenBook(
+    positive('atLifetimeSec', config.atLifetimeSec, 30 * DAY_SEC) * 1000,
+    positive('rtLifetimeSec', config.rtLifetimeSec, 60 * DAY_SEC) * 1000,
+  );
+  const faults = createFaults();
+  const stats = new StatsRecorder();
+  const timers = new PendingTimers();
+  const control = new DeviceControl({
+    faults,
+    timers,
+    deviceTimeoutMs: settings.deviceTimeoutMs,
+    announce: (device, changed, origin) => hub.pushUpdate(device, changed, origin),
+  });
+  const ctx: SimContext = { settings, book, tokens, faults, stats, timers, control };
+  const hub = new SocketHub(ctx);
+
+  const knownDevice = (deviceid: string): DeviceRecord => {
+    const device = book.device(deviceid);
+    if (!device) throw new NotInSim(`sim: no device ${deviceid}`);
+    return device;
+  };
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (config.dispatchPort === undefined) settings.dispatchPort = port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const sim: Sim = {
+    port,
+    url,
+    apiUrlTemplate: `${url}/{region}`,
+    stats,
+    faults,
+    device: (deviceid) => liveDevice(knownDevice(deviceid)),
+    issueTokens(login) {
+      const account = book.findByLogin(login);
+      if (!account) throw new NotInSim(`sim: no account with the login ${login}`);
+      const { at, rt } = tokens.issue(account);
+      return { at, rt, apikey: account.apikey, region: account.region };
+    },
+    expireAccessToken(at) {
+      if (!tokens.expire(at)) throw new NotInSim('sim: that access token is not known');
+    },
+    setDeviceOnline(deviceid, online) {
+      const device = knownDevice(deviceid);
+      const now = new Date().toISOString();
+      device.online = online;
+      if (online) device.onlineTime = now;
+      else device.offlineTime = now;
+      hub.pushOnline(device);
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        timers.stop();
+        hub.closeAll();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+
+  server.on('request', createHttpHandler(ctx, createControlAnswerer(sim)));
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  return sim;
+}

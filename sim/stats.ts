@@ -1,0 +1,49 @@
+import type { HttpRecord, SimRecord, SimStats, SocketRecord } from './types';
+
+/** Counters and the log of everything clients sent, for tests to assert on. */
+export class StatsRecorder implements SimStats {
+  http = 0;
+  socketMessages = 0;
+  connections = 0;
+  byPath: Record<string, number> = {};
+  byAction: Record<string, number> = {};
+  log: SimRecord[] = [];
+
+  recordHttp(record: HttpRecord): void {
+    this.http += 1;
+    const key = `${record.method} ${record.path}`;
+    this.byPath[key] = (this.byPath[key] ?? 0) + 1;
+    this.log.push(record);
+  }
+
+  recordSocket(record: SocketRecord): void {
+    this.socketMessages += 1;
+    this.byAction[record.action] = (this.byAction[record.action] ?? 0) + 1;
+    this.log.push(record);
+  }
+
+  recordConnection(): void {
+    this.connections += 1;
+  }
+
+  /** Zeroes everything in place, so references a test already holds see the reset. */
+  reset(): void {
+    this.http = 0;
+    this.socketMessages = 0;
+    this.connections = 0;
+    for (const key of Object.keys(this.byPath)) delete this.byPath[key];
+    for (const key of Object.keys(this.byAction)) delete this.byAction[key];
+    this.log.length = 0;
+  }
+
+  toJSON(): Omit<SimStats, 'reset'> {
+    return {
+      http: this.http,
+      socketMessages: this.socketMessages,
+      connections: this.connections,
+      byPath: this.byPath,
+      byAction: this.byAction,
+      log: this.log,
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import type { Account } from './accounts';
+
+interface AccessGrant {
+  readonly account: Account;
+  expiresAt: number;
+  revokedBy: 'login' | 'refresh' | undefined;
+}
+
+interface RefreshGrant {
+  readonly account: Account;
+  readonly expiresAt: number;
+}
+
+export type AccessCheck = { ok: true; account: Account } | { ok: false; code: 401 | 402; reason: string };
+
+function token(): string {
+  return randomBytes(20).toString('hex');
+}
+
+/**
+ * Access and refresh tokens. An account has one live at: a login or a refresh revokes
+ * the ones before it. A refresh keeps the rt and its expiry, as the spec's example shows.
+ */
+export class TokenBook {
+  private readonly access = new Map<string, AccessGrant>();
+  private readonly refreshes = new Map<string, RefreshGrant>();
+  private readonly liveAccess = new Map<Account, Set<string>>();
+
+  constructor(
+    private readonly atLifetimeMs: number,
+    private readonly rtLifetimeMs: number,
+  ) {}
+
+  issue(account: Account): { at: string; rt: string } {
+    const rt = token();
+    this.refreshes.set(rt, { account, expiresAt: Date.now() + this.rtLifetimeMs });
+    return { at: this.grantAccess(account, 'login'), rt };
+  }
+
+  check(at: string): AccessCheck {
+    const grant = this.access.get(at);
+    if (!grant) return { ok: false, code: 401, reason: 'access token not known' };
+    if (grant.revokedBy) return { ok: false, code: 401, reason: `access token replaced by a newer ${grant.revokedBy}` };
+    if (Date.now() >= grant.expiresAt) return { ok: false, code: 402, reason: 'access token expired' };
+    return { ok: true, account: grant.account };
+  }
+
+  /** The account of a live rt, or undefined when the rt is unknown or expired. */
+  refreshOwner(rt: string): Account | undefined {
+    const grant = this.refreshes.get(rt);
+    return grant && Date.now() < grant.expiresAt ? grant.account : undefined;
+  }
+
+  /** A new at for a live rt (revoking the account's older ats), or undefined. */
+  refresh(rt: string): string | undefined {
+    const account = this.refreshOwner(rt);
+    return account && this.grantAccess(account, 'refresh');
+  }
+
+  /** Expires an at from now on; false if it is not known. */
+  expire(at: string): boolean {
+    const grant = this.access.get(at);
+    if (!grant) return false;
+    grant.expiresAt = Math.min(grant.expiresAt, Date.now());
+    return true;
+  }
+
+  private grantAccess(account: Account, cause: 'login' | 'refresh'): string {
+    const live = this.liveAccess.get(account) ?? new Set<string>();
+    for (const old of live) {
+      const grant = this.access.get(old);
+      if (grant) grant.revokedBy = cause;
+    }
+    live.clear();
+    const at = token();
+    this.access.set(at, { account, expiresAt: Date.now() + this.atLifetimeMs, revokedBy: undefined });
+    live.add(at);
+    this.liveAccess.set(account, live);
+    return at;
+  }
+}

@@ -1,0 +1,127 @@
+import type { Region } from '../lib/ewelink/hosts';
+
+export interface SimConfig {
+  /** 0 = any free port (default 0). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  appId: string;
+  appSecret: string;
+  /** What /dispatch/app answers as domain (and IP); default the host. */
+  dispatchDomain?: string;
+  /** What /dispatch/app answers as port; default the bound port. */
+  dispatchPort?: number;
+  /** Access token lifetime; default 30 days. */
+  atLifetimeSec?: number;
+  /** Refresh token lifetime; default 60 days. */
+  rtLifetimeSec?: number;
+  /** Wait before a silent/offline device's command gets 504; default 3000. */
+  deviceTimeoutMs?: number;
+  /** A socket is closed when no message (ping included) came for this long; default 160. */
+  idleTimeoutSec?: number;
+  accounts?: AccountSeed[];
+}
+
+export interface AccountSeed {
+  email?: string;
+  phoneNumber?: string;
+  password: string;
+  region: Region;
+  apikey?: string;
+  nickname?: string;
+  devices?: DeviceSeed[];
+}
+
+export interface DeviceSeed {
+  deviceid: string;
+  name: string;
+  uiid: number;
+  online?: boolean;
+  params?: Record<string, unknown>;
+  tags?: Record<string, unknown>;
+}
+
+export interface Sim {
+  readonly port: number;
+  /** 'http://127.0.0.1:PORT': the region-less global host. */
+  readonly url: string;
+  /** 'http://127.0.0.1:PORT/{region}': region by path prefix. */
+  readonly apiUrlTemplate: string;
+  readonly stats: SimStats;
+  readonly faults: SimFaults;
+  /** A live view of one device; throws on an unknown id. */
+  device(deviceid: string): SimDevice;
+  /** Tokens exactly as a login would issue them (so the account's older ats are revoked). */
+  issueTokens(login: string): { at: string; rt: string; apikey: string; region: Region };
+  /** That at is expired from now on (402). */
+  expireAccessToken(at: string): void;
+  /** Sets the device online or offline and pushes `sysmsg` to the owner's sockets. */
+  setDeviceOnline(deviceid: string, online: boolean): void;
+  /** Closes the server and all sockets, clears timers. */
+  close(): Promise<void>;
+}
+
+export interface SimDevice {
+  readonly deviceid: string;
+  readonly uiid: number;
+  readonly online: boolean;
+  readonly params: Record<string, unknown>;
+  readonly ownerApikey: string;
+  readonly name: string;
+}
+
+export interface HttpRecord {
+  kind: 'http';
+  /** ms since the epoch when the request arrived. */
+  time: number;
+  method: string;
+  /** Without the region prefix and without the query. */
+  path: string;
+  region: Region | null;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  /** The raw body as received. */
+  body: string;
+}
+
+export interface SocketRecord {
+  kind: 'socket';
+  /** ms since the epoch when the message arrived. */
+  time: number;
+  /** Which connection (1, 2, …, in the order accepted). */
+  connection: number;
+  /** The message's action, 'ping', or '(invalid)' for a frame that is neither JSON nor ping. */
+  action: string;
+  /** The parsed message, 'ping', or the raw text when it did not parse. */
+  message: unknown;
+}
+
+export type SimRecord = HttpRecord | SocketRecord;
+
+export interface SimStats {
+  /** HTTP requests received (all routes except /_sim/*). */
+  http: number;
+  /** Messages received from clients on sockets (ping included). */
+  socketMessages: number;
+  /** WebSocket connections accepted. */
+  connections: number;
+  /** 'POST /api/user/login' -> count (path without region prefix). */
+  byPath: Record<string, number>;
+  /** 'userOnline' | 'update' | 'query' | 'ping' ... -> count. */
+  byAction: Record<string, number>;
+  log: SimRecord[];
+  reset(): void;
+}
+
+export interface SimFaults {
+  /** Added before every HTTP response and every socket reply (pong too). */
+  latencyMs: number;
+  /** /dispatch/app answers HTTP 503 + {error:500}. */
+  dispatchFailing: boolean;
+  /** WebSocket upgrades refused with HTTP 503. */
+  refuseSockets: boolean;
+  /** An update/query closes its socket instead of replying; the change is not applied. */
+  dropSocketBeforeReply: boolean;
+  /** These devices never answer: commands get 504 after deviceTimeoutMs. */
+  silentDevices: Set<string>;
+}

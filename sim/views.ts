@@ -1,0 +1,94 @@
+import type { Account, DeviceRecord } from './accounts';
+
+/*
+ * The JSON shapes the cloud answers with, field for field as the spec's examples show.
+ */
+
+/** The `user` object of login, refresh and register answers. */
+export function userView(account: Account, appId: string): Record<string, unknown> {
+  return {
+    _id: account.id,
+    ...(account.email !== undefined && { email: account.email }),
+    ...(account.phoneNumber !== undefined && { phoneNumber: account.phoneNumber }),
+    appId,
+    lang: 'en',
+    online: false,
+    onlineTime: account.createdAt,
+    ip: '127.0.0.1',
+    location: '',
+    offlineTime: account.createdAt,
+    appInfos: [],
+    nickname: account.nickname,
+    createdAt: account.createdAt,
+    apikey: account.apikey,
+  };
+}
+
+function mac(deviceid: string): string {
+  return (deviceid.padStart(12, '0').slice(-12).match(/../g) ?? []).join(':').toUpperCase();
+}
+
+/** One entry of the device list (and the `device` of a single-device answer). */
+export function deviceView(device: DeviceRecord, withTags: boolean): Record<string, unknown> {
+  return {
+    _id: device.id,
+    name: device.name,
+    type: '10',
+    deviceid: device.deviceid,
+    apikey: device.owner.apikey,
+    extra: {
+      _id: device.id,
+      extra: {
+        model: device.kind.model,
+        ui: device.kind.family,
+        description: 'simulated device',
+        manufacturer: 'eWeLink simulator',
+        mac: mac(device.deviceid),
+        apmac: mac(device.deviceid),
+        modelInfo: device.kind.model,
+        brandId: 'simulator',
+        uiid: device.uiid,
+        staMac: mac(device.deviceid),
+        chipid: device.deviceid,
+      },
+    },
+    __v: 0,
+    onlineTime: device.onlineTime,
+    ...(device.offlineTime !== undefined && { offlineTime: device.offlineTime }),
+    ip: '127.0.0.1',
+    location: '',
+    settings: {
+      opsNotify: 0,
+      opsHistory: 1,
+      alarmNotify: 1,
+      wxAlarmNotify: 0,
+      wxOpsNotify: 0,
+      wxDoorbellNotify: 0,
+      appDoorbellNotify: 1,
+    },
+    devGroups: [],
+    groups: [],
+    params: structuredClone(device.params),
+    online: device.online,
+    createdAt: device.createdAt,
+    group: '',
+    sharedTo: [],
+    devicekey: device.devicekey,
+    deviceUrl: '',
+    brandName: 'SONOFF',
+    showBrand: true,
+    brandLogoUrl: '',
+    productModel: device.kind.productModel,
+    devConfig: {},
+    uiid: device.uiid,
+    ...(withTags && { tags: structuredClone(device.tags) }),
+  };
+}
+
+/** A device's params, all of them or only the named ones that it has. */
+export function selectParams(params: Record<string, unknown>, names: readonly string[] | undefined): Record<string, unknown> {
+  if (!names || names.length === 0) return structuredClone(params);
+  const chosen: Record<string, unknown> = {};
+  for (const name of names) if (name in params) chosen[name] = structuredClone(params[name]);
+  return chosen;
+}

@@ -1,0 +1,382 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EwelinkBridgeStack } from '../../infra/stack';
+import { DEFAULT_API_URL } from '../../lib/ewelink/hosts';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lib/store/schema';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HANDLERS_DIR = fileURLToPath(new URL('./handlers', import.meta.url));
+// The feature flags the CLI applies from cdk.json, so the tests synthesise what deploys.
+const CDK_CONTEXT = (JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+  .context;
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ewelink-app-AbC123';
+
+const EXPECTED_ROUTES = [
+  'GET /devices',
+  'GET /devices/{id}',
+  'POST /devices/{id}/control',
+  'POST /hooks',
+  'POST /hooks/{hookId}/{secret}',
+  'GET /openapi.json',
+];
+const ENV_VARS = ['TABLE_NAME', 'EWELINK_SECRET_ARN', 'EWELINK_API_URL', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+const outdirs: string[] = [];
+
+/**
+ * Synthesises the stack with the stub handlers. Only the main synthesis bundles; the
+ * others skip esbuild (an empty `aws:cdk:bundling-stacks`, as `cdk synth --exclusively`
+ * does) since they look at settings, not code. The built-in CloudFormation schema
+ * validation is left to `npm run synth`, where it fails the build; here it would cost
+ * about ten seconds of loading rules.
+ */
+function synthesise(props: ConstructorParameters<typeof EwelinkBridgeStack>[2] = {}, { bundle = false } = {}) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'ewelink-bridge-cdk-'));
+  outdirs.push(outdir);
+  const context = bundle ? CDK_CONTEXT : { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] };
+  const app = new App({ outdir, context, builtinCloudFormationValidation: false });
+  const stack = new EwelinkBridgeStack(app, 'EwelinkBridge', { handlersDir: HANDLERS_DIR, ...props });
+  return { outdir, stack, template: Template.fromStack(stack) };
+}
+
+function logicalId(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** Every statement of the AWS::IAM::Policy resources attached to a role. */
+function statementsOfRole(template: Template, roleId: string): Statement[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+  return policies
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+function allStatements(template: Template): Statement[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+  return policies.flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+function serviceActions(statements: Statement[], service: string): string[] {
+  return statements.flatMap(actionsOf).filter((action) => action.startsWith(`${service}:`));
+}
+
+describe('EwelinkBridgeStack', () => {
+  let stack: EwelinkBridgeStack;
+  let template: Template;
+  let outdir: string;
+  let httpFunctionId: string;
+  let refreshFunctionId: string;
+
+  beforeAll(() => {
+    // Prepare: one synthesis (with esbuild bundling of the stub handlers) for the file
+    ({ stack, template, outdir } = synthesise({}, { bundle: true }));
+    httpFunctionId = logicalId(stack, stack.httpFunction.handler);
+    refreshFunctionId = logicalId(stack, stack.refreshFunction.handler);
+  }, 120_000);
+
+  afterAll(() => {
+    for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('table', () => {
+    it('is one on-demand table keyed pk/sk with TTL and point-in-time recovery, kept on delete', () => {
+      // Assess
+      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+      template.hasResource('AWS::DynamoDB::GlobalTable', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+            { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: Match.arrayWith([
+            { AttributeName: PARTITION_KEY, AttributeType: 'S' },
+            { AttributeName: SORT_KEY, AttributeType: 'S' },
+          ]),
+          TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+          Replicas: [
+            Match.objectLike({
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            }),
+          ],
+        },
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it('are two Node.js 22 arm64 ESM functions with the bridge environment', () => {
+      // Assess
+      template.resourceCountIs('AWS::Lambda::Function', 2);
+      for (const [id, timeout] of [
+        [httpFunctionId, 10],
+        [refreshFunctionId, 60],
+      ] as const) {
+        const fn = template.findResources('AWS::Lambda::Function')[id] as Resource;
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          MemorySize: 256,
+          Timeout: timeout,
+        });
+        const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(Object.keys(env).sort()).toEqual([...ENV_VARS].sort());
+        expect(env).toMatchObject({
+          EWELINK_API_URL: DEFAULT_API_URL,
+          POWERTOOLS_SERVICE_NAME: 'ewelink-bridge',
+          LOG_LEVEL: 'INFO',
+        });
+      }
+    });
+
+    it('log to their own log groups kept for a month', () => {
+      // Assess
+      template.resourceCountIs('AWS::Logs::LogGroup', 2);
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        LoggingConfig: { LogGroup: { Ref: logicalId(stack, stack.httpFunction.logGroup) } },
+      });
+    });
+
+    it('are bundled ESM with the AWS SDK inside and a working require', async () => {
+      // Prepare
+      const fn = template.findResources('AWS::Lambda::Function')[httpFunctionId] as Resource;
+      const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+      const bundle = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
+
+      // Act
+      const source = readFileSync(bundle, 'utf8');
+      // The bundled SDK warns that it will drop Node 20 (the test's Node; Lambda runs 22).
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+      const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: () => Promise<{ body: string }> };
+
+      // Assess
+      expect(source).toContain('createRequire');
+      expect(source).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect((await handler()).body).toBe('function');
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('routes every endpoint to the HTTP function through one proxy integration (payload 2.0)', () => {
+      // Prepare
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+      const integrationIds = Object.keys(integrations);
+
+      // Assess
+      expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([...EXPECTED_ROUTES].sort());
+      expect(integrationIds).toHaveLength(1);
+      expect((integrations[integrationIds[0]!] as Resource).Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [httpFunctionId, 'Arn'] },
+      });
+      for (const route of routes) {
+        expect(route.Properties.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationIds[0] }]] });
+      }
+    });
+
+    it('lets only this API invoke the HTTP function', () => {
+      // Assess
+      template.resourceCountIs('AWS::Lambda::Permission', 1);
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [httpFunctionId, 'Arn'] },
+        SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(stack, stack.api) }, '/*/*/*'])] }),
+      });
+    });
+
+    it('throttles the default stage', () => {
+      // Assess
+      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 },
+      });
+    });
+  });
+
+  describe('schedule', () => {
+    it('invokes the refresh function daily with retries', () => {
+      // Assess
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(1 day)',
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [refreshFunctionId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        },
+      });
+    });
+
+    it('uses a role that can only invoke the refresh function', () => {
+      // Prepare
+      const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as Resource;
+      const roleArn = (schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn;
+      const roleId = roleArn['Fn::GetAtt'][0];
+
+      // Act
+      const statements = statementsOfRole(template, roleId);
+
+      // Assess
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(actionsOf(statement)).toEqual(['lambda:InvokeFunction']);
+        for (const resource of resourcesOf(statement)) {
+          expect(JSON.stringify(resource)).toContain(refreshFunctionId);
+          expect(JSON.stringify(resource)).not.toContain(httpFunctionId);
+        }
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    it('grants no wildcard action, and no wildcard resource for DynamoDB or Secrets Manager', () => {
+      // Assess
+      for (const statement of allStatements(template)) {
+        const actions = actionsOf(statement);
+        expect(actions.some((action) => action === '*' || action.endsWith(':*'))).toBe(false);
+        if (actions.some((action) => action.startsWith('dynamodb:') || action.startsWith('secretsmanager:'))) {
+          expect(resourcesOf(statement)).not.toContain('*');
+        }
+      }
+    });
+
+    it('attaches no managed or inline role policies, so every grant is in a checked policy', () => {
+      // Assess
+      for (const role of Object.values(template.findResources('AWS::IAM::Role')) as Resource[]) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+        expect(role.Properties.Policies).toBeUndefined();
+      }
+    });
+
+    it('lets the HTTP function use items of this table, and nothing else of DynamoDB', () => {
+      // Act
+      const statements = statementsOfRole(template, logicalId(stack, stack.httpFunction.role));
+
+      // Assess
+      expect(serviceActions(statements, 'dynamodb').sort()).toEqual(
+        [
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ].sort(),
+      );
+      expect(serviceActions(statements, 'dynamodb')).not.toContain('dynamodb:Scan');
+      expect(serviceActions(statements, 'dynamodb')).not.toContain('dynamodb:DeleteTable');
+      const tableArn = { 'Fn::GetAtt': [logicalId(stack, stack.table), 'Arn'] };
+      for (const statement of statements.filter((s) => serviceActions([s], 'dynamodb').length > 0)) {
+        expect(resourcesOf(statement)).toEqual([tableArn]);
+      }
+    });
+
+    it('lets the refresh function read and write items of this table only', () => {
+      // Act
+      const statements = statementsOfRole(template, logicalId(stack, stack.refreshFunction.role));
+
+      // Assess
+      expect(serviceActions(statements, 'dynamodb').sort()).toEqual(
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+      );
+    });
+
+    it('lets both functions read the one secret, and nothing else of Secrets Manager', () => {
+      // Prepare
+      const secretRef = { Ref: logicalId(stack, stack.secret) };
+
+      for (const fn of [stack.httpFunction, stack.refreshFunction]) {
+        // Act
+        const statements = statementsOfRole(template, logicalId(stack, fn.role)).filter(
+          (s) => serviceActions([s], 'secretsmanager').length > 0,
+        );
+
+        // Assess
+        expect(statements).toHaveLength(1);
+        expect(actionsOf(statements[0]!)).toEqual(['secretsmanager:GetSecretValue']);
+        expect(resourcesOf(statements[0]!)).toEqual([secretRef]);
+      }
+    });
+  });
+
+  describe('secret', () => {
+    it('is created with a placeholder and kept when the stack goes', () => {
+      // Assess
+      template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      template.hasResource('AWS::SecretsManager::Secret', {
+        DeletionPolicy: 'Retain',
+        Properties: {
+          GenerateSecretString: Match.objectLike({
+            SecretStringTemplate: JSON.stringify({ appId: 'REPLACE_ME' }),
+            GenerateStringKey: 'appSecret',
+          }),
+        },
+      });
+    });
+  });
+
+  describe('outputs', () => {
+    it('give the API URL, the table name and the secret ARN', () => {
+      // Assess
+      const outputs = template.findOutputs('*');
+      expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'SecretArn', 'TableName']);
+    });
+  });
+
+  describe('settings', () => {
+    it('use an existing secret given by its complete ARN, and create none', () => {
+      // Act
+      const imported = synthesise({ ewelinkSecretArn: SECRET_ARN, logLevel: 'debug' }).template;
+
+      // Assess
+      imported.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      imported.allResourcesProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ EWELINK_SECRET_ARN: SECRET_ARN, LOG_LEVEL: 'DEBUG' }) },
+      });
+      const secretStatements = allStatements(imported).filter((s) => serviceActions([s], 'secretsmanager').length > 0);
+      expect(secretStatements.flatMap(resourcesOf)).toEqual([SECRET_ARN, SECRET_ARN]);
+    });
+
+    it('reject a partial secret ARN and an unknown log level before synthesising anything', () => {
+      // Act / Assess
+      const app = new App({ context: CDK_CONTEXT });
+      expect(
+        () => new EwelinkBridgeStack(app, 'PartialArn', { ewelinkSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ewelink' }),
+      ).toThrow(/complete secret ARN/);
+      expect(() => new EwelinkBridgeStack(app, 'BadLevel', { logLevel: 'LOUD' })).toThrow(/logLevel/);
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { request } from 'undici';
+import { createBridge, type Bridge, type BridgeTuning } from '../../lib/app';
+import { handleApiEvent } from '../../lib/http-api/lambda';
+import { serveApi } from '../../local/api-server';
+import { startSim, type AccountSeed, type Sim, type SimConfig } from '../../sim';
+import { freshTable, type FreshTable } from './dynamo';
+
+export const APP_ID = 'test-app-id';
+export const APP_SECRET = 'test-app-secret';
+export const ACCOUNT = 'default';
+
+/** The test account: a single switch, a four-channel switch, an offline plug (region eu). */
+export function testAccount(overrides: Partial<AccountSeed> = {}): AccountSeed {
+  return {
+    email: 'owner@example.com',
+    password: 'owner-password',
+    region: 'eu',
+    devices: [
+      { deviceid: '1000000001', name: 'Lamp', uiid: 1, params: { switch: 'off' } },
+      {
+        deviceid: '1000000004',
+        name: 'Strip',
+        uiid: 4,
+        params: { switches: [0, 1, 2, 3].map((outlet) => ({ switch: 'off', outlet })) },
+      },
+      { deviceid: '1000000009', name: 'Plug', uiid: 1, online: false, params: { switch: 'off' } },
+    ],
+    ...overrides,
+  };
+}
+
+export interface Harness {
+  sim: Sim;
+  table: FreshTable;
+  bridge: Bridge;
+  apiKey: string;
+  url: string;
+  /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
+  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole bridge over real parts: the simulated cloud on a real port, a fresh table in
+ * DynamoDB Local, the HTTP handler behind a local server, the account linked by a login.
+ */
+export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?: BridgeTuning; account?: AccountSeed; link?: boolean } = {}): Promise<Harness> {
+  const account = options.account ?? testAccount();
+  const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], ...options.sim });
+  const table = await freshTable();
+  const bridge = createBridge(
+    { tableName: table.tableName, dynamoEndpoint: table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: sim.apiUrlTemplate },
+    options.tuning,
+  );
+  if (options.link !== false) {
+    const identity = account.email ? { email: account.email } : { phoneNumber: account.phoneNumber as string };
+    const grant = await bridge.client.login(identity, account.password, 'eu');
+    await bridge.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+  }
+  const { key: apiKey } = await bridge.store.apiKeys.create(ACCOUNT, 'test');
+  const logger = new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' });
+  const server = await serveApi((event) => handleApiEvent(event, bridge, logger));
+  sim.stats.reset();
+  return {
+    sim,
+    table,
+    bridge,
+    apiKey,
+    url: server.url,
+    async call(method, path, { body, raw, auth = true } = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
+      const res = await request(server.url + path, {
+        method: method as 'GET',
+        headers,
+        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      bridge.close();
+      await server.close();
+      await sim.close();
+    },
+  };
+}
+
+/** The `update` messages the simulated cloud received on sockets for a device. */
+export function socketUpdates(sim: Sim, deviceid: string): unknown[] {
+  return sim.stats.log.filter(
+    (r) => r.kind === 'socket' && r.action === 'update' && (r.message as { deviceid?: string }).deviceid === deviceid,
+  );
+}
+
+/** HTTP requests the simulated cloud received on a path (`POST /api/user/device/status`). */
+export function httpCalls(sim: Sim, methodAndPath: string): number {
+  return sim.stats.byPath[methodAndPath] ?? 0;
+}
