@@ -5,14 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLE } from './bundling';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-// ESM bundles have no `require`; CommonJS dependencies that call it (directly or
-// through esbuild's interop shim) need one built from the module's own URL.
-const REQUIRE_SHIM =
-  "import { createRequire as createBundleRequire } from 'node:module';" +
-  'const require = createBundleRequire(import.meta.url);';
 
 /** Properties of {@link BridgeFunction}. */
 export interface BridgeFunctionProps {
@@ -74,17 +69,16 @@ export class BridgeFunction extends Construct {
       logGroup: this.logGroup,
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_SHIM,
-        minify: true,
-        // Minified, but function names survive so stack traces stay readable
-        // without paying for source maps at cold start.
-        keepNames: true,
-        sourceMap: false,
-        // The bundle carries the SDK v3 clients pinned in package-lock.json, so the
-        // code tested locally is the code that runs, whatever SDK the runtime ships.
+        target: LAMBDA_BUNDLE.target,
+        mainFields: LAMBDA_BUNDLE.mainFields,
+        banner: LAMBDA_BUNDLE.banner.js,
+        minify: LAMBDA_BUNDLE.minify,
+        keepNames: LAMBDA_BUNDLE.keepNames,
+        sourceMap: LAMBDA_BUNDLE.sourcemap,
+        // The bundle carries the SDK v3 clients pinned in package-lock.json, so the code
+        // tested locally is the code that runs (the one exception is in LAMBDA_BUNDLE.external).
         bundleAwsSDK: true,
+        externalModules: LAMBDA_BUNDLE.external,
         forceDockerBundling: false,
       },
     });

@@ -1,4 +1,5 @@
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { routes } from '../lib/http-api/routes';
 
 /** One HTTP API route served by the HTTP function. */
 export interface HttpRoute {
@@ -8,17 +9,7 @@ export interface HttpRoute {
 }
 
 /**
- * Every route the HTTP function answers. Adding an endpoint to the deployed API is one
- * line here; the handler's own router decides what the route does.
- *
- * @example
- * { method: HttpMethod.DELETE, path: '/hooks/{hookId}' }
+ * Every route the HTTP function answers, taken from the router's own list, so the deployed
+ * API and the handler can never disagree; unknown paths are refused by API Gateway.
  */
-export const HTTP_ROUTES: readonly HttpRoute[] = [
-  { method: HttpMethod.GET, path: '/devices' },
-  { method: HttpMethod.GET, path: '/devices/{id}' },
-  { method: HttpMethod.POST, path: '/devices/{id}/control' },
-  { method: HttpMethod.POST, path: '/hooks' },
-  { method: HttpMethod.POST, path: '/hooks/{hookId}/{secret}' },
-  { method: HttpMethod.GET, path: '/openapi.json' },
-];
+export const HTTP_ROUTES: readonly HttpRoute[] = routes.map((route) => ({ method: HttpMethod[route.method], path: route.path }));

@@ -108,7 +108,8 @@ export class EwelinkBridgeStack extends Stack {
       entry: path.join(handlersDir, 'http-api.ts'),
       description: 'ewelink-bridge HTTP API: devices, control, webhooks',
       memorySize: 256,
-      timeout: Duration.seconds(10),
+      // A socket attempt (at most ~5 s) plus the HTTP fallback (at most 10 s) fit, under API Gateway's 30 s.
+      timeout: Duration.seconds(20),
       environment,
       logRetention: LOG_RETENTION,
     });

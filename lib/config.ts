@@ -44,5 +44,8 @@ async function appCredentialsFromSecret(arn: string): Promise<{ appId: string; a
   if (typeof appId !== 'string' || typeof appSecret !== 'string' || !appId || !appSecret) {
     throw new Error(`secret ${arn} must hold JSON {"appId": "…", "appSecret": "…"}`);
   }
+  if (appId === 'REPLACE_ME') {
+    throw new Error(`secret ${arn} still holds the placeholder the stack created: put your eWeLink app id and secret in it (see the README, "Deploy")`);
+  }
   return { appId, appSecret };
 }

@@ -17,9 +17,9 @@ export interface CommandChannelOptions {
   idleMs?: number;
   /** How long a dispatch answer is reused, ms (default 10 minutes). */
   dispatchTtlMs?: number;
-  /** Connection + handshake limit, ms (default 5 000). */
+  /** Connection + handshake limit, ms (default 4 000). */
   connectTimeoutMs?: number;
-  /** Reply limit per socket request, ms (default 8 000). */
+  /** Reply limit per socket request, ms (default 5 000); past it the command goes over HTTP. */
   requestTimeoutMs?: number;
 }
 
@@ -118,8 +118,8 @@ export class CommandChannel extends EventEmitter {
       at: creds.at,
       apikey: creds.apikey,
       appId: this.client.appId,
-      connectTimeoutMs: this.options.connectTimeoutMs,
-      requestTimeoutMs: this.options.requestTimeoutMs,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? 4_000,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? 5_000,
     });
     socket.on('push', (message: PushedMessage) => this.emit('push', message));
     socket.once('close', () => {

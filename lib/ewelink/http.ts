@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import type { Pool as PoolType } from 'undici';
+import { Pool, poolRequest } from './undici-pool';
 import { cloudError, CloudFailure, CloudUnreachable } from './errors';
 import { isRegion } from './hosts';
 import { commonParams, signBody, signQuery } from './sign';
@@ -30,9 +31,9 @@ export interface CloudHttpOptions {
 }
 
 // One keep-alive pool per origin for the whole process: warm invocations reuse the TLS session.
-const pools = new Map<string, Pool>();
+const pools = new Map<string, PoolType>();
 
-function poolFor(origin: string): Pool {
+function poolFor(origin: string): PoolType {
   let pool = pools.get(origin);
   if (!pool) {
     pool = new Pool(origin, { connections: 8, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
@@ -83,7 +84,7 @@ export class CloudHttp {
     let status: number;
     let text: string;
     try {
-      const res = await poolFor(base.origin).request({
+      const res = await poolRequest(poolFor(base.origin), {
         method: call.method,
         path,
         headers,

@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: prints the figures behind the bridge's speed targets. Run by hand; never
+ * part of the test pass/fail.
+ */
+import { closeHttpPools } from '../lib/ewelink/http';
+import { benchColdLoad } from './cold-load';
+import { benchWarmCommand } from './warm-command';
+
+const sections: [string, () => Promise<string[]>][] = [
+  ['Warm command (target: 1 cloud round trip, at most 1 DynamoDB read)', benchWarmCommand],
+  ['Cold load of each bundled function (target: < 150 ms over bare node)', benchColdLoad],
+];
+
+for (const [title, run] of sections) {
+  console.log(`\n## ${title}`);
+  for (const line of await run()) console.log(`- ${line}`);
+}
+await closeHttpPools();

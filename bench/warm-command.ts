@@ -1,0 +1,102 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { request } from 'undici';
+import { createBridge } from '../lib/app';
+import { handleApiEvent } from '../lib/http-api/lambda';
+import { documentClient, ensureTable } from '../lib/store';
+import { serveApi } from '../local/api-server';
+import { startDynamoLocal } from '../local/dynamo-local';
+import { demoSeed, startSim } from '../sim';
+
+const APP = { appId: 'bench-app', appSecret: 'bench-secret' };
+const ACCOUNT = 'default';
+const LAMP = '1000000001';
+
+interface Sample {
+  roundTrips: number;
+  http: number;
+  socket: number;
+  dynamoReads: number;
+  ms: number;
+}
+
+/**
+ * Warm on/off commands through the HTTP handler, against the simulator and DynamoDB Local:
+ * cloud round trips (HTTP requests + socket messages) and DynamoDB reads per command, and the
+ * wall time once every cloud round trip costs 50 ms more.
+ */
+export async function benchWarmCommand(): Promise<string[]> {
+  const ddb = await startDynamoLocal();
+  const sim = await startSim({ ...APP, accounts: [demoSeed({})] });
+  const client = documentClient({ endpoint: ddb.endpoint });
+  const counts = { reads: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (/^(Get|BatchGet|Query|Scan|TransactGet)/.test(context.commandName ?? '')) counts.reads += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCountReads' },
+  );
+  await ensureTable(client, 'bench');
+  const bridge = createBridge({ tableName: 'bench', dynamoEndpoint: ddb.endpoint, ...APP, apiUrl: sim.apiUrlTemplate });
+  const seed = demoSeed({});
+  const grant = await bridge.client.login({ email: seed.email as string }, seed.password, seed.region);
+  await bridge.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+  const { key } = await bridge.store.apiKeys.create(ACCOUNT, 'bench');
+  const server = await serveApi((event) => handleApiEvent(event, bridge, new Logger({ logLevel: 'SILENT' })));
+  const hookPaths: Record<string, string> = {};
+  for (const power of ['on', 'off']) {
+    const hook = (await post(`${server.url}/hooks`, key, { deviceid: LAMP, action: { power } })) as { url: string };
+    hookPaths[power] = new URL(hook.url).pathname;
+  }
+
+  async function command(kind: 'control' | 'webhook', power: 'on' | 'off'): Promise<Sample> {
+    sim.stats.reset();
+    counts.reads = 0;
+    const started = performance.now();
+    if (kind === 'control') await post(`${server.url}/devices/${LAMP}/control`, key, { power });
+    else await post(`${server.url}${hookPaths[power]}`, undefined, {});
+    const ms = performance.now() - started;
+    const http = sim.stats.http;
+    const socket = sim.stats.socketMessages;
+    return { roundTrips: http + socket, http, socket, dynamoReads: counts.reads, ms };
+  }
+
+  const lines: string[] = [];
+  const first = await command('control', 'on'); // cold container: device list, dispatch, handshake
+  lines.push(`first command in a fresh process: ${first.roundTrips} round trips (${first.http} HTTP + ${first.socket} socket), ${first.dynamoReads} DynamoDB reads, ${first.ms.toFixed(1)} ms`);
+  for (const kind of ['control', 'webhook'] as const) {
+    const plain: Sample[] = [];
+    for (let i = 0; i < 20; i++) plain.push(await command(kind, i % 2 ? 'on' : 'off'));
+    sim.faults.latencyMs = 50;
+    const slow: Sample[] = [];
+    for (let i = 0; i < 10; i++) slow.push(await command(kind, i % 2 ? 'on' : 'off'));
+    sim.faults.latencyMs = 0;
+    const last = plain[plain.length - 1] as Sample;
+    lines.push(
+      `warm ${kind === 'control' ? 'POST /devices/{id}/control' : 'POST /hooks/{hookId}/{secret}'}: ` +
+        `${last.roundTrips} cloud round trip(s) (${last.http} HTTP + ${last.socket} socket), ${last.dynamoReads} DynamoDB read(s); ` +
+        `median ${median(plain.map((s) => s.ms)).toFixed(1)} ms, with 50 ms per round trip median ${median(slow.map((s) => s.ms)).toFixed(1)} ms ` +
+        `(max round trips seen: ${Math.max(...plain.map((s) => s.roundTrips))}, max reads: ${Math.max(...plain.map((s) => s.dynamoReads))})`,
+    );
+  }
+  bridge.close();
+  await server.close();
+  await sim.close();
+  await ddb.stop();
+  return lines;
+}
+
+async function post(url: string, key: string | undefined, body: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const res = await request(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${url}: HTTP ${res.statusCode} ${text}`);
+  return JSON.parse(text);
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
