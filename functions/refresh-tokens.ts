@@ -1,15 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createBridge } from '../lib/app';
-import { configFromEnv } from '../lib/config';
+import { bridgeFromEnv } from '../lib/app';
 
 const logger = new Logger({ serviceName: 'ewelink-bridge' });
-const bridge = configFromEnv().then((config) => createBridge(config));
 
-/** Scheduled: refreshes every account token that expires within 7 days. Fails the run if any refresh failed, so the schedule retries. */
+/** Scheduled: refreshes every account token that expires within 7 days. Fails the run if any refresh failed, so it is retried. */
 export const handler = middy(async () => {
-  const report = await (await bridge).keeper.refreshExpiring();
+  const report = await (await bridgeFromEnv()).keeper.refreshExpiring();
   logger.info('token refresh', { refreshed: report.refreshed.length, current: report.current.length, failed: report.failed });
   if (report.failed.length > 0) throw new Error(`token refresh failed for ${report.failed.map((f) => f.accountId).join(', ')}`);
   return report;

@@ -1,5 +1,6 @@
 import { TokenKeeper } from './accounts/token-keeper';
-import type { BridgeConfig } from './config';
+import { configFromEnv, type BridgeConfig } from './config';
+import { BridgeError } from './errors';
 import { DeviceController } from './devices/controller';
 import { DeviceDirectory } from './devices/directory';
 import { EwelinkClient } from './ewelink/client';
@@ -41,4 +42,22 @@ export function createBridge(config: BridgeConfig, tuning: BridgeTuning = {}): B
   const controller = new DeviceController(directory, keeper, channel, client);
   const webhooks = new Webhooks(store.hooks, controller);
   return { config, store, client, keeper, channel, directory, controller, webhooks, close: () => channel.close() };
+}
+
+let fromEnv: Promise<Bridge> | undefined;
+
+/**
+ * The process's bridge, wired from the environment on first use. A failure (say, the secret
+ * still holds its placeholder) is not remembered: the next call tries again, so fixing the
+ * configuration needs no redeploy.
+ */
+export function bridgeFromEnv(): Promise<Bridge> {
+  fromEnv ??= configFromEnv().then(
+    (config) => createBridge(config),
+    (err: unknown) => {
+      fromEnv = undefined;
+      throw new BridgeError('not_configured', `the bridge is not configured: ${(err as Error).message}`);
+    },
+  );
+  return fromEnv;
 }

@@ -10,6 +10,7 @@ export type BridgeErrorKind =
   | 'device_offline'
   | 'device_refused'
   | 'account_not_linked'
+  | 'not_configured'
   | 'cloud_auth'
   | 'cloud_unavailable';
 

@@ -41,9 +41,8 @@ async function main(): Promise<void> {
   // The handlers read the environment when loaded, exactly as in Lambda.
   const { handler: api } = await import('../functions/http-api');
   const { handler: refresh } = await import('../functions/refresh-tokens');
-  const { createBridge } = await import('../lib/app');
-  const { configFromEnv } = await import('../lib/config');
-  const bridge = createBridge(await configFromEnv());
+  const { bridgeFromEnv } = await import('../lib/app');
+  const bridge = await bridgeFromEnv();
   stops.push(() => bridge.close());
 
   await linkAccount(bridge, sim);

@@ -47,6 +47,7 @@ export function nextSequence(): string {
 export class CloudSocket extends EventEmitter {
   private readonly pending = new Map<string, Pending>();
   private heartbeat: NodeJS.Timeout | undefined;
+  private heartbeatIntervalMs: number | undefined;
   private closed = false;
   /** Last time anything was sent or received, ms. */
   lastActivity = Date.now();
@@ -94,6 +95,11 @@ export class CloudSocket extends EventEmitter {
     const hbInterval = typeof config.hbInterval === 'number' && config.hbInterval > 0 ? config.hbInterval : undefined;
     socket.startHeartbeat(hbInterval === undefined ? 90_000 : (hbInterval + 7) * 1000);
     return socket;
+  }
+
+  /** The `ping` interval scheduled after the handshake, ms (`hbInterval + 7` s, or 90 s when absent). */
+  get heartbeatMs(): number | undefined {
+    return this.heartbeatIntervalMs;
   }
 
   get isOpen(): boolean {
@@ -179,6 +185,7 @@ export class CloudSocket extends EventEmitter {
   }
 
   private startHeartbeat(intervalMs: number): void {
+    this.heartbeatIntervalMs = intervalMs;
     this.heartbeat = setInterval(() => {
       if (this.isOpen) this.ws.send('ping');
     }, intervalMs);

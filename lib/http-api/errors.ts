@@ -8,6 +8,7 @@ const STATUS: Record<BridgeErrorKind, number> = {
   device_offline: 504,
   device_refused: 502,
   account_not_linked: 503,
+  not_configured: 503,
   cloud_auth: 502,
   cloud_unavailable: 502,
 };

@@ -8,7 +8,7 @@ import { dispatchRequest } from './routes';
  * Serves one API Gateway HTTP API (payload 2.0) event. Logs the route pattern, status and
  * time only: never headers, bodies or raw paths (a webhook path carries its secret).
  */
-export async function handleApiEvent(event: APIGatewayProxyEventV2, bridge: Bridge, logger: Logger): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handleApiEvent(event: APIGatewayProxyEventV2, bridge: Bridge | (() => Promise<Bridge>), logger: Logger): Promise<APIGatewayProxyStructuredResultV2> {
   const started = Date.now();
   const headers = event.headers ?? {};
   const host = headers.host ?? event.requestContext.domainName;
@@ -20,7 +20,7 @@ export async function handleApiEvent(event: APIGatewayProxyEventV2, bridge: Brid
   try {
     const out = await dispatchRequest(
       { method: event.requestContext.http.method, path: event.rawPath, baseUrl: `${proto}://${host}`, headers, body },
-      bridge,
+      typeof bridge === 'function' ? await bridge() : bridge,
     );
     ({ status, body: payload, route } = out);
   } catch (err) {
