@@ -57,19 +57,12 @@ export class DynamoTokenRepository implements TokenRepository {
     now = Date.now(),
   ): Promise<boolean> {
     if (!(leaseMs > 0)) throw invalidArgument('tokens.acquireRefreshLease', `leaseMs must be positive, got ${leaseMs}`);
-    const update = 'SET #leaseOwner = :owner, #leaseUntil = :until';
-    const condition = '#version = :expected AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now)';
-    const result = await conditionalRequest('tokens.acquireRefreshLease', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: tokensKey(accountId),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: namesIn(update, condition),
-          ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':expected': expectedVersion, ':now': now },
-        }),
-      ),
+    const result = await this.updateIf(
+      'tokens.acquireRefreshLease',
+      accountId,
+      'SET #leaseOwner = :owner, #leaseUntil = :until',
+      '#version = :expected AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now)',
+      { ':owner': owner, ':until': now + leaseMs, ':expected': expectedVersion, ':now': now },
     );
     return result !== CONDITION_FAILED;
   }
@@ -84,12 +77,42 @@ export class DynamoTokenRepository implements TokenRepository {
     // No check that the lease is unexpired: if it ran out but nobody took it over, the pair is
     // still the one refreshed from, so saving is right. A takeover changes leaseOwner, and a
     // login or a rival's save changes version; either makes this fail.
-    const update =
+    const result = await this.updateIf(
+      'tokens.saveRefreshed',
+      accountId,
       'SET #at = :at, #rt = :rt, #atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, ' +
-      '#updatedAt = :now, #version = #version + :one ' +
-      'REMOVE #leaseOwner, #leaseUntil';
-    const condition = '#version = :expected AND #leaseOwner = :owner';
-    const result = await conditionalRequest('tokens.saveRefreshed', () =>
+        '#updatedAt = :now, #version = #version + :one REMOVE #leaseOwner, #leaseUntil',
+      '#version = :expected AND #leaseOwner = :owner',
+      {
+        ':at': tokens.at,
+        ':rt': tokens.rt,
+        ':atExpiresAt': tokens.atExpiresAt,
+        ':rtExpiresAt': tokens.rtExpiresAt,
+        ':now': now,
+        ':one': 1,
+        ':expected': expectedVersion,
+        ':owner': owner,
+      },
+    );
+    return result === CONDITION_FAILED ? undefined : result;
+  }
+
+  async releaseLease(accountId: string, owner: string): Promise<boolean> {
+    const result = await this.updateIf('tokens.releaseLease', accountId, 'REMOVE #leaseOwner, #leaseUntil', '#leaseOwner = :owner', {
+      ':owner': owner,
+    });
+    return result !== CONDITION_FAILED;
+  }
+
+  /** One conditional UpdateItem on the account's pair; the record as it now stands, or CONDITION_FAILED. */
+  private async updateIf(
+    operation: string,
+    accountId: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<TokenRecord | typeof CONDITION_FAILED> {
+    const result = await conditionalRequest(operation, () =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -97,40 +120,12 @@ export class DynamoTokenRepository implements TokenRepository {
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: namesIn(update, condition),
-          ExpressionAttributeValues: {
-            ':at': tokens.at,
-            ':rt': tokens.rt,
-            ':atExpiresAt': tokens.atExpiresAt,
-            ':rtExpiresAt': tokens.rtExpiresAt,
-            ':now': now,
-            ':one': 1,
-            ':expected': expectedVersion,
-            ':owner': owner,
-          },
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    if (result === CONDITION_FAILED) return undefined;
-    return withoutKeys<TokenRecord>(result.Attributes ?? {});
-  }
-
-  async releaseLease(accountId: string, owner: string): Promise<boolean> {
-    const update = 'REMOVE #leaseOwner, #leaseUntil';
-    const condition = '#leaseOwner = :owner';
-    const result = await conditionalRequest('tokens.releaseLease', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: tokensKey(accountId),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: namesIn(update, condition),
-          ExpressionAttributeValues: { ':owner': owner },
-        }),
-      ),
-    );
-    return result !== CONDITION_FAILED;
+    return result === CONDITION_FAILED ? result : withoutKeys<TokenRecord>(result.Attributes ?? {});
   }
 
   async list(options: { pageSize?: number } = {}): Promise<TokenRecord[]> {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenKeeper } from '../../lib/accounts/token-keeper';
+import { createBridge } from '../../lib/app';
 import { ACCOUNT, APP_ID, APP_SECRET, httpCalls, startHarness, testAccount, type Harness } from '../support/bridge';
 
 const DAY = 86_400_000;
@@ -61,6 +62,25 @@ describe('tokens', () => {
     expect(stored.version).toBe(stale.version + 1);
     expect(stored.leaseOwner).toBeUndefined();
     await expect(h.bridge.client.devices({ at: stored.at, apikey: stored.apikey, region: stored.region })).resolves.toHaveLength(3);
+  });
+
+  it('a container holding a pair another container refreshed picks up the stored one, without refreshing again', async () => {
+    // Prepare: a second container over the same table, warmed up with the current pair
+    h = await startHarness();
+    const other = createBridge({ tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: h.sim.apiUrlTemplate });
+    try {
+      await other.directory.fetch(ACCOUNT);
+      const stale = (await h.bridge.store.tokens.get(ACCOUNT))!;
+      await h.bridge.keeper.renew(ACCOUNT, stale.at); // the first container refreshes: the cloud revokes the old at
+      h.sim.stats.reset();
+      // Act: the second container still holds the old at in memory
+      await other.directory.fetch(ACCOUNT);
+      // Assess: one refused call, then the stored pair; no second refresh
+      expect(httpCalls(h.sim, 'GET /api/user/refresh')).toBe(0);
+      expect(httpCalls(h.sim, 'GET /api/user/device')).toBe(2);
+    } finally {
+      other.close();
+    }
   });
 
   it('a dead refresh token is reported as such, and the stored pair and lease are left clean', async () => {
