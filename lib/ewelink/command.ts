@@ -94,7 +94,7 @@ export class CommandChannel extends EventEmitter {
     const existing = this.sessions.get(creds.apikey);
     if (existing && existing.at === creds.at) {
       const socket = await existing.socket.catch(() => undefined);
-      if (socket?.isOpen && Date.now() - socket.lastActivity < this.idleMs) return socket;
+      if (socket?.isOpen && Date.now() - socket.lastUsed < this.idleMs) return socket;
       socket?.close();
     } else if (existing) {
       existing.socket.then((s) => s.close(), () => undefined);
@@ -112,19 +112,21 @@ export class CommandChannel extends EventEmitter {
   }
 
   private async openSocket(creds: Credentials): Promise<CloudSocket> {
+    // The caller may update `creds` in place (a refreshed at); this session keeps the token it was opened with.
+    const { at, apikey } = creds;
     const target = await this.dispatch(creds);
     const socket = await CloudSocket.open({
       url: socketUrl(this.client.apiUrl, target.domain, target.port),
-      at: creds.at,
-      apikey: creds.apikey,
+      at,
+      apikey,
       appId: this.client.appId,
       connectTimeoutMs: this.options.connectTimeoutMs ?? 4_000,
       requestTimeoutMs: this.options.requestTimeoutMs ?? 5_000,
     });
     socket.on('push', (message: PushedMessage) => this.emit('push', message));
     socket.once('close', () => {
-      const current = this.sessions.get(creds.apikey);
-      if (current?.at === creds.at) this.sessions.delete(creds.apikey);
+      const current = this.sessions.get(apikey);
+      if (current?.at === at) this.sessions.delete(apikey);
     });
     this.closeWhenIdle(socket);
     return socket;
@@ -141,7 +143,7 @@ export class CommandChannel extends EventEmitter {
   private closeWhenIdle(socket: CloudSocket): void {
     const check = () => {
       if (!socket.isOpen) return;
-      const idle = Date.now() - socket.lastActivity;
+      const idle = Date.now() - socket.lastUsed;
       if (idle >= this.idleMs) socket.close();
       else setTimeout(check, this.idleMs - idle + 10).unref();
     };

@@ -107,7 +107,8 @@ export class CloudHttp {
     if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
       throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered with an unexpected shape`);
     }
-    const code = typeof reply.error === 'number' ? reply.error : Number.NaN;
+    // The spec types `error` as a number in most answers and as a string in some (refresh, status).
+    const code = typeof reply.error === 'number' ? reply.error : typeof reply.error === 'string' && /^\d+$/.test(reply.error) ? Number(reply.error) : Number.NaN;
     if (Number.isFinite(code) && code !== 0) {
       const detail = [reply.msg, reply.errmsg, reply.reason].find((v) => typeof v === 'string') as string | undefined;
       throw cloudError(code, call.operation, detail, isRegion(reply.region) ? reply.region : undefined);

@@ -49,8 +49,8 @@ export class CloudSocket extends EventEmitter {
   private heartbeat: NodeJS.Timeout | undefined;
   private heartbeatIntervalMs: number | undefined;
   private closed = false;
-  /** Last time anything was sent or received, ms. */
-  lastActivity = Date.now();
+  /** Last time the bridge itself sent a request, ms: what idleness is measured from (pushes don't count). */
+  lastUsed = Date.now();
 
   private constructor(
     private readonly ws: WebSocket,
@@ -91,9 +91,11 @@ export class CloudSocket extends EventEmitter {
       socket.close();
       throw err;
     });
-    const config = (reply.config ?? {}) as { hbInterval?: unknown };
+    const config = (reply.config ?? {}) as { hb?: unknown; hbl?: unknown; hbInterval?: unknown };
+    // Real servers spell the flag `hb`, the spec `hbl`; 0 means no heartbeat is wanted.
+    const wanted = (config.hb ?? config.hbl) !== 0;
     const hbInterval = typeof config.hbInterval === 'number' && config.hbInterval > 0 ? config.hbInterval : undefined;
-    socket.startHeartbeat(hbInterval === undefined ? 90_000 : (hbInterval + 7) * 1000);
+    if (wanted) socket.startHeartbeat(hbInterval === undefined ? 90_000 : (hbInterval + 7) * 1000);
     return socket;
   }
 
@@ -141,7 +143,7 @@ export class CloudSocket extends EventEmitter {
         this.close();
       }, timeoutMs);
       this.pending.set(sequence, { resolve, reject, timer, operation });
-      this.lastActivity = Date.now();
+      this.lastUsed = Date.now();
       this.ws.send(JSON.stringify(message), (err) => {
         if (!err) return;
         this.settle(sequence, new SocketUnavailable(operation, err.message));
@@ -159,7 +161,6 @@ export class CloudSocket extends EventEmitter {
   }
 
   private receive(text: string): void {
-    this.lastActivity = Date.now();
     if (text === 'pong' || text === '') return;
     let message: Record<string, unknown>;
     try {
