@@ -1,24 +1,30 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isRegion, type Region } from '../lib/ewelink/hosts';
 import { deviceKind, DEVICE_KINDS, type DeviceKind, type Params } from './device-kinds';
-import type { AccountSeed, DeviceSeed } from './types';
+import type { AccountSeed, DeviceSeed, ShareAnswer } from './types';
 
 export interface Account {
   readonly id: string;
   readonly email: string | undefined;
   readonly phoneNumber: string | undefined;
-  readonly password: string;
+  /** Changed by a password reset or change. */
+  password: string;
   readonly region: Region;
   readonly apikey: string;
   readonly nickname: string;
   readonly createdAt: string;
   readonly devices: Map<string, DeviceRecord>;
+  /** How the account answers share invitations while it is online. */
+  readonly shareAnswer: ShareAnswer;
 }
 
 export interface DeviceRecord {
   readonly id: string;
   readonly deviceid: string;
-  readonly name: string;
+  /** Changed by a rename. */
+  name: string;
+  /** The legacy `group` field a rename sets (default ''); the groups proper are in GroupBook. */
+  group: string;
   readonly uiid: number;
   readonly kind: DeviceKind;
   readonly owner: Account;
@@ -67,7 +73,8 @@ export class AccountBook {
     return this.devices.get(deviceid);
   }
 
-  private add(seed: AccountSeed): void {
+  /** A new account from a seed (registration makes one too); throws when the login or apikey is taken. */
+  add(seed: AccountSeed): Account {
     const email = present(seed.email);
     const phoneNumber = present(seed.phoneNumber);
     if (!email && !phoneNumber) throw new Error('sim: an account seed needs an email or a phoneNumber');
@@ -90,34 +97,47 @@ export class AccountBook {
       nickname: seed.nickname ?? (email ? email.split('@')[0] ?? email : 'eWeLink user'),
       createdAt: now,
       devices: new Map(),
+      shareAnswer: seed.shareAnswer ?? 'accept',
     };
     this.accounts.push(account);
     for (const deviceSeed of seed.devices ?? []) this.addDevice(account, deviceSeed, now);
+    return account;
   }
 
-  private addDevice(owner: Account, seed: DeviceSeed, now: string): void {
+  /** Takes a device out of its owner's account and out of the sim. */
+  removeDevice(device: DeviceRecord): void {
+    device.owner.devices.delete(device.deviceid);
+    this.devices.delete(device.deviceid);
+  }
+
+  /** Puts a device from a seed into an account (seeding, or adding a paired device); throws when the id is taken. */
+  addDevice(owner: Account, seed: DeviceSeed, now = new Date().toISOString()): DeviceRecord {
     if (this.devices.has(seed.deviceid)) throw new Error(`sim: device ${seed.deviceid} is seeded twice`);
     const kind = deviceKind(seed.uiid);
     if (!kind) {
       throw new Error(`sim: device ${seed.deviceid}: uiid ${seed.uiid} is not simulated (known: ${[...DEVICE_KINDS.keys()].join(', ')})`);
     }
     const online = seed.online ?? true;
+    const params = { ...kind.initialParams(), ...structuredClone(seed.params ?? {}) };
+    kind.measure(params);
     const device: DeviceRecord = {
       id: objectId(),
       deviceid: seed.deviceid,
       name: seed.name,
+      group: '',
       uiid: seed.uiid,
       kind,
       owner,
-      devicekey: randomUUID(),
+      devicekey: seed.devicekey ?? randomUUID(),
       createdAt: now,
       tags: structuredClone(seed.tags ?? {}),
       online,
-      params: { ...kind.initialParams(), ...structuredClone(seed.params ?? {}) },
+      params,
       onlineTime: now,
       offlineTime: online ? undefined : now,
     };
     owner.devices.set(device.deviceid, device);
     this.devices.set(device.deviceid, device);
+    return device;
   }
 }

@@ -1,8 +1,13 @@
 import type { AccountBook } from './accounts';
 import type { DeviceControl } from './device-control';
+import type { GroupBook } from './groups';
+import type { DeviceHistory } from './history';
+import type { UnboundPool } from './pool';
+import type { ShareBook } from './sharing';
 import type { PendingTimers } from './pending-timers';
 import type { StatsRecorder } from './stats';
 import type { TokenBook } from './tokens';
+import type { VerificationCodes } from './verification';
 import type { SimFaults } from './types';
 
 /** The config with its defaults filled in. */
@@ -12,6 +17,7 @@ export interface SimSettings {
   readonly deviceTimeoutMs: number;
   readonly idleTimeoutSec: number;
   readonly dispatchDomain: string;
+  readonly shareTimeoutMs: number;
   /** Known once the server is bound. */
   dispatchPort: number;
 }
@@ -25,4 +31,9 @@ export interface SimContext {
   readonly stats: StatsRecorder;
   readonly timers: PendingTimers;
   readonly control: DeviceControl;
+  readonly codes: VerificationCodes;
+  readonly shares: ShareBook;
+  readonly groups: GroupBook;
+  readonly history: DeviceHistory;
+  readonly pool: UnboundPool;
 }

@@ -9,10 +9,14 @@ import type { Sim } from './types';
  * same Sim object a test in the same process would hold. Not counted in stats.
  */
 
-type Controls = Pick<Sim, 'stats' | 'faults' | 'device' | 'setDeviceOnline' | 'issueTokens' | 'expireAccessToken'>;
+type Controls = Pick<
+  Sim,
+  'stats' | 'faults' | 'device' | 'setDeviceOnline' | 'issueTokens' | 'expireAccessToken' | 'verificationCode' | 'reportFromDevice'
+>;
 
 const DEVICE = /^\/_sim\/devices\/([^/]+)$/;
 const DEVICE_ONLINE = /^\/_sim\/devices\/([^/]+)\/online$/;
+const DEVICE_REPORT = /^\/_sim\/devices\/([^/]+)\/report$/;
 
 function failure(status: number, message: string): Answer {
   return { status, body: { error: message } };
@@ -34,8 +38,13 @@ function deviceSnapshot(controls: Controls, deviceid: string) {
   };
 }
 
-function route(controls: Controls, method: string, path: string, raw: string): Answer {
+function route(controls: Controls, method: string, path: string, raw: string, query: URLSearchParams): Answer {
   const key = `${method} ${path}`;
+  if (key === 'GET /_sim/codes') {
+    const to = query.get('to');
+    if (!to) return failure(400, 'query must be ?to=<e-mail address or phone number>');
+    return { status: 200, body: { to, code: controls.verificationCode(to) } };
+  }
   if (key === 'GET /_sim/stats') return { status: 200, body: controls.stats };
   if (key === 'POST /_sim/stats/reset') {
     controls.stats.reset();
@@ -66,6 +75,14 @@ function route(controls: Controls, method: string, path: string, raw: string): A
     controls.setDeviceOnline(deviceid, body['online']);
     return { status: 200, body: deviceSnapshot(controls, deviceid) };
   }
+  const report = DEVICE_REPORT.exec(path);
+  if (report && method === 'POST') {
+    const body = jsonBody(raw);
+    if (!isObject(body)) return failure(400, 'body must be the params the device reports, e.g. {"switch": "on"}');
+    const deviceid = decodeURIComponent(report[1] ?? '');
+    controls.reportFromDevice(deviceid, body);
+    return { status: 200, body: deviceSnapshot(controls, deviceid) };
+  }
   const device = DEVICE.exec(path);
   if (device && method === 'GET') return { status: 200, body: deviceSnapshot(controls, decodeURIComponent(device[1] ?? '')) };
 
@@ -74,9 +91,9 @@ function route(controls: Controls, method: string, path: string, raw: string): A
 
 /** Answers a /_sim/ request; a bad body is a 400, an unknown device or login a 404. */
 export function createControlAnswerer(controls: Controls) {
-  return function answerControl(method: string, path: string, raw: string): Answer {
+  return function answerControl(method: string, path: string, raw: string, query: URLSearchParams = new URLSearchParams()): Answer {
     try {
-      return route(controls, method, path, raw);
+      return route(controls, method, path, raw, query);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return failure(error instanceof NotInSim ? 404 : 400, message);

@@ -1,20 +1,13 @@
-import type { DeviceRecord } from './accounts';
-import type { SimContext } from './context';
+import { usableDevice, viewFor, visibleDevices } from './device-access';
 import { isObject, optionalString, requiredString } from './fields';
 import { Refusal } from './errors';
 import type { BearerCall, BearerRoute } from './route-types';
-import { deviceView } from './views';
+import { receiverRefusal } from './sharing';
 
 /*
- * The Bearer routes: devices, their status, and the dispatch of the long connection.
+ * The Bearer routes: devices, their status, and the dispatch of the long connection. A
+ * device shared to the caller is listed and controlled as the caller's own.
  */
-
-/** A device of the caller's account; another account's device is as unknown as a missing one. */
-function ownDevice(ctx: SimContext, call: BearerCall, deviceid: string): DeviceRecord {
-  const device = ctx.book.device(deviceid);
-  if (!device || device.owner !== call.account) throw new Refusal(404, `device ${deviceid} does not exist`);
-  return device;
-}
 
 function wantsTags(call: BearerCall): boolean {
   const getTags = optionalString(call.input, 'getTags');
@@ -30,10 +23,10 @@ const deviceList: BearerRoute = {
   method: 'GET',
   path: '/api/user/device',
   auth: 'bearer',
-  handle(call) {
+  handle(call, ctx) {
     optionalString(call.input, 'lang');
     const withTags = wantsTags(call);
-    return { error: 0, devicelist: [...call.account.devices.values()].map((device) => deviceView(device, withTags)) };
+    return { error: 0, devicelist: visibleDevices(ctx, call.account).map((device) => viewFor(ctx, call.account, device, withTags)) };
   },
 };
 
@@ -42,7 +35,7 @@ const statusQuery: BearerRoute = {
   path: '/api/user/device/status',
   auth: 'bearer',
   async handle(call, ctx) {
-    const device = ownDevice(ctx, call, requiredString(call.input, 'deviceid'));
+    const { device } = usableDevice(ctx, call.account, requiredString(call.input, 'deviceid'));
     const wanted = optionalString(call.input, 'params')
       ?.split('|')
       .filter((name) => name !== '');
@@ -60,8 +53,10 @@ const statusUpdate: BearerRoute = {
     const deviceid = requiredString(call.input, 'deviceid');
     const params = call.input['params'];
     if (!isObject(params)) throw new Refusal(400, 'params is required and must be an object of the params to change');
-    const device = ownDevice(ctx, call, deviceid);
-    const outcome = await ctx.control.update(device, params, { waitWhenOffline: false });
+    const { device, access } = usableDevice(ctx, call.account, deviceid);
+    const refusal = access.role === 'receiver' ? receiverRefusal(access.share, device, params) : undefined;
+    if (refusal) throw new Refusal(403, refusal);
+    const outcome = await ctx.control.update(device, params, { waitWhenOffline: false, operator: { account: call.account } });
     if (!outcome.ok) throw outcome.code === 400 ? new Refusal(400, outcome.reason) : deviceTimeout(deviceid, outcome.reason);
     return { error: 0, deviceid };
   },
@@ -75,8 +70,8 @@ const singleDevice: BearerRoute = {
     // The spec also sends deviceid and apikey in the query; they are tolerated, the path decides.
     optionalString(call.input, 'deviceid');
     optionalString(call.input, 'apikey');
-    const device = ownDevice(ctx, call, call.pathParams['deviceid'] ?? '');
-    return { error: 0, device: deviceView(device, wantsTags(call)) };
+    const { device } = usableDevice(ctx, call.account, call.pathParams['deviceid'] ?? '');
+    return { error: 0, device: viewFor(ctx, call.account, device, wantsTags(call)) };
   },
 };
 

@@ -69,3 +69,57 @@ function numberIn(raw: unknown, where: 'body' | 'query'): number | undefined {
   if (where === 'body') return typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined;
   return typeof raw === 'string' && DIGITS.test(raw) ? Number(raw) : undefined;
 }
+
+/** A string that must be sent but may be empty, like a rename's `group: ""`. */
+export function presentString(source: Fields, name: string): string {
+  const value = source[name];
+  if (value === undefined || value === null) throw new Refusal(400, `${name} is required (it may be "")`);
+  if (typeof value !== 'string') throw new Refusal(400, `${name} must be a string`);
+  return value;
+}
+
+export function optionalNumber(source: Fields, name: string): number | undefined {
+  const value = field(source, name);
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value))) throw new Refusal(400, `${name} must be a JSON number`);
+  return value;
+}
+
+export function requiredInteger(source: Fields, name: string): number {
+  const value = optionalNumber(source, name);
+  if (value === undefined) throw new Refusal(400, `${name} is required`);
+  if (!Number.isInteger(value)) throw new Refusal(400, `${name} must be a whole number`);
+  return value;
+}
+
+/**
+ * A whole number ≥ 0 sent as a JSON number or as a string of digits: the spec types the
+ * history query's numbers both ways (startTime long, endTime/pageSize/currentPage string).
+ */
+export function optionalCount(source: Fields, name: string): number | undefined {
+  const value = field(source, name);
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && DIGITS.test(value)) return Number(value);
+  throw new Refusal(400, `${name} must be a whole number (a JSON number or a string of digits)`);
+}
+
+/**
+ * A field whose value the spec fixes, like `groupType: 0`: a JSON number in a body, its
+ * digits in a query.
+ */
+export function fixedNumber(source: Fields, name: string, expected: number, where: 'body' | 'query'): void {
+  const value = field(source, name);
+  if (value === undefined) throw new Refusal(400, `${name} is required (always ${expected})`);
+  const number = numberIn(value, where);
+  if (number === undefined) throw new Refusal(400, where === 'body' ? `${name} must be a JSON number` : `${name} must be a number`);
+  if (number !== expected) throw new Refusal(400, `${name} must be ${expected}`);
+}
+
+/** `0` or `1`, as a JSON number in a body or as a digit in a query. */
+export function optionalFlag(source: Fields, name: string, where: 'body' | 'query'): 0 | 1 | undefined {
+  const value = field(source, name);
+  if (value === undefined) return undefined;
+  const number = numberIn(value, where);
+  if (number !== 0 && number !== 1) throw new Refusal(400, `${name} must be 0 or 1`);
+  return number;
+}

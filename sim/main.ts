@@ -25,6 +25,9 @@ async function main(): Promise<void> {
     dispatchPort: numberFromEnv('SIM_DISPATCH_PORT'),
     atLifetimeSec: numberFromEnv('SIM_AT_LIFETIME'),
     rtLifetimeSec: numberFromEnv('SIM_RT_LIFETIME'),
+    smsIntervalSec: numberFromEnv('SIM_SMS_INTERVAL'),
+    shareTimeoutMs: numberFromEnv('SIM_SHARE_TIMEOUT_MS'),
+    shareRetryAfterSec: numberFromEnv('SIM_SHARE_RETRY_AFTER'),
     accounts: [account],
   });
 
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
       `  app id / secret:        ${appId} / ${appSecret}`,
       `  demo account:           ${account.email} / ${account.password} (region ${account.region})`,
       `  demo devices:           ${(account.devices ?? []).map((d) => `${d.deviceid} "${d.name}" uiid ${d.uiid}${d.online === false ? ' (offline)' : ''}`).join(', ')}`,
-      `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}`,
+      `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}, /_sim/codes?to={address}`,
     ].join('\n'),
   );
 

@@ -1,9 +1,11 @@
 import { ACCOUNT_ROUTES } from './account-routes';
+import { MANAGEMENT_ROUTES } from './device-management-routes';
 import { DEVICE_ROUTES } from './device-routes';
+import { GROUP_ROUTES } from './group-routes';
 import type { Route } from './route-types';
 
 /** Every cloud route the sim answers, first match wins. */
-export const ROUTES: readonly Route[] = [...ACCOUNT_ROUTES, ...DEVICE_ROUTES];
+export const ROUTES: readonly Route[] = [...ACCOUNT_ROUTES, ...DEVICE_ROUTES, ...MANAGEMENT_ROUTES, ...GROUP_ROUTES];
 
 export function findRoute(method: string, path: string): { route: Route; pathParams: Record<string, string> } | undefined {
   const segments = path.split('/');

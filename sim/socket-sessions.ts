@@ -5,6 +5,8 @@ import type { Account, DeviceRecord } from './accounts';
 import type { SimContext } from './context';
 import type { Params } from './device-kinds';
 import { field, isNonce, isObject, isSecondsTimestamp, type Fields } from './fields';
+import { answerShareAction, isShareAction } from './share-actions';
+import { receiverRefusal } from './sharing';
 
 interface Session {
   /** 1, 2, … in the order connections were accepted. */
@@ -60,7 +62,8 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 
 /**
  * The `/api/ws` long connections: the userOnline handshake, ping/pong, update and query
- * answered by sequence, and the pushes (`update` from the device, `sysmsg` online/offline).
+ * answered by sequence, share/updateShare/cancelShare, and the pushes (`update` from the
+ * device, `sysmsg` online/offline) to the owner's and the share receivers' sockets.
  */
 export class SocketHub {
   private readonly server = new WebSocketServer({ noServer: true });
@@ -77,7 +80,7 @@ export class SocketHub {
     this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws));
   }
 
-  /** Tells the owner's sockets, except the one that asked, what an update changed. */
+  /** Tells the owner's and receivers' sockets, except the one that asked, what an update changed. */
   pushUpdate(device: DeviceRecord, params: Params, origin: object | undefined): void {
     const message = {
       action: 'update',
@@ -88,13 +91,18 @@ export class SocketHub {
       sequence: this.nextSequence(),
       ts: 0,
     };
-    for (const session of this.ownerSessions(device.owner)) if (session !== origin) this.send(session, message);
+    for (const session of this.audience(device)) if (session !== origin) this.send(session, message);
   }
 
-  /** Tells all the owner's sockets that the device went online or offline. */
+  /** Tells all the owner's and receivers' sockets that the device went online or offline. */
   pushOnline(device: DeviceRecord): void {
     const message = { action: 'sysmsg', deviceid: device.deviceid, apikey: device.owner.apikey, ts: 0, params: { online: device.online } };
-    for (const session of this.ownerSessions(device.owner)) this.send(session, message);
+    for (const session of this.audience(device)) this.send(session, message);
+  }
+
+  /** Whether the account has a socket session open (a share receiver must, to answer). */
+  isOnline(account: Account): boolean {
+    return this.accountSessions(account).length > 0;
   }
 
   closeAll(): void {
@@ -148,7 +156,11 @@ export class SocketHub {
     if (action === 'userOnline') return this.userOnline(session, message);
     if (!session.account) return this.refuse(session, 'userOnline must be the first message', message['sequence']);
     if (action === 'update' || action === 'query') return this.command(session, action, message);
-    // Anything else (share, updateShare, …, or unknown) is ignored for now.
+    if (isShareAction(action)) {
+      const reply = await answerShareAction({ ctx: this.ctx, isOnline: (account) => this.isOnline(account) }, session.account, action, message);
+      return this.reply(session, reply);
+    }
+    // Anything else is ignored, as the cloud ignores actions it does not know.
   }
 
   private async userOnline(session: Session, message: Fields): Promise<void> {
@@ -191,11 +203,17 @@ export class SocketHub {
     const deviceid = message['deviceid'] as string;
     const apikey = message['apikey'] as string;
     const device = this.ctx.book.device(deviceid);
-    if (!device || device.owner !== session.account || device.owner.apikey !== apikey) {
+    const account = session.account;
+    const access = device && account && this.ctx.shares.access(device, account);
+    if (!device || !account || !access || device.owner.apikey !== apikey) {
       return this.reply(session, { error: 404, reason: `no device ${deviceid} under this apikey`, ...echo(message) });
     }
+    if (action === 'update' && access.role === 'receiver') {
+      const refusal = receiverRefusal(access.share, device, message['params'] as Params);
+      if (refusal) return this.reply(session, { error: 403, reason: refusal, ...echo(message) });
+    }
 
-    const options = { waitWhenOffline: true, origin: session };
+    const options = { waitWhenOffline: true, origin: session, operator: { account, sequence: message['sequence'] as string | number } };
     const outcome =
       action === 'update'
         ? await this.ctx.control.update(device, message['params'] as Params, options)
@@ -244,8 +262,14 @@ export class SocketHub {
     this.ctx.stats.recordSocket({ kind: 'socket', time: Date.now(), connection: session.connection, action, message });
   }
 
-  private ownerSessions(owner: Account): Session[] {
-    return [...this.sessions].filter((s) => s.account === owner && !s.closing);
+  private accountSessions(account: Account): Session[] {
+    return [...this.sessions].filter((s) => s.account === account && !s.closing);
+  }
+
+  /** The sockets told about a device: its owner's and those of the accounts it is shared with. */
+  private audience(device: DeviceRecord): Session[] {
+    const receivers = new Set(this.ctx.shares.sharesOf(device.deviceid).map((share) => share.receiver));
+    return [...this.sessions].filter((s) => s.account !== undefined && !s.closing && (s.account === device.owner || receivers.has(s.account)));
   }
 
   /** A fresh, strictly increasing millisecond sequence for a push. */

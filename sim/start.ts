@@ -4,6 +4,11 @@ import { AccountBook, type DeviceRecord } from './accounts';
 import type { SimContext, SimSettings } from './context';
 import { createControlAnswerer } from './control-routes';
 import { DeviceControl } from './device-control';
+import { GroupBook } from './groups';
+import { DeviceHistory } from './history';
+import { UnboundPool } from './pool';
+import { ShareBook } from './sharing';
+import { VerificationCodes } from './verification';
 import { NotInSim } from './errors';
 import { createFaults } from './faults';
 import { createHttpHandler } from './http-server';
@@ -62,8 +67,14 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     idleTimeoutSec: positive('idleTimeoutSec', config.idleTimeoutSec, 160),
     dispatchDomain: config.dispatchDomain ?? host,
     dispatchPort: config.dispatchPort ?? 0,
+    shareTimeoutMs: positive('shareTimeoutMs', config.shareTimeoutMs, 10_000),
   };
   const book = new AccountBook(config.accounts ?? []);
+  const pool = new UnboundPool(book, config.unboundDevices ?? [], config.unboundGsmDevices ?? []);
+  const codes = new VerificationCodes(positive('smsIntervalSec', config.smsIntervalSec, 60) * 1000);
+  const shares = new ShareBook(positive('shareRetryAfterSec', config.shareRetryAfterSec, 180) * 1000);
+  const groups = new GroupBook();
+  const history = new DeviceHistory();
   const tokens = new TokenBook(
     positive('atLifetimeSec', config.atLifetimeSec, 30 * DAY_SEC) * 1000,
     positive('rtLifetimeSec', config.rtLifetimeSec, 60 * DAY_SEC) * 1000,
@@ -76,8 +87,11 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     timers,
     deviceTimeoutMs: settings.deviceTimeoutMs,
     announce: (device, changed, origin) => hub.pushUpdate(device, changed, origin),
+    record: (device, changed, options) => {
+      if (options.operator) history.record(device, changed, { userAgent: 'app', ...options.operator });
+    },
   });
-  const ctx: SimContext = { settings, book, tokens, faults, stats, timers, control };
+  const ctx: SimContext = { settings, book, tokens, faults, stats, timers, control, codes, shares, groups, history, pool };
   const hub = new SocketHub(ctx);
 
   const knownDevice = (deviceid: string): DeviceRecord => {
@@ -122,6 +136,20 @@ export async function startSim(config: SimConfig): Promise<Sim> {
       if (online) device.onlineTime = now;
       else device.offlineTime = now;
       hub.pushOnline(device);
+    },
+    verificationCode(address) {
+      const code = codes.latest(address);
+      if (code === undefined) throw new NotInSim(`sim: no verification code was sent to ${address}`);
+      return code;
+    },
+    reportFromDevice(deviceid, params) {
+      const device = knownDevice(deviceid);
+      const acceptance = device.kind.accept(params, device.params);
+      if (!acceptance.ok) throw new Error(`sim: device ${deviceid} refuses ${JSON.stringify(params)}: ${acceptance.reason}`);
+      device.kind.apply(device.params, acceptance.params);
+      if (Object.keys(acceptance.params).length === 0) return;
+      hub.pushUpdate(device, acceptance.params, undefined);
+      history.record(device, acceptance.params, { userAgent: 'device' });
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -19,8 +19,21 @@ export interface SimConfig {
   deviceTimeoutMs?: number;
   /** A socket is closed when no message (ping included) came for this long; default 160. */
   idleTimeoutSec?: number;
+  /** The same address may be sent a verification code again only after this long (else 160038); default 60. */
+  smsIntervalSec?: number;
+  /** How long a share invitation waits for a receiver who does not answer (or is offline) before 504; default 10 000. */
+  shareTimeoutMs?: number;
+  /** After a 504, the same receiver cannot be asked again for this long (the spec's 3 minutes); default 180. */
+  shareRetryAfterSec?: number;
   accounts?: AccountSeed[];
+  /** Wi-Fi devices paired but in no account, for `/api/user/device/add`; each needs its `devicekey`. */
+  unboundDevices?: DeviceSeed[];
+  /** GSM devices in no account, by the id of their QR code, for `/api/user/device/addGsm`. */
+  unboundGsmDevices?: GsmDeviceSeed[];
 }
+
+/** How an account answers a share invitation: at once yes, at once no, or never (504 after shareTimeoutMs). */
+export type ShareAnswer = 'accept' | 'refuse' | 'ignore';
 
 export interface AccountSeed {
   email?: string;
@@ -30,6 +43,8 @@ export interface AccountSeed {
   apikey?: string;
   nickname?: string;
   devices?: DeviceSeed[];
+  /** How the account answers share invitations while online; default 'accept'. */
+  shareAnswer?: ShareAnswer;
 }
 
 export interface DeviceSeed {
@@ -39,6 +54,16 @@ export interface DeviceSeed {
   online?: boolean;
   params?: Record<string, unknown>;
   tags?: Record<string, unknown>;
+  /** The device's own apikey (`devicekey` in the device list), which pairing reports; random by default. */
+  devicekey?: string;
+}
+
+export interface GsmDeviceSeed {
+  /** The id in the device's QR code. */
+  gsmId: string;
+  device: DeviceSeed;
+  /** Make adding it fail with this documented code (403 other brand, 500, 502, 503). */
+  refuseWith?: 403 | 500 | 502 | 503;
 }
 
 export interface Sim {
@@ -55,8 +80,15 @@ export interface Sim {
   issueTokens(login: string): { at: string; rt: string; apikey: string; region: Region };
   /** That at is expired from now on (402). */
   expireAccessToken(at: string): void;
-  /** Sets the device online or offline and pushes `sysmsg` to the owner's sockets. */
+  /** Sets the device online or offline and pushes `sysmsg` to the owner's sockets (and those it is shared to). */
   setDeviceOnline(deviceid: string, online: boolean): void;
+  /** The last verification code sent to that e-mail address or phone number; throws when none was. */
+  verificationCode(address: string): string;
+  /**
+   * The device changes by itself (a button press): the params are applied, pushed as an
+   * `update` with userAgent "device", and recorded in its history. Throws on params it refuses.
+   */
+  reportFromDevice(deviceid: string, params: Record<string, unknown>): void;
   /** Closes the server and all sockets, clears timers. */
   close(): Promise<void>;
 }

@@ -24,12 +24,27 @@ export function userView(account: Account, appId: string): Record<string, unknow
   };
 }
 
+/** An account's login, as the field it is: `{email}` or `{phoneNumber}`. */
+export function loginView(account: Account): Record<string, string> {
+  return account.email !== undefined ? { email: account.email } : { phoneNumber: account.phoneNumber ?? '' };
+}
+
 function mac(deviceid: string): string {
   return (deviceid.padStart(12, '0').slice(-12).match(/../g) ?? []).join(':').toUpperCase();
 }
 
+/** What differs in a device's entry by who looks at it. */
+export interface ViewerSide {
+  /** The ids of the viewer's groups that hold the device. */
+  groups: string[];
+  /** The owner sees who the device is shared with. */
+  sharedTo: Record<string, unknown>[];
+  /** A receiver sees who shared it and with what permit. */
+  sharedBy?: Record<string, unknown>;
+}
+
 /** One entry of the device list (and the `device` of a single-device answer). */
-export function deviceView(device: DeviceRecord, withTags: boolean): Record<string, unknown> {
+export function deviceView(device: DeviceRecord, withTags: boolean, side: ViewerSide = { groups: [], sharedTo: [] }): Record<string, unknown> {
   return {
     _id: device.id,
     name: device.name,
@@ -67,12 +82,13 @@ export function deviceView(device: DeviceRecord, withTags: boolean): Record<stri
       appDoorbellNotify: 1,
     },
     devGroups: [],
-    groups: [],
+    groups: [...side.groups],
     params: structuredClone(device.params),
     online: device.online,
     createdAt: device.createdAt,
-    group: '',
-    sharedTo: [],
+    group: device.group,
+    sharedTo: side.sharedTo,
+    ...(side.sharedBy && { sharedBy: side.sharedBy }),
     devicekey: device.devicekey,
     deviceUrl: '',
     brandName: 'SONOFF',

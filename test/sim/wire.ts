@@ -59,12 +59,21 @@ function defined(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
-/** POST (or PUT) with the common fields in the JSON body; `fields` override them. */
-export async function post(base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string> = {}): Promise<Reply> {
+/** POST with the common fields in the JSON body; `fields` override them. */
+export function post(base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string> = {}): Promise<Reply> {
+  return sendBody('POST', base, path, fields, auth, headers);
+}
+
+/** PUT, like POST: the common fields in the JSON body, signed over its bytes. */
+export function put(base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string> = {}): Promise<Reply> {
+  return sendBody('PUT', base, path, fields, auth, headers);
+}
+
+async function sendBody(method: 'POST' | 'PUT', base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string>): Promise<Reply> {
   const body = JSON.stringify(defined({ ...commonFields(), ...fields }));
   const started = performance.now();
   const res = await request(`${base}${path}`, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json', ...authorization(auth, () => hmac(body)), ...headers },
     body,
   });
@@ -73,12 +82,21 @@ export async function post(base: string, path: string, fields: Record<string, un
 }
 
 /** GET with the common fields in the query (URL-encoded on the wire, signed unencoded). */
-export async function get(base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string> = {}): Promise<Reply> {
+export function get(base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string> = {}): Promise<Reply> {
+  return sendQuery('GET', base, path, fields, auth, headers);
+}
+
+/** DELETE, like GET: the common fields in the query. */
+export function del(base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string> = {}): Promise<Reply> {
+  return sendQuery('DELETE', base, path, fields, auth, headers);
+}
+
+async function sendQuery(method: 'GET' | 'DELETE', base: string, path: string, fields: Record<string, unknown>, auth: Auth, headers: Record<string, string>): Promise<Reply> {
   const params = Object.fromEntries(Object.entries(defined({ ...commonFields(), ...fields })).map(([k, v]) => [k, String(v)]));
   const url = new URL(`${base}${path}`);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   const started = performance.now();
-  const res = await request(url, { method: 'GET', headers: { ...authorization(auth, () => hmac(queryText(params))), ...headers } });
+  const res = await request(url, { method, headers: { ...authorization(auth, () => hmac(queryText(params))), ...headers } });
   const text = await res.body.text();
   return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
 }
