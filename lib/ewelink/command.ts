@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { EwelinkClient } from './client';
-import { SocketUnavailable } from './errors';
+import { CloudFailure, SocketUnavailable } from './errors';
 import type { Region } from './hosts';
 import { socketUrl } from './hosts';
 import { CloudSocket, type PushedMessage } from './socket';
-import type { Credentials, DeviceParams, DispatchTarget } from './types';
+import type { Credentials, DeviceParams, DispatchTarget, ShareOutcome } from './types';
+
+export type { ShareOutcome } from './types';
 
 /** The device a command goes to; `apikey` is the owner's (differs from ours for shared devices). */
 export interface CommandTarget {
@@ -21,7 +23,25 @@ export interface CommandChannelOptions {
   connectTimeoutMs?: number;
   /** Reply limit per socket request, ms (default 5 000); past it the command goes over HTTP. */
   requestTimeoutMs?: number;
+  /**
+   * Reply limit for `share` / `updateShare`, ms (default 60 000): the cloud answers only once
+   * the receiver accepts or refuses in their app, or with 504 when it gives up waiting.
+   */
+  shareTimeoutMs?: number;
 }
+
+/** An invitation to share a device: who (`uid`, an e-mail address or phone number) and what they may do with its timers. */
+export interface ShareInvite {
+  uid: string;
+  /** The device's name as the receiver will see it. */
+  deviceName: string;
+  /** Sum of 1 add timer, 2 edit timer, 4 delete timer, 8 enable timer (15 = all). */
+  permit?: number;
+  /** Up to 10 characters, shown to the receiver. */
+  note?: string;
+}
+
+const SHARE_RESULTS: Readonly<Record<number, ShareOutcome>> = { 1: 'no_such_account', 2: 'accepted', 3: 'refused', 4: 'already_shared' };
 
 /** How a command reached the cloud. */
 export type Route = 'socket' | 'http';
@@ -83,10 +103,52 @@ export class CommandChannel extends EventEmitter {
     return this.client.getStatus(creds, target.deviceid, names);
   }
 
+  /**
+   * Shares a device with another account of the same region. The receiver must be online and
+   * answers in their app; no answer in time is a `ShareTimeout` (ask again after 3 minutes).
+   * There is no HTTP route for sharing: without a socket session this is `SocketUnavailable`.
+   *
+   * @example
+   * const outcome = await channel.share(creds, { deviceid, apikey: creds.apikey }, { uid: 'friend@example.com', deviceName: 'Lamp', permit: 15 });
+   */
+  async share(creds: Credentials, target: CommandTarget, invite: ShareInvite): Promise<ShareOutcome> {
+    const params = { uid: invite.uid, deviceName: invite.deviceName, permit: invite.permit, shareTime: Date.now(), note: invite.note };
+    // ts: 0 is a field of `share` only, as the spec's table lists it.
+    const reply = await this.shareRequest(creds, 'share', target, params, { ts: 0 });
+    return shareOutcome(reply, 'share');
+  }
+
+  /** Changes what the receiver may do with the device's timers; the receiver answers as for `share`. */
+  async updateShare(creds: Credentials, target: CommandTarget, invite: ShareInvite & { permit: number }): Promise<ShareOutcome> {
+    const params = { uid: invite.uid, deviceName: invite.deviceName, permit: invite.permit, shareTime: Date.now(), note: invite.note };
+    const reply = await this.shareRequest(creds, 'updateShare', target, params);
+    return shareOutcome(reply, 'updateShare');
+  }
+
+  /** Ends a share: the device leaves the receiver's list. Ending one that is not there is no error. */
+  async cancelShare(creds: Credentials, target: CommandTarget, who: { uid: string; deviceName: string }): Promise<void> {
+    await this.shareRequest(creds, 'cancelShare', target, { uid: who.uid, deviceName: who.deviceName });
+  }
+
   /** Closes every open session. */
   close(): void {
     for (const session of this.sessions.values()) session.socket.then((s) => s.close(), () => undefined);
     this.sessions.clear();
+  }
+
+  private async shareRequest(
+    creds: Credentials,
+    action: 'share' | 'updateShare' | 'cancelShare',
+    target: CommandTarget,
+    params: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
+    const socket = await this.session(creds);
+    if (!socket) throw new SocketUnavailable(action, 'no WebSocket session could be opened, and sharing has no HTTP route');
+    // JSON drops the undefined fields (permit, note) left out by the caller.
+    const body = { apikey: target.apikey, selfApikey: creds.apikey, deviceid: target.deviceid, params, ...extra };
+    const timeoutMs = action === 'cancelShare' ? undefined : (this.options.shareTimeoutMs ?? 60_000);
+    return socket.request(action, body, timeoutMs);
   }
 
   /** The open session for these credentials, a new one, or undefined when none can be had. */
@@ -94,7 +156,7 @@ export class CommandChannel extends EventEmitter {
     const existing = this.sessions.get(creds.apikey);
     if (existing && existing.at === creds.at) {
       const socket = await existing.socket.catch(() => undefined);
-      if (socket?.isOpen && Date.now() - socket.lastUsed < this.idleMs) return socket;
+      if (socket?.isOpen && (socket.pendingRequests > 0 || Date.now() - socket.lastUsed < this.idleMs)) return socket;
       socket?.close();
     } else if (existing) {
       existing.socket.then((s) => s.close(), () => undefined);
@@ -144,9 +206,17 @@ export class CommandChannel extends EventEmitter {
     const check = () => {
       if (!socket.isOpen) return;
       const idle = Date.now() - socket.lastUsed;
-      if (idle >= this.idleMs) socket.close();
+      // A request still waiting for its reply (a share waits on a person) keeps the session.
+      if (idle >= this.idleMs && socket.pendingRequests === 0) socket.close();
+      else if (idle >= this.idleMs) setTimeout(check, this.idleMs).unref();
       else setTimeout(check, this.idleMs - idle + 10).unref();
     };
     setTimeout(check, this.idleMs).unref();
   }
+}
+
+function shareOutcome(reply: Record<string, unknown>, operation: 'share' | 'updateShare'): ShareOutcome {
+  const outcome = SHARE_RESULTS[Number(reply.result)];
+  if (!outcome) throw new CloudFailure(0, operation, `${operation}: the cloud answered without a known result (${JSON.stringify(reply.result)})`);
+  return outcome;
 }

@@ -83,6 +83,22 @@ export class DeviceTimeout extends EwelinkError {
   override name = 'DeviceTimeout';
 }
 
+/**
+ * 504 on `share` / `updateShare`: the receiver neither accepted nor refused in time. The cloud
+ * lets the same receiver be asked again only after 3 minutes.
+ */
+export class ShareTimeout extends EwelinkError {
+  override name = 'ShareTimeout';
+  constructor(operation = 'share', detail?: string) {
+    super(
+      504,
+      operation,
+      `${operation}: the receiver did not answer the invitation in time; they must be online (signed in to the eWeLink app) to answer it, ` +
+        `and can be asked again only after 3 minutes${detail ? ` (cloud said: ${detail})` : ''}`,
+    );
+  }
+}
+
 /** 160038: verification codes requested too often. */
 export class TooManyRequests extends EwelinkError {
   override name = 'TooManyRequests';
@@ -109,6 +125,8 @@ export class SocketUnavailable extends EwelinkError {
   }
 }
 
+const SHARE_OPERATIONS = new Set(['share', 'updateShare', 'cancelShare']);
+
 /**
  * The typed error for a cloud error code, with a message a user can act on.
  *
@@ -124,6 +142,9 @@ export function cloudError(code: number, operation: string, detail?: string, reg
     case 400:
       return new BadRequest(code, operation, say('the cloud refused the request as malformed (a field missing or of the wrong type)'));
     case 401:
+      // On /api/sms the spec's 401 means "no such account", not a refused credential.
+      if (operation === 'sms') return new NotFound(code, operation, say('no account has that e-mail address or phone number'));
+      if (operation === 'resetPassword') return new AuthFailed(code, operation, say('no account has that e-mail address or phone number, or the app id and secret are wrong'));
       return new AuthFailed(
         code,
         operation,
@@ -138,6 +159,12 @@ export function cloudError(code: number, operation: string, detail?: string, reg
       if (operation === 'login') return new EmailNotActivated(code, operation, say('the e-mail address is not activated yet'));
       return new AccessTokenExpired(code, operation, say('the access token has expired: refresh it'));
     case 403:
+      if (SHARE_OPERATIONS.has(operation)) {
+        return new Forbidden(code, operation, say('only the owner may share a device (one shared to you cannot be shared again), or the receiver may not be asked yet'));
+      }
+      if (operation === 'update' || operation === 'setStatus') {
+        return new Forbidden(code, operation, say('not permitted: the device is shared to this account, and its permit does not allow this change'));
+      }
       return new Forbidden(code, operation, say('not permitted for this account or app id'));
     case 404:
       return new NotFound(code, operation, say(operation === 'login' ? 'no such account' : 'not found'));
@@ -154,16 +181,79 @@ export function cloudError(code: number, operation: string, detail?: string, reg
         say('this app id may not call this path; personal app ids cannot log in any more: import an at/rt pair instead'),
       );
     case 409:
+      if (operation === 'sms' || operation === 'register') {
+        return new AlreadyExists(code, operation, say('an account with that e-mail address or phone number exists already: log in or reset its password'));
+      }
       return new AlreadyExists(code, operation, say('already exists (registered or added before)'));
     case 498:
       return new WrongVerificationCode(code, operation, say('the verification code is wrong'));
     case 503:
     case 504:
       if (operation === 'sms') return new CloudFailure(code, operation, say('the verification code could not be sent'));
+      if (code === 504 && (operation === 'share' || operation === 'updateShare')) return new ShareTimeout(operation, detail);
       return new DeviceTimeout(code, operation, say('the device did not answer: it is offline or refused the command'));
     case 160038:
       return new TooManyRequests(code, operation, say('verification codes were requested too often: wait before asking again'));
     default:
       return new CloudFailure(code, operation, say(`the cloud answered with error ${code}`));
   }
+}
+
+/** The texts the spec lists for `/api/user/device/addGsm` failures, by the code they come with. */
+const ADD_DEVICE_TEXTS: ReadonlyArray<[RegExp, number]> = [
+  [/must not be empty/i, 400],
+  [/invalid device id format/i, 401],
+  [/add device failed/i, 500],
+  [/fd data is null/i, 404],
+  [/not belong to this brand/i, 403],
+  [/already been added|belongs to other user/i, 409],
+  [/find brand failed/i, 502],
+  [/find modelinfo failed/i, 503],
+];
+
+/**
+ * The typed error for a device-adding failure in the legacy shape `{code: <n>, error: "<text>"}`
+ * (`/api/user/device/add`, `/api/user/device/addGsm`). The code decides; a text alone is
+ * matched against the spec's list. A 401 here is a malformed device id, not a refused token.
+ *
+ * @example
+ * deviceAddError(404, 'fd data is null', 'addGsmDevice') // NotFound
+ */
+export function deviceAddError(code: number | undefined, text: string | undefined, operation: string): EwelinkError {
+  const known = code ?? ADD_DEVICE_TEXTS.find(([pattern]) => text !== undefined && pattern.test(text))?.[1] ?? 0;
+  const say = (what: string) => `${operation}: ${what}${text ? ` (cloud said: ${text})` : ''}`;
+  switch (known) {
+    case 400:
+      return new BadRequest(known, operation, say('the device name and id must not be empty'));
+    case 401:
+      return new BadRequest(known, operation, say('the device id is not in a valid format: check what the QR code or pairing gave'));
+    case 403:
+      return new Forbidden(known, operation, say('the device does not belong to this app id\'s brand'));
+    case 404:
+      return new NotFound(known, operation, say('the cloud knows no device with that id'));
+    case 409:
+      return new AlreadyExists(known, operation, say('the device is already added, to this account or to another one (which must remove it first)'));
+    case 500:
+    case 502:
+    case 503:
+      return new CloudFailure(known, operation, say('the cloud failed to add the device; try again later'));
+    default:
+      return new CloudFailure(known, operation, say(`the cloud refused to add the device (code ${known})`));
+  }
+}
+
+/**
+ * The typed error for `/api/user/password`'s legacy failure `{error: "<text>"}`: a wrong old
+ * password is an `AuthFailed` (401), a complaint about the fields a `BadRequest`.
+ */
+export function passwordChangeError(text: string): EwelinkError {
+  const operation = 'changePassword';
+  const say = (what: string) => `${operation}: ${what} (cloud said: ${text})`;
+  if (/old\s*password|password.*(incorrect|wrong|not (correct|match))|(incorrect|wrong).*password/i.test(text)) {
+    return new AuthFailed(401, operation, say('the old password is wrong'));
+  }
+  if (/empty|missing|required|invalid|format|length|short|long/i.test(text)) {
+    return new BadRequest(400, operation, say('the cloud refused the new password or a field of the request'));
+  }
+  return new CloudFailure(0, operation, say('the cloud refused to change the password'));
 }

@@ -1,6 +1,6 @@
 import type { Pool as PoolType } from 'undici';
 import { Pool, poolRequest } from './undici-pool';
-import { cloudError, CloudFailure, CloudUnreachable } from './errors';
+import { cloudError, CloudFailure, CloudUnreachable, type EwelinkError } from './errors';
 import { isRegion } from './hosts';
 import { commonParams, signBody, signQuery } from './sign';
 
@@ -18,6 +18,12 @@ export interface Call {
   auth: CallAuth;
   /** Operation fields; the common fields (appid, nonce, ts, version) are added here. */
   params?: Record<string, unknown>;
+  /**
+   * For the few operations that still fail in a legacy shape (`{error: "<text>"}`,
+   * `{code, error: "<text>"}`): the typed error such a reply stands for, else undefined.
+   * Checked before the usual numeric `error` and HTTP status.
+   */
+  legacyFailure?: (reply: Reply) => EwelinkError | undefined;
 }
 
 /** A decoded reply: whatever the operation returns, plus the cloud's error fields. */
@@ -107,6 +113,8 @@ export class CloudHttp {
     if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
       throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered with an unexpected shape`);
     }
+    const legacy = call.legacyFailure?.(reply);
+    if (legacy) throw legacy;
     // The spec types `error` as a number in most answers and as a string in some (refresh, status).
     const code = typeof reply.error === 'number' ? reply.error : typeof reply.error === 'string' && /^\d+$/.test(reply.error) ? Number(reply.error) : Number.NaN;
     if (Number.isFinite(code) && code !== 0) {

@@ -122,10 +122,18 @@ export class CloudSocket extends EventEmitter {
     return typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as DeviceParams) : {};
   }
 
-  /** Sends any sequenced request and waits for its reply (the spec's other socket actions use this). */
-  async request(action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /**
+   * Sends any sequenced request and waits for its reply (the spec's other socket actions use
+   * this); `timeoutMs` overrides the request limit for replies that wait on a person (`share`).
+   */
+  async request(action: string, body: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>> {
     const sequence = nextSequence();
-    return this.exchange(action, sequence, { action, ...body, userAgent: 'app', sequence });
+    return this.exchange(action, sequence, { action, ...body, userAgent: 'app', sequence }, timeoutMs);
+  }
+
+  /** Requests sent and not answered yet: a session with one is in use, however long ago it was sent. */
+  get pendingRequests(): number {
+    return this.pending.size;
   }
 
   close(): void {
@@ -133,7 +141,12 @@ export class CloudSocket extends EventEmitter {
     this.ws.close();
   }
 
-  private exchange(operation: string, sequence: string, message: Record<string, unknown>, timeoutMs = this.options.requestTimeoutMs ?? 8_000): Promise<Record<string, unknown>> {
+  private exchange(
+    operation: string,
+    sequence: string,
+    message: Record<string, unknown>,
+    timeoutMs: number = this.options.requestTimeoutMs ?? 8_000,
+  ): Promise<Record<string, unknown>> {
     if (this.closed) return Promise.reject(new SocketUnavailable(operation, 'the socket is closed'));
     return new Promise((resolve, reject) => {
       // The cloud itself answers 504 for a silent device; no reply at all means the socket is dead.

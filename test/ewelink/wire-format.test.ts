@@ -1,13 +1,11 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EwelinkClient } from '../../lib/ewelink/client';
-import type { Region } from '../../lib/ewelink/hosts';
 import { closeHttpPools } from '../../lib/ewelink/http';
-import type { CloudDevice, Credentials, DeviceParams, DispatchTarget, TokenGrant } from '../../lib/ewelink/types';
+import type { CloudDevice, DeviceParams, DispatchTarget, TokenGrant } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
 import {
   ALICE,
-  APP_ID,
   BOB,
   clientFor,
   credentialsFor,
@@ -23,12 +21,12 @@ import {
   testSim,
   type WireTap,
 } from './fixture';
+import { describeWireCases, type WireCase } from './wire-harness';
 
 /*
- * What each client operation puts on the wire, as the simulated cloud received it: method,
- * path, region host, Authorization scheme, the common fields and the operation's own fields,
- * and what the client makes of the answer. Every call goes through a pass-through tap that
- * keeps the raw request line, since the sim logs the query only decoded.
+ * The conformance rows of the session operations (region, login, refresh, devices, status,
+ * dispatch); wire-harness.ts says what each row checks. The account and device-management
+ * operations have their rows in wire-format-accounts and wire-format-devices.
  */
 
 let sim: Sim;
@@ -45,29 +43,6 @@ afterAll(async () => {
   await tap.close();
   await sim.close();
 });
-
-interface Ctx {
-  /** Fresh tokens for alice, issued just before the call. */
-  creds: Credentials & { rt: string };
-}
-
-interface WireCase {
-  operation: string;
-  act(ctx: Ctx): Promise<unknown>;
-  method: 'GET' | 'POST';
-  path: string;
-  /** The region host addressed; null = the region-less global host. */
-  region: Region | null;
-  auth: 'sign' | 'bearer';
-  /** The operation's own fields as they must arrive: JSON values in a body, strings in a query. */
-  fields(ctx: Ctx): Record<string, unknown>;
-  /** Fields that must not be sent at all. */
-  absent?: string[];
-  /** What the raw request line must show (the tap's view). */
-  rawLine?: RegExp;
-  /** The parsed result, checked against the sim's own state. */
-  result(value: unknown, ctx: Ctx): void;
-}
 
 const aliceDeviceIds = seeds()[0]?.devices?.map((d) => d.deviceid).sort() ?? [];
 
@@ -232,68 +207,11 @@ const cases: WireCase[] = [
   },
 ];
 
-function assessCommonFields(record: HttpRecord, nowSec: number): void {
-  const ok8 = /^[A-Za-z0-9]{8}$/;
-  if (record.method === 'POST') {
-    expect(record.headers['content-type']).toMatch(/^application\/json/);
-    expect(record.query).toEqual({});
-    const body = JSON.parse(record.body) as Record<string, unknown>;
-    expect(body['appid']).toBe(APP_ID);
-    expect(body['nonce']).toMatch(ok8);
-    expect(body['version']).toBe(8); // a JSON number, not "8"
-    expect(typeof body['ts']).toBe('number');
-    expect(Number.isInteger(body['ts'])).toBe(true);
-    expect(Math.abs((body['ts'] as number) - nowSec)).toBeLessThanOrEqual(5);
-  } else {
-    expect(record.body).toBe('');
-    expect(record.query['appid']).toBe(APP_ID);
-    expect(record.query['nonce']).toMatch(ok8);
-    expect(record.query['version']).toBe('8');
-    expect(record.query['ts']).toMatch(/^\d+$/); // whole seconds, not ms, not fractional
-    expect(Math.abs(Number(record.query['ts']) - nowSec)).toBeLessThanOrEqual(5);
-  }
-}
+describeWireCases('wire format per operation', () => ({ sim, tap, client }), cases);
 
-describe('wire format per operation', () => {
+describe('wire format: the + of a country code', () => {
   beforeEach(() => {
     tap.lines.length = 0;
-  });
-
-  it.each(cases)('$operation: $method $path', async (row) => {
-    // Prepare
-    const ctx: Ctx = { creds: credentialsFor(sim, ALICE.email) };
-    sim.stats.reset();
-    const nowSec = Date.now() / 1000;
-
-    // Act
-    const value = await row.act(ctx);
-
-    // Assess: one request, where and how it was sent
-    const record = onlyHttpRecord(sim);
-    expect(record.method).toBe(row.method);
-    expect(record.path).toBe(row.path);
-    expect(record.region).toBe(row.region);
-    expect(tap.lines).toHaveLength(1);
-    if (row.rawLine) expect(tap.lines[0]).toMatch(row.rawLine);
-
-    // Assess: the Authorization scheme; a signature is HMAC-SHA256 over the bytes as received
-    const authorization = record.headers['authorization'];
-    if (row.auth === 'bearer') {
-      expect(authorization).toBe(`Bearer ${ctx.creds.at}`);
-    } else if (row.method === 'POST') {
-      expect(authorization).toBe(`Sign ${hmacBase64(record.body)}`);
-    } else {
-      expect(authorization).toBe(`Sign ${hmacBase64(signedQueryText(record.query))}`);
-    }
-
-    // Assess: common fields, typed as the spec says, and the operation's own fields
-    assessCommonFields(record, nowSec);
-    const input: Record<string, unknown> = row.method === 'POST' ? JSON.parse(record.body) : record.query;
-    expect(input).toMatchObject(row.fields(ctx));
-    for (const name of row.absent ?? []) expect(input).not.toHaveProperty(name);
-
-    // Assess: the parsed result
-    row.result(value, ctx);
   });
 
   it('region("+86"): the + is percent-encoded on the wire and signed unencoded, so the sim accepts it', async () => {
