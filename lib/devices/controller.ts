@@ -1,42 +1,43 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
 import type { CommandChannel, Route } from '../ewelink/command';
-import { asBridgeError, invalidInput } from '../errors';
+import type { DeviceParams } from '../ewelink/types';
+import { asBridgeError } from '../errors';
 import type { CachedDevice } from '../store/types';
-import { powerLayout, type PowerLayout } from './catalogue';
+import { capabilitiesOf, deviceProfile, type Capabilities, type DeviceProfile } from './catalogue';
 import type { DeviceCommand } from './command';
 import type { DeviceDirectory } from './directory';
-import { powerParams, readPower, type Power } from './power';
+import { checkCommand, paramsToRead, planCommand, type CommandOutcome } from './plan';
+import { normaliseState, type NormalisedState } from './state';
 
-export interface ChannelPower {
-  channel: number;
-  power: Power;
-}
+export type { ChannelPower } from './plan';
 
-/** Normalised state: `power` for a single-channel device, `channels` for a multi-channel one. */
-export interface DeviceState {
+/** Live state: the device, its normalised state and capabilities, and the raw params beside them. */
+export interface DeviceState extends NormalisedState {
   deviceid: string;
   name: string;
   uiid: number;
+  family: string;
   online: boolean;
-  power?: Power;
-  channels?: ChannelPower[];
+  capabilities: Capabilities;
   params: Record<string, unknown>;
 }
 
-export interface ControlResult {
+/** What a command set (in its own terms), how it travelled, and the params the device was sent. */
+export interface ControlResult extends CommandOutcome {
   deviceid: string;
   via: Route;
-  power?: Power;
-  channels?: ChannelPower[];
+  params: DeviceParams;
 }
 
 /**
  * Turns semantic commands into the device's params and sends them down the command path;
- * reads live state back in the same semantic form.
+ * reads live state back in the same semantic form. The translation itself is pure (plan.ts,
+ * state.ts); this class finds the device, reads it first when the plan needs it, and sends.
  *
  * @example
  * await controller.control('default', '1000000004', { power: 'off', channel: 2 });
+ * await controller.control('default', '1000000044', { brightness: 30 });
  */
 export class DeviceController {
   constructor(
@@ -46,33 +47,29 @@ export class DeviceController {
     private readonly client: EwelinkClient,
   ) {}
 
-  /** Checks that the command fits the device (it exists, the channel exists); returns the device. */
-  async check(accountId: string, deviceid: string, command: DeviceCommand): Promise<CachedDevice> {
+  /**
+   * Checks that the command fits the device (it exists, has the channel and the capabilities);
+   * returns the device. `at` prefixes the field in errors (`action`).
+   */
+  async check(accountId: string, deviceid: string, command: DeviceCommand, at?: string): Promise<CachedDevice> {
     const device = await this.directory.find(accountId, deviceid);
-    targetChannels(device, layoutOf(device), command);
+    checkCommand(deviceid, profileOf(device), command, at);
     return device;
   }
 
   async control(accountId: string, deviceid: string, command: DeviceCommand): Promise<ControlResult> {
     const device = await this.directory.find(accountId, deviceid);
-    const layout = layoutOf(device);
-    const channels = targetChannels(device, layout, command);
+    const profile = profileOf(device);
+    const channels = checkCommand(deviceid, profile, command);
+    const reads = paramsToRead(profile, command);
     const target = { deviceid, apikey: device.apikey };
     try {
       return await this.keeper.withCredentials(accountId, async (creds) => {
-        let power: Power;
-        if (command.power === 'toggle') {
-          // A toggle is decided on the device's state now, never on a cached copy.
-          const now = readPower(layout, await this.channel.query(creds, target, [layout.form]));
-          const anyOn = now.some((c) => channels.includes(c.channel) && c.power === 'on');
-          power = anyOn ? 'off' : 'on';
-        } else {
-          power = command.power;
-        }
-        const via = await this.channel.send(creds, target, powerParams(layout, power, channels));
-        return layout.form === 'switch'
-          ? { deviceid, via, power }
-          : { deviceid, via, channels: channels.map((channel) => ({ channel, power })) };
+        // Decided on the device's state now, never on a cached copy.
+        const current = reads === 'none' ? {} : await this.channel.query(creds, target, reads === 'all' ? [] : reads);
+        const { params, outcome } = planCommand(profile, command, channels, current);
+        const via = await this.channel.send(creds, target, params);
+        return { deviceid, via, ...outcome, params };
       });
     } catch (err) {
       throw asBridgeError(err) ?? err;
@@ -84,26 +81,23 @@ export class DeviceController {
     await this.directory.find(accountId, deviceid);
     try {
       const live = await this.keeper.withCredentials(accountId, (creds) => this.client.device(creds, deviceid));
-      const layout = powerLayout(live.uiid, live.params);
-      const power = readPower(layout, live.params);
-      const base = { deviceid, name: live.name, uiid: live.uiid, online: live.online, params: live.params };
-      return layout.form === 'switch' ? { ...base, power: power[0]?.power } : { ...base, channels: power };
+      const profile = deviceProfile(live.uiid, live.params);
+      return {
+        deviceid,
+        name: live.name,
+        uiid: live.uiid,
+        family: profile.family,
+        online: live.online,
+        ...normaliseState(profile, live.params),
+        capabilities: capabilitiesOf(profile),
+        params: live.params,
+      };
     } catch (err) {
       throw asBridgeError(err) ?? err;
     }
   }
 }
 
-function layoutOf(device: CachedDevice): PowerLayout {
-  return powerLayout(device.uiid, device.params ?? {});
-}
-
-function targetChannels(device: CachedDevice, layout: PowerLayout, command: DeviceCommand): number[] {
-  const all = Array.from({ length: layout.channels }, (_, i) => i);
-  if (command.channel === undefined || command.channel === 'all') return all;
-  if (command.channel >= layout.channels) {
-    const range = layout.channels === 1 ? 'only channel 0' : `channels 0 to ${layout.channels - 1}`;
-    throw invalidInput('channel', `device "${device.deviceid}" has ${range}`);
-  }
-  return [command.channel];
+function profileOf(device: CachedDevice): DeviceProfile {
+  return deviceProfile(device.uiid, device.params ?? {});
 }

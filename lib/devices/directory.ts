@@ -54,6 +54,15 @@ export class DeviceDirectory {
     throw new BridgeError('not_found', `no device "${deviceid}" in this account`);
   }
 
+  /**
+   * Forgets the account's list in this process and in the store: called after the bridge
+   * changes what the list says (a rename, a delete, a group move), so no stale copy is served.
+   */
+  async forget(accountId: string): Promise<void> {
+    this.memory.delete(accountId);
+    await this.cache.forget(accountId);
+  }
+
   /** Fetches the list from the cloud and stores it. */
   async fetch(accountId: string): Promise<CachedDevice[]> {
     const { list, apikey } = await this.keeper.withCredentials(accountId, async (creds) => ({ list: await this.client.devices(creds), apikey: creds.apikey }));
@@ -66,6 +75,7 @@ export class DeviceDirectory {
         online: d.online,
         channels: powerLayout(d.uiid, d.params).channels,
         params: d.params,
+        groups: Array.isArray(d.groups) ? d.groups.filter((g): g is string => typeof g === 'string') : [],
       }),
     );
     const entry = { devices, fetchedAt: Date.now() };

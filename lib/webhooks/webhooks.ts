@@ -44,7 +44,7 @@ export class Webhooks {
       throw invalidInput('name', 'must be a string of at most 100 characters');
     }
     const command = parseCommand(action, 'action');
-    await this.controller.check(accountId, deviceid, command);
+    await this.controller.check(accountId, deviceid, command, 'action');
     const { hook, secret } = await this.hooks.create({ accountId, deviceid, action: command, name: name as string | undefined });
     return { hookId: hook.hookId, secret, deviceid, action: command, name: name as string | undefined };
   }

@@ -8,14 +8,23 @@ describe('HTTP API', () => {
   });
   afterAll(async () => h.close());
 
-  it('lists the devices', async () => {
+  it('lists the devices with their family and capabilities', async () => {
     const res = await h.call('GET', '/devices');
     expect(res.status).toBe(200);
+    const single = { family: 'single-channel switch', capabilities: { power: { param: 'switch', channels: 1 } } };
     expect(res.body.devices).toEqual(
       expect.arrayContaining([
-        { deviceid: '1000000001', name: 'Lamp', uiid: 1, online: true, channels: 1 },
-        { deviceid: '1000000004', name: 'Strip', uiid: 4, online: true, channels: 4 },
-        { deviceid: '1000000009', name: 'Plug', uiid: 1, online: false, channels: 1 },
+        { deviceid: '1000000001', name: 'Lamp', uiid: 1, online: true, channels: 1, ...single },
+        {
+          deviceid: '1000000004',
+          name: 'Strip',
+          uiid: 4,
+          online: true,
+          channels: 4,
+          family: 'multi-channel switch',
+          capabilities: { power: { param: 'switches', channels: 4 } },
+        },
+        { deviceid: '1000000009', name: 'Plug', uiid: 1, online: false, channels: 1, ...single },
       ]),
     );
   });
