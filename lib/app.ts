@@ -3,8 +3,11 @@ import { configFromEnv, type BridgeConfig } from './config';
 import { BridgeError } from './errors';
 import { DeviceController } from './devices/controller';
 import { DeviceDirectory } from './devices/directory';
+import { DeviceManagement } from './devices/management';
 import { EwelinkClient } from './ewelink/client';
 import { CommandChannel, type CommandChannelOptions } from './ewelink/command';
+import { Groups } from './groups/groups';
+import { SHARE_WAIT_MS, Sharing } from './sharing/sharing';
 import { createStore, type Store } from './store';
 import { Webhooks } from './webhooks/webhooks';
 
@@ -17,6 +20,9 @@ export interface Bridge {
   channel: CommandChannel;
   directory: DeviceDirectory;
   controller: DeviceController;
+  management: DeviceManagement;
+  groups: Groups;
+  sharing: Sharing;
   webhooks: Webhooks;
   close(): void;
 }
@@ -37,11 +43,15 @@ export function createBridge(config: BridgeConfig, tuning: BridgeTuning = {}): B
   const store = createStore({ tableName: config.tableName, endpoint: config.dynamoEndpoint });
   const client = new EwelinkClient({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.apiUrl });
   const keeper = new TokenKeeper(store.tokens, client);
-  const channel = new CommandChannel(client, tuning.socket);
+  // A share waits on a person; the HTTP function has 20 s, so the bridge gives up waiting first.
+  const channel = new CommandChannel(client, { shareTimeoutMs: SHARE_WAIT_MS, ...tuning.socket });
   const directory = new DeviceDirectory(store.devices, client, keeper, { ttlSec: tuning.deviceListTtlSec });
   const controller = new DeviceController(directory, keeper, channel, client);
+  const management = new DeviceManagement(directory, keeper, client);
+  const groups = new Groups(directory, keeper, client);
+  const sharing = new Sharing(directory, keeper, channel);
   const webhooks = new Webhooks(store.hooks, controller);
-  return { config, store, client, keeper, channel, directory, controller, webhooks, close: () => channel.close() };
+  return { config, store, client, keeper, channel, directory, controller, management, groups, sharing, webhooks, close: () => channel.close() };
 }
 
 let fromEnv: Promise<Bridge> | undefined;

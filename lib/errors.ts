@@ -12,14 +12,21 @@ export type BridgeErrorKind =
   | 'account_not_linked'
   | 'not_configured'
   | 'cloud_auth'
-  | 'cloud_unavailable';
+  | 'cloud_unavailable'
+  | 'already_exists'
+  | 'not_owner'
+  | 'share_refused'
+  | 'already_shared'
+  | 'no_such_account'
+  | 'share_timeout'
+  | 'share_too_soon';
 
 export class BridgeError extends Error {
   override name = 'BridgeError';
   constructor(
     readonly kind: BridgeErrorKind,
     message: string,
-    /** The input field at fault, for `invalid_input`. */
+    /** The input field at fault, for `invalid_input` (and `no_such_account`: the uid). */
     readonly field?: string,
   ) {
     super(message);
@@ -35,19 +42,39 @@ export const invalidInput = (field: string, message: string) => new BridgeError(
 export function asBridgeError(err: unknown): BridgeError | undefined {
   if (err instanceof BridgeError) return err;
   if (!(err instanceof Error) || !('code' in err) || !('operation' in err)) return undefined;
+  const operation = (err as { operation?: unknown }).operation;
+  const sharing = operation === 'share' || operation === 'updateShare';
   switch (err.name) {
     case 'DeviceTimeout':
       return new BridgeError('device_offline', `the device did not answer: it is offline or unreachable (${err.message})`);
     case 'BadRequest':
+      // Our own checks passed, so the likely cause is a share that is not there to change.
+      if (operation === 'updateShare') return new BridgeError('not_found', `the device is not shared with that account: share it first (${err.message})`);
       return new BridgeError('device_refused', err.message);
     case 'NotFound':
       return new BridgeError('not_found', err.message);
+    case 'AlreadyExists':
+      return new BridgeError('already_exists', err.message);
+    case 'ShareTimeout':
+      return new BridgeError('share_timeout', err.message);
+    case 'SocketUnavailable':
+      // The bridge's own wait for the receiver ran out (it must answer within API Gateway's 30 s).
+      if (sharing && /no reply within/.test(err.message)) {
+        return new BridgeError(
+          'share_timeout',
+          `the receiver has not answered within the time the bridge can wait; the invitation may still be open in their eWeLink app, and if they accept it the share is made (an unanswered invitation blocks asking them again for 3 minutes) (${err.message})`,
+        );
+      }
+      return new BridgeError('cloud_unavailable', err.message);
+    case 'Forbidden':
+      // The owner check is the bridge's own, so what is left is the cloud's pause after an unanswered invitation.
+      if (sharing) return new BridgeError('share_too_soon', `the receiver cannot be asked again yet: 3 minutes must pass after an invitation they did not answer (${err.message})`);
+      return new BridgeError('cloud_auth', err.message);
     case 'AccessTokenExpired':
     case 'RefreshTokenExpired':
     case 'AuthFailed':
     case 'AuthRefused':
     case 'PathNotAllowed':
-    case 'Forbidden':
       return new BridgeError('cloud_auth', err.message);
     default:
       return new BridgeError('cloud_unavailable', err.message);

@@ -1,6 +1,7 @@
 import { asBridgeError, type BridgeErrorKind } from '../errors';
 
-const STATUS: Record<BridgeErrorKind, number> = {
+/** The HTTP status of each error kind (the API document lists them from here). */
+export const ERROR_STATUS: Readonly<Record<BridgeErrorKind, number>> = {
   malformed_json: 400,
   invalid_input: 422,
   unauthorized: 401,
@@ -11,6 +12,13 @@ const STATUS: Record<BridgeErrorKind, number> = {
   not_configured: 503,
   cloud_auth: 502,
   cloud_unavailable: 502,
+  already_exists: 409,
+  not_owner: 403,
+  share_refused: 409,
+  already_shared: 409,
+  no_such_account: 404,
+  share_timeout: 504,
+  share_too_soon: 429,
 };
 
 export interface ErrorBody {
@@ -25,5 +33,5 @@ export function errorResponse(err: unknown): { status: number; body: ErrorBody; 
   }
   const body: ErrorBody = { error: { code: known.kind, message: known.message } };
   if (known.field) body.error.field = known.field;
-  return { status: STATUS[known.kind], body, internal: false };
+  return { status: ERROR_STATUS[known.kind], body, internal: false };
 }

@@ -19,7 +19,14 @@ export async function handleApiEvent(event: APIGatewayProxyEventV2, bridge: Brid
   let route: string | undefined;
   try {
     const out = await dispatchRequest(
-      { method: event.requestContext.http.method, path: event.rawPath, baseUrl: `${proto}://${host}`, headers, body },
+      {
+        method: event.requestContext.http.method,
+        path: event.rawPath,
+        query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
+        baseUrl: `${proto}://${host}`,
+        headers,
+        body,
+      },
       typeof bridge === 'function' ? await bridge() : bridge,
     );
     ({ status, body: payload, route } = out);
@@ -30,5 +37,6 @@ export async function handleApiEvent(event: APIGatewayProxyEventV2, bridge: Brid
     if (mapped.internal) logger.error('request failed', { error: err as Error });
   }
   logger.info('request', { route: route ?? 'unmatched', status, ms: Date.now() - started });
+  if (payload === undefined) return { statusCode: status, body: '' };
   return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) };
 }

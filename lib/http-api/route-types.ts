@@ -1,5 +1,7 @@
 import type { Bridge } from '../app';
+import { DEVICE_ID } from '../devices/management';
 import { BridgeError } from '../errors';
+import type { Field } from '../input';
 
 export interface ApiRequest {
   method: string;
@@ -10,15 +12,21 @@ export interface ApiRequest {
   /** The raw body, or undefined when there was none. */
   body: string | undefined;
   params: Record<string, string>;
+  /** The query string's parameters (a repeated one: its last value). */
+  query: Record<string, string>;
 }
 
 export interface ApiResponse {
   status: number;
+  /** Sent as JSON; undefined sends no body (204). */
   body: unknown;
 }
 
+/** The answer to a change that has nothing to say (a delete). */
+export const NO_CONTENT: ApiResponse = { status: 204, body: undefined };
+
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path pattern with `{name}` segments. */
   path: string;
   /** Whether an API key is required. */
@@ -39,12 +47,13 @@ export function jsonBody(req: ApiRequest): unknown {
   }
 }
 
-const DEVICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A path parameter read as `field` says; 422 naming it when it cannot be one. */
+export function pathParam<T>(req: ApiRequest, name: string, field: Field<T>): T {
+  return field.read(req.params[name] ?? '', name);
+}
 
 /** The `{id}` path parameter as a device id; 422 when it cannot be one. */
 export function deviceId(req: ApiRequest): string {
-  const id = req.params.id ?? '';
-  if (!DEVICE_ID.test(id)) throw new BridgeError('invalid_input', 'id: not a device id', 'id');
-  return id;
+  return pathParam(req, 'id', DEVICE_ID);
 }
 

@@ -1,13 +1,17 @@
 import { authorise } from '../access';
 import type { Bridge } from '../app';
 import type { ApiRequest, ApiResponse, Route } from './route-types';
+import { deviceAdminRoutes } from './routes/device-admin';
 import { deviceRoutes } from './routes/devices';
+import { groupRoutes } from './routes/groups';
 import { hookRoutes } from './routes/hooks';
+import { documentRoutes } from './routes/openapi';
+import { shareRoutes } from './routes/shares';
 
 export type { ApiRequest, ApiResponse, Route } from './route-types';
 
 /** Every route of the bridge's HTTP API: the one list the router and the stack follow. */
-export const routes: Route[] = [...deviceRoutes, ...hookRoutes];
+export const routes: Route[] = [...deviceRoutes, ...deviceAdminRoutes, ...shareRoutes, ...groupRoutes, ...hookRoutes, ...documentRoutes];
 
 /** The route and its path parameters for a request, or why there is none. */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { miss: 404 | 405 } {

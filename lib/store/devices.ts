@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreError, invalidArgument } from './errors';
 import { deviceCacheKey } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, request } from './requests';
@@ -66,6 +66,12 @@ export class DynamoDeviceCache implements DeviceCacheRepository {
       'Conflict',
       'devices.setOnline',
       `devices.setOnline: the device list of account "${accountId}" kept changing; device ${deviceid} not updated`,
+    );
+  }
+
+  async forget(accountId: string): Promise<void> {
+    await request('devices.forget', () =>
+      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: deviceCacheKey(accountId) })),
     );
   }
 }

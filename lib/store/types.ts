@@ -47,6 +47,8 @@ export interface CachedDevice {
   online: boolean;
   channels?: number;
   params?: Record<string, unknown>;
+  /** The ids of the groups the device is in (a device may be in several, or none). */
+  groups?: string[];
 }
 
 /** An account's cached device list and when it was fetched from the cloud (epoch ms). */
@@ -195,6 +197,15 @@ export interface DeviceCacheRepository {
    * socket.on('sysmsg', (m) => store.devices.setOnline(accountId, m.deviceid, m.params.online));
    */
   setOnline(accountId: string, deviceid: string, online: boolean): Promise<boolean>;
+
+  /**
+   * Drops the account's list, so the next read goes to the cloud (after a rename, a delete,
+   * a group change: a cached copy would be wrong until its TTL).
+   *
+   * @example
+   * await store.devices.forget(accountId);
+   */
+  forget(accountId: string): Promise<void>;
 }
 
 /** The bridge's API keys: each speaks for one account; only the key's SHA-256 is stored. */

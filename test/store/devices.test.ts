@@ -40,6 +40,20 @@ describe('DynamoDeviceCache', () => {
     expect(cached).toEqual(stored);
   });
 
+  it("forgets an account's list, and only that account's", async () => {
+    // Prepare
+    await devices.put('alice', [device('1000000001')], 600);
+    await devices.put('bob', [device('1000000002')], 600);
+
+    // Act
+    await devices.forget('alice');
+    await devices.forget('carol');
+
+    // Assess
+    expect(await devices.get('alice')).toBeUndefined();
+    expect((await devices.get('bob'))?.devices).toEqual([device('1000000002')]);
+  });
+
   it('writes the TTL attribute in epoch seconds', async () => {
     // Act
     await devices.put('alice', [device('1000000001')], 600, 1_700_000_000_000);

@@ -1,7 +1,8 @@
+import { capabilitiesOf, deviceProfile } from '../../devices/catalogue';
 import { parseCommand } from '../../devices/command';
 import { deviceId, jsonBody, type Route } from '../route-types';
 
-/** Devices: list, live state, control. */
+/** Devices: list (with family and capabilities), live normalised state, semantic control. */
 export const deviceRoutes: Route[] = [
   {
     method: 'GET',
@@ -11,7 +12,13 @@ export const deviceRoutes: Route[] = [
       const devices = await bridge.directory.list(accountId);
       return {
         status: 200,
-        body: { devices: devices.map(({ deviceid, name, uiid, online, channels }) => ({ deviceid, name, uiid, online, channels })) },
+        body: {
+          devices: devices.map(({ deviceid, name, uiid, online, channels, params }) => {
+            // From the cached list: no cloud call per device.
+            const profile = deviceProfile(uiid, params ?? {});
+            return { deviceid, name, uiid, online, channels, family: profile.family, capabilities: capabilitiesOf(profile) };
+          }),
+        },
       };
     },
   },

@@ -1,0 +1,14 @@
+import { openApiDocument } from '../openapi';
+import type { Route } from '../route-types';
+
+/** The API's own description, for people and tools; no API key needed. */
+export const documentRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    auth: false,
+    async run(req) {
+      return { status: 200, body: openApiDocument(req.baseUrl) };
+    },
+  },
+];

@@ -1,0 +1,115 @@
+import { EMAIL_LOGIN, PHONE_LOGIN } from '../accounts/logins';
+import type { TokenKeeper } from '../accounts/token-keeper';
+import type { DeviceDirectory } from '../devices/directory';
+import type { CommandChannel, CommandTarget } from '../ewelink/command';
+import type { Credentials, ShareOutcome } from '../ewelink/types';
+import { BridgeError } from '../errors';
+import { integer, optional, required, shape, text, type Field } from '../input';
+import type { CachedDevice } from '../store/types';
+
+/**
+ * How long a share waits for the receiver's answer before the bridge answers 504 itself, ms:
+ * the HTTP function has 20 s, and a session may take a few seconds to open first.
+ */
+export const SHARE_WAIT_MS = 12_000;
+
+/** Who a device is shared with: their eWeLink login, an e-mail address or a +CC phone number. */
+export const SHARE_UID: Field<string> = text({
+  description: "the receiver's eWeLink login: an e-mail address, or a phone number with its country code",
+  minLength: 3,
+  maxLength: 254,
+  pattern: new RegExp(`${EMAIL_LOGIN.source}|${PHONE_LOGIN.source}`),
+  rule: 'must be an eWeLink login: an e-mail address, or a phone number with its country code such as +447700900123',
+  example: 'friend@example.com',
+});
+
+export const PERMIT: Field<number> = integer({
+  description: 'what the receiver may do with the timers, a sum of 1 add, 2 edit, 4 delete, 8 enable (15 all, 0 none)',
+  minimum: 0,
+  maximum: 15,
+  example: 15,
+});
+
+const NOTE = text({ description: 'a note the receiver sees with the invitation (the cloud keeps 10 characters)', minLength: 1, maxLength: 10, example: 'from Sam' });
+
+export const SHARE_DEVICE = shape({ uid: required(SHARE_UID), permit: optional(PERMIT), note: optional(NOTE) }, { example: { uid: 'friend@example.com', permit: 15 } });
+export const UPDATE_SHARE = shape({ permit: required(PERMIT), note: optional(NOTE) }, { example: { permit: 1 } });
+
+export interface Share {
+  deviceid: string;
+  uid: string;
+  permit?: number;
+  note?: string;
+}
+
+/**
+ * Sharing a device with another eWeLink account (same region), over the account's WebSocket:
+ * the receiver answers in their app, so a share is only made once they accept. Only the owner
+ * can share; a device shared to this account cannot be shared on.
+ *
+ * @example
+ * await sharing.share('default', '1000000001', { uid: 'friend@example.com', permit: 15 });
+ */
+export class Sharing {
+  constructor(
+    private readonly directory: DeviceDirectory,
+    private readonly keeper: TokenKeeper,
+    private readonly channel: CommandChannel,
+  ) {}
+
+  async share(accountId: string, deviceid: string, input: unknown): Promise<Share> {
+    const { uid, permit, note } = SHARE_DEVICE.read(input, '');
+    const device = await this.directory.find(accountId, deviceid);
+    const outcome = await this.asOwner(accountId, device, (creds, target) =>
+      this.channel.share(creds, target, { uid, deviceName: device.name, permit, note }),
+    );
+    accepted(outcome, uid, deviceid);
+    return withOptional({ deviceid, uid }, permit, note);
+  }
+
+  /** Changes what the receiver may do with the device's timers. */
+  async update(accountId: string, deviceid: string, uid: string, input: unknown): Promise<Share> {
+    const { permit, note } = UPDATE_SHARE.read(input, '');
+    const device = await this.directory.find(accountId, deviceid);
+    const outcome = await this.asOwner(accountId, device, (creds, target) =>
+      this.channel.updateShare(creds, target, { uid, deviceName: device.name, permit, note }),
+    );
+    accepted(outcome, uid, deviceid);
+    return withOptional({ deviceid, uid }, permit, note);
+  }
+
+  /** Ends the share; the device leaves the receiver's list. Ending one already ended is no error. */
+  async revoke(accountId: string, deviceid: string, uid: string): Promise<void> {
+    const device = await this.directory.find(accountId, deviceid);
+    await this.asOwner(accountId, device, (creds, target) => this.channel.cancelShare(creds, target, { uid, deviceName: device.name }));
+  }
+
+  private asOwner<T>(accountId: string, device: CachedDevice, task: (creds: Credentials, target: CommandTarget) => Promise<T>): Promise<T> {
+    return this.keeper.withCredentials(accountId, (creds) => {
+      if (device.apikey !== creds.apikey) {
+        throw new BridgeError('not_owner', `device "${device.deviceid}" was shared to this account; only its owner can share it`);
+      }
+      return task(creds, { deviceid: device.deviceid, apikey: device.apikey });
+    });
+  }
+}
+
+/** Anything but the receiver's yes is an error the caller can act on. */
+function accepted(outcome: ShareOutcome, uid: string, deviceid: string): void {
+  switch (outcome) {
+    case 'accepted':
+      return;
+    case 'refused':
+      throw new BridgeError('share_refused', `${uid} declined to share device "${deviceid}"`);
+    case 'no_such_account':
+      throw new BridgeError('no_such_account', `no eWeLink account "${uid}" in this account's region`, 'uid');
+    case 'already_shared':
+      throw new BridgeError('already_shared', `device "${deviceid}" is already shared with ${uid}; change what they may do with PATCH /devices/${deviceid}/shares/${uid}`);
+  }
+}
+
+function withOptional(share: Share, permit: number | undefined, note: string | undefined): Share {
+  if (permit !== undefined) share.permit = permit;
+  if (note !== undefined) share.note = note;
+  return share;
+}

@@ -1,0 +1,259 @@
+/**
+ * `npx ewelink-bridge <command>`: account set-up against a deployed (or local) table. The
+ * cloud operations that take a password or a verification code live here, not in the HTTP
+ * API, so a deployment never holds a password: each command that yields tokens stores them
+ * through the token keeper and prints only what was linked, the region and the expiry.
+ */
+import { parseArgs } from 'node:util';
+import { loginIdentity } from '../lib/accounts/logins';
+import type { Bridge } from '../lib/app';
+import type { LoginIdentity, VerificationPurpose } from '../lib/ewelink/client';
+import { isRegion, REGIONS, type Region } from '../lib/ewelink/hosts';
+import type { TokenGrant } from '../lib/ewelink/types';
+import type { TokenRecord } from '../lib/store/types';
+import { readPasswords } from './passwords';
+
+export const USAGE = `usage: npx ewelink-bridge <command> [options]
+
+Links eWeLink accounts to the bridge and mints API keys. Reads TABLE_NAME (DYNAMODB_ENDPOINT
+for DynamoDB Local; AWS credentials otherwise) and the eWeLink app credentials
+(EWELINK_APP_ID + EWELINK_APP_SECRET, or EWELINK_SECRET_ARN).
+
+account set-up (a command that yields tokens stores them for --account):
+  region [--country CODE] which region to register in: the one the cloud serves for a
+                          country calling code (44, 86, …) or for this app
+  send-code --for register|reset|delete-account|wechat (--email E | --phone +CC…)
+                          asks the cloud to send a verification code
+  register (--email E | --phone +CC…) --code CODE
+                          creates an eWeLink account (password: the new account's)
+  login (--email E | --phone +CC…)
+                          logs in once (password: the account's)
+  reset-password (--email E | --phone +CC…) --code CODE
+                          sets a forgotten password (password: the new one) and logs in
+  change-password         changes the linked account's password (passwords: current, new)
+  import [--at AT --rt RT --apikey APIKEY]
+                          stores a token pair obtained elsewhere (or EWELINK_AT, EWELINK_RT,
+                          EWELINK_APIKEY); the pair is checked and its region corrected
+bridge:
+  create-api-key [--label NAME]
+                          prints a new API key for --account (shown once)
+  status                  the linked account's region and when its tokens expire
+
+options:
+  --account ID            the bridge account (default "default")
+  --region R              ${REGIONS.join(', ')} (default eu); followed when the cloud names another
+
+Passwords are never taken on the command line (they would stay in the shell history) and
+never stored or printed: set EWELINK_PASSWORD (and EWELINK_NEW_PASSWORD for the new one of
+change-password), type them when asked, or pipe them in, one a line.`;
+
+const PURPOSES: Record<string, VerificationPurpose> = { register: '0', reset: '1', 'delete-account': '3', wechat: '4' };
+
+/** Bad usage: printed with a pointer to --help, exit code 2. */
+class UsageError extends Error {}
+
+interface Options {
+  account: string;
+  region: Region;
+  label: string;
+  country?: string;
+  for?: string;
+  email?: string;
+  phone?: string;
+  code?: string;
+  at?: string;
+  rt?: string;
+  apikey?: string;
+}
+
+type Command = (bridge: Bridge, options: Options, print: (line: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  region,
+  'send-code': sendCode,
+  register,
+  login,
+  'reset-password': resetPassword,
+  'change-password': changePassword,
+  import: importPair,
+  'create-api-key': createApiKey,
+  status,
+};
+
+/**
+ * Runs one command; answers the exit code (0 done, 1 failed, 2 bad usage).
+ *
+ * @example
+ * process.exitCode = await main(['status', '--account', 'home']);
+ */
+export async function main(argv: string[], print: (line: string) => void = console.log, complain: (line: string) => void = console.error): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    print(USAGE);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  let bridge: Bridge | undefined;
+  try {
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    const options = readOptions(rest);
+    // Loaded only now (the AWS SDK takes most of a second), so help and usage errors are quick.
+    const [{ createBridge }, { configFromEnv }] = await Promise.all([import('../lib/app'), import('../lib/config')]);
+    bridge = createBridge(await configFromEnv());
+    return await run(bridge, options, print);
+  } catch (err) {
+    complain(`error: ${(err as Error).message}`);
+    if (err instanceof UsageError) complain('see npx ewelink-bridge --help');
+    return err instanceof UsageError ? 2 : 1;
+  } finally {
+    if (bridge) {
+      bridge.close();
+      await (await import('../lib/ewelink/http')).closeHttpPools();
+    }
+  }
+}
+
+function readOptions(args: string[]): Options {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        account: { type: 'string', default: 'default' },
+        region: { type: 'string', default: 'eu' },
+        label: { type: 'string', default: 'admin' },
+        country: { type: 'string' },
+        for: { type: 'string' },
+        email: { type: 'string' },
+        phone: { type: 'string' },
+        code: { type: 'string' },
+        at: { type: 'string' },
+        rt: { type: 'string' },
+        apikey: { type: 'string' },
+        password: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.password !== undefined) {
+    throw new UsageError('--password would leave the password in your shell history: set EWELINK_PASSWORD, type it when asked, or pipe it in');
+  }
+  if (!isRegion(values.region)) throw new UsageError(`--region must be one of ${REGIONS.join(', ')}`);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(values.account as string)) throw new UsageError('--account must be 1 to 64 letters, digits, ".", "_" or "-"');
+  return values as unknown as Options;
+}
+
+function identityOf(options: Options): LoginIdentity {
+  const given = [options.email, options.phone].filter((v) => v !== undefined);
+  if (given.length !== 1) throw new UsageError('give the login as --email ADDRESS or --phone +CC… (one of them)');
+  const identity = loginIdentity(given[0] as string);
+  if (!identity || (options.email !== undefined) !== (identity.email !== undefined)) {
+    throw new UsageError(options.email !== undefined ? '--email must be an e-mail address' : '--phone must be a number with its country code, such as +447700900123');
+  }
+  return identity;
+}
+
+function verificationCode(options: Options): string {
+  if (!options.code || !/^[0-9A-Za-z]{4,12}$/.test(options.code)) throw new UsageError('--code must be the verification code the cloud sent (see send-code)');
+  return options.code;
+}
+
+const who = (identity: LoginIdentity) => identity.email ?? identity.phoneNumber;
+const day = (ms: number) => new Date(ms).toISOString();
+
+/** Stores a grant for the account and says so, without the tokens. */
+async function link(bridge: Bridge, options: Options, grant: TokenGrant, what: string, print: (line: string) => void): Promise<TokenRecord> {
+  const record = await bridge.keeper.adopt(options.account, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+  const login = grant.user.email ?? grant.user.phoneNumber ?? 'the eWeLink account';
+  print(`account "${options.account}" ${what}: ${login}, region ${record.region}`);
+  print(`tokens stored: access token until ${day(record.atExpiresAt)}, refresh token until ${day(record.rtExpiresAt)} (the password was not stored)`);
+  return record;
+}
+
+async function region(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const country = options.country?.replace(/^\+/, '');
+  if (country !== undefined && !/^[0-9]{1,4}$/.test(country)) throw new UsageError('--country must be a country calling code, such as 44 or 86');
+  const found = await bridge.client.region(country);
+  print(country ? `region for country code ${country}: ${found}` : `region for this app: ${found}`);
+  return 0;
+}
+
+async function sendCode(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const purpose = PURPOSES[options.for ?? ''];
+  if (!purpose) throw new UsageError(`--for must be one of ${Object.keys(PURPOSES).join(', ')}`);
+  const identity = identityOf(options);
+  await bridge.client.sendVerificationCode(identity, purpose, options.region);
+  print(`a verification code (${options.for}) was sent to ${who(identity)}`);
+  return 0;
+}
+
+async function register(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const identity = identityOf(options);
+  const code = verificationCode(options);
+  const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'password for the new account', confirm: true }]);
+  const grant = await bridge.client.register(identity, password as string, code, options.region);
+  await link(bridge, options, grant, 'registered and linked', print);
+  return 0;
+}
+
+async function login(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const identity = identityOf(options);
+  const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'eWeLink password' }]);
+  const grant = await bridge.client.login(identity, password as string, options.region);
+  await link(bridge, options, grant, 'linked', print);
+  return 0;
+}
+
+async function resetPassword(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const identity = identityOf(options);
+  const code = verificationCode(options);
+  const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'new eWeLink password', confirm: true }]);
+  const grant = await bridge.client.resetPassword(identity, password as string, code, options.region);
+  await link(bridge, options, grant, 'password reset and linked', print);
+  return 0;
+}
+
+async function changePassword(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  // Fails before asking anything when the account is not linked.
+  const record = await bridge.keeper.withCredentials(options.account, async (creds) => creds);
+  const [current, next] = await readPasswords([
+    { env: 'EWELINK_PASSWORD', prompt: 'current eWeLink password' },
+    { env: 'EWELINK_NEW_PASSWORD', prompt: 'new eWeLink password', confirm: true },
+  ]);
+  await bridge.keeper.withCredentials(options.account, (creds) => bridge.client.changePassword(creds, current as string, next as string));
+  print(`account "${options.account}" (region ${record.region}): password changed; neither password was stored`);
+  return 0;
+}
+
+async function importPair(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const at = options.at ?? process.env.EWELINK_AT;
+  const rt = options.rt ?? process.env.EWELINK_RT;
+  const apikey = options.apikey ?? process.env.EWELINK_APIKEY;
+  if (!at || !rt || !apikey) throw new UsageError('import needs --at, --rt and --apikey (or EWELINK_AT, EWELINK_RT and EWELINK_APIKEY)');
+  const creds = { at, apikey, region: options.region };
+  // One call checks the pair, and moves creds.region if the cloud says the account lives elsewhere.
+  const devices = await bridge.client.devices(creds);
+  const record = await bridge.keeper.adopt(options.account, { at, rt, region: creds.region, apikey });
+  print(`account "${options.account}" linked from an imported token pair: region ${record.region}, ${devices.length} devices`);
+  print(`the access token is taken to last until ${day(record.atExpiresAt)}, the refresh token until ${day(record.rtExpiresAt)}`);
+  return 0;
+}
+
+async function createApiKey(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const { id, key } = await bridge.store.apiKeys.create(options.account, options.label);
+  print(`API key ${id} for account "${options.account}" (shown once, store it now):\n${key}`);
+  return 0;
+}
+
+async function status(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const record = await bridge.store.tokens.get(options.account);
+  if (!record) {
+    print(`account "${options.account}" is not linked: run login, register or import`);
+    return 1;
+  }
+  print(`account "${options.account}": region ${record.region}, access token until ${day(record.atExpiresAt)}, refresh token until ${day(record.rtExpiresAt)}`);
+  return 0;
+}

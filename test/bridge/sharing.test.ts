@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountSeed } from '../../sim';
+import { ACCOUNT, startHarness, testAccount, type Harness } from '../support/bridge';
+import { expectInvalid } from '../support/refusals';
+
+const receiver = (email: string, deviceid: string, shareAnswer: AccountSeed['shareAnswer']): AccountSeed => ({
+  email,
+  password: `${email}-password`,
+  region: 'eu',
+  shareAnswer,
+  devices: [{ deviceid, name: `${email} lamp`, uiid: 1, params: { switch: 'off' } }],
+});
+
+const FRIEND = receiver('friend@example.com', '2000000001', 'accept');
+const GRUMPY = receiver('grumpy@example.com', '3000000001', 'refuse');
+const AWAY = receiver('away@example.com', '4000000001', 'ignore');
+
+describe('sharing routes', () => {
+  let h: Harness;
+  let friendKey: string;
+  beforeAll(async () => {
+    h = await startHarness({ sim: { accounts: [testAccount(), FRIEND, GRUMPY, AWAY], shareTimeoutMs: 200 } });
+    // The friend and the grump are linked to this bridge too, and online: a receiver answers only from an open session.
+    for (const seed of [FRIEND, GRUMPY]) {
+      const grant = await h.bridge.client.login({ email: seed.email as string }, seed.password, 'eu');
+      await h.bridge.keeper.adopt(seed.email as string, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+      const { key } = await h.bridge.store.apiKeys.create(seed.email as string, 'test');
+      const online = await h.call('POST', `/devices/${seed.devices?.[0]?.deviceid}/control`, { body: { power: 'on' }, auth: key });
+      expect(online.body.via).toBe('socket');
+      if (seed === FRIEND) friendKey = key;
+    }
+  });
+  afterAll(async () => h.close());
+
+  /** The devices the friend's account sees, as the simulated cloud lists them. */
+  const friendSees = async () =>
+    (await h.bridge.keeper.withCredentials('friend@example.com', (creds) => h.bridge.client.devices(creds))).map((d) => d.deviceid);
+
+  /** Who the owner's device is shared with, as the simulated cloud lists it. */
+  async function sharedTo(deviceid: string): Promise<{ email?: string; permit?: number }[]> {
+    const devices = await h.bridge.keeper.withCredentials(ACCOUNT, (creds) => h.bridge.client.devices(creds));
+    return (devices.find((d) => d.deviceid === deviceid)?.sharedTo as { email?: string; permit?: number }[]) ?? [];
+  }
+
+  describe('POST /devices/{id}/shares', () => {
+    it("shares a device once the receiver accepts, and it shows in the receiver's list", async () => {
+      // Act
+      const res = await h.call('POST', '/devices/1000000001/shares', { body: { uid: 'friend@example.com', permit: 15, note: 'from Sam' } });
+      // Assess
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ deviceid: '1000000001', uid: 'friend@example.com', permit: 15, note: 'from Sam' });
+      expect(await sharedTo('1000000001')).toEqual([expect.objectContaining({ email: 'friend@example.com', permit: 15 })]);
+      expect(await friendSees()).toContain('1000000001');
+    });
+
+    it('answers 409 already_shared when asked again', async () => {
+      const res = await h.call('POST', '/devices/1000000001/shares', { body: { uid: 'friend@example.com' } });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('already_shared');
+    });
+
+    it('answers 409 share_refused when the receiver declines', async () => {
+      const res = await h.call('POST', '/devices/1000000004/shares', { body: { uid: 'grumpy@example.com', permit: 1 } });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('share_refused');
+      expect(await sharedTo('1000000004')).toEqual([]);
+    });
+
+    it('answers 404 no_such_account for a login the region does not know', async () => {
+      const res = await h.call('POST', '/devices/1000000004/shares', { body: { uid: '+447700900123' } });
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({ code: 'no_such_account', field: 'uid' });
+    });
+
+    it('answers 504 when the receiver does not answer, then 429 until 3 minutes have passed', async () => {
+      const first = await h.call('POST', '/devices/1000000004/shares', { body: { uid: 'away@example.com' } });
+      expect(first.status).toBe(504);
+      expect(first.body.error.code).toBe('share_timeout');
+      expect(first.body.error.message).toMatch(/3 minutes/);
+      const again = await h.call('POST', '/devices/1000000004/shares', { body: { uid: 'away@example.com' } });
+      expect(again.status).toBe(429);
+      expect(again.body.error).toMatchObject({ code: 'share_too_soon', message: expect.stringMatching(/3 minutes/) });
+    });
+
+    it('answers 403 when a receiver tries to share a device shared to them, sending nothing', async () => {
+      h.sim.stats.reset();
+      const res = await h.call('POST', '/devices/1000000001/shares', { body: { uid: 'grumpy@example.com' }, auth: friendKey });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('not_owner');
+      expect(h.sim.stats.socketMessages).toBe(0);
+    });
+
+    it.each([
+      [{}, 'uid'],
+      [{ uid: 'friend' }, 'uid'],
+      [{ uid: '07700900123' }, 'uid'],
+      [{ uid: 'friend@example.com', permit: 16 }, 'permit'],
+      [{ uid: 'friend@example.com', permit: -1 }, 'permit'],
+      [{ uid: 'friend@example.com', permit: 1.5 }, 'permit'],
+      [{ uid: 'friend@example.com', note: 'much too long a note' }, 'note'],
+      [{ uid: 'friend@example.com', deviceName: 'Lamp' }, 'deviceName'],
+    ])('answers %j with 422 naming %s, and sends nothing', async (body, field) => {
+      await expectInvalid(h, 'POST', '/devices/1000000004/shares', { body }, field);
+    });
+  });
+
+  describe('PATCH /devices/{id}/shares/{uid}', () => {
+    it('changes what the receiver may do', async () => {
+      const res = await h.call('PATCH', `/devices/1000000001/shares/${encodeURIComponent('friend@example.com')}`, { body: { permit: 3 } });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ deviceid: '1000000001', uid: 'friend@example.com', permit: 3 });
+      expect(await sharedTo('1000000001')).toEqual([expect.objectContaining({ email: 'friend@example.com', permit: 3 })]);
+    });
+
+    it('answers 404 for a share that is not there', async () => {
+      const res = await h.call('PATCH', '/devices/1000000004/shares/friend@example.com', { body: { permit: 3 } });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    });
+
+    it.each([
+      [{}, 'permit'],
+      [{ permit: '15' }, 'permit'],
+      [{ permit: 99 }, 'permit'],
+      [{ permit: 1, uid: 'other@example.com' }, 'uid'],
+    ])('answers %j with 422 naming %s, and sends nothing', async (body, field) => {
+      await expectInvalid(h, 'PATCH', '/devices/1000000001/shares/friend@example.com', { body }, field);
+    });
+
+    it('answers a uid that is no login with 422, sending nothing', async () => {
+      await expectInvalid(h, 'PATCH', '/devices/1000000001/shares/friend', { body: { permit: 1 } }, 'uid');
+    });
+  });
+
+  describe('DELETE /devices/{id}/shares/{uid}', () => {
+    it("revokes the share: the device leaves the receiver's list", async () => {
+      const res = await h.call('DELETE', '/devices/1000000001/shares/friend@example.com');
+      expect(res.status).toBe(204);
+      expect(await sharedTo('1000000001')).toEqual([]);
+      expect(await friendSees()).not.toContain('1000000001');
+      const again = await h.call('DELETE', '/devices/1000000001/shares/friend@example.com');
+      expect(again.status).toBe(204);
+    });
+
+    it('answers bad ids with 422, sending nothing', async () => {
+      await expectInvalid(h, 'DELETE', '/devices/1000000001/shares/not-a-login', {}, 'uid');
+      await expectInvalid(h, 'DELETE', '/devices/bad%20id/shares/friend@example.com', {}, 'id');
+    });
+  });
+
+  describe('when the receiver takes longer than the bridge can wait', () => {
+    let slow: Harness;
+    beforeAll(async () => {
+      slow = await startHarness({ sim: { accounts: [testAccount(), AWAY], shareTimeoutMs: 5_000 }, tuning: { socket: { shareTimeoutMs: 200 } } });
+    });
+    afterAll(async () => slow.close());
+
+    it('answers 504 share_timeout itself, saying the invitation may still be open', async () => {
+      const res = await slow.call('POST', '/devices/1000000001/shares', { body: { uid: 'away@example.com' } });
+      expect(res.status).toBe(504);
+      expect(res.body.error).toMatchObject({ code: 'share_timeout', message: expect.stringMatching(/may still be open/) });
+    });
+  });
+});

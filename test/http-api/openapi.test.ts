@@ -1,0 +1,136 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { Bridge } from '../../lib/app';
+import { ADD_DEVICE, ADD_GSM_DEVICE, CHANNEL_NAMES, RENAME_DEVICE } from '../../lib/devices/management';
+import { ADD_TO_GROUP, CREATE_GROUP, UPDATE_GROUP } from '../../lib/groups/groups';
+import { handleApiEvent } from '../../lib/http-api/lambda';
+import { openApiDocument } from '../../lib/http-api/openapi';
+import { routes } from '../../lib/http-api/routes';
+import type { Field } from '../../lib/input';
+import { SHARE_DEVICE, UPDATE_SHARE } from '../../lib/sharing/sharing';
+
+type Json = Record<string, any>;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+const doc = openApiDocument() as Json;
+const operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+  Object.entries(item as Json)
+    .filter(([method]) => METHODS.includes(method))
+    .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, op: op as Json })),
+);
+
+/** Every `$ref` anywhere in a value. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v] : refsIn(v)));
+}
+
+/** What a local JSON pointer (`#/components/schemas/Error`) points at in the document. */
+function resolve(ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  return ref
+    .slice(2)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce<unknown>((node, part) => (node as Json | undefined)?.[part], doc);
+}
+
+describe('the OpenAPI document', () => {
+  it('documents exactly the routes there are, no more and no fewer', () => {
+    // Prepare
+    const routed = routes.map((r) => `${r.method} ${r.path}`).sort();
+    const documented = operations.map((o) => o.key).sort();
+    // Assess: each side's extras, so a failure names the culprit
+    expect(routed.filter((r) => !documented.includes(r)), 'routes without documentation').toEqual([]);
+    expect(documented.filter((d) => !routed.includes(d)), 'documentation without a route').toEqual([]);
+  });
+
+  it('asks for the API key exactly where the route does', () => {
+    for (const route of routes) {
+      const op = operations.find((o) => o.key === `${route.method} ${route.path}`)?.op;
+      expect(op?.security, `${route.method} ${route.path}`).toEqual(route.auth ? [{ apiKey: [] }] : []);
+      if (route.auth) expect(Object.keys(op?.responses ?? {}), `${route.method} ${route.path}`).toContain('401');
+    }
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('is OpenAPI 3.1 with an info block, and each operation has an id, a summary and a success response', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    const ids = operations.map((o) => o.op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { key, op } of operations) {
+      expect(op.summary, key).toEqual(expect.any(String));
+      expect(Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)), key).toBe(true);
+      for (const [status, response] of Object.entries(op.responses as Json)) {
+        expect(status, key).toMatch(/^[1-5]\d\d$/);
+        const body = (response.$ref ? resolve(response.$ref) : response) as Json;
+        expect(body.description, `${key} ${status}`).toEqual(expect.any(String));
+        if (Number(status) >= 400) expect(body.content['application/json'].schema, `${key} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
+      }
+    }
+  });
+
+  it('resolves every $ref', () => {
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) expect(resolve(ref), ref).toBeDefined();
+  });
+
+  it('declares each path parameter of each operation, required, and no other', () => {
+    for (const { key, path, op } of operations) {
+      const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      const declared = ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'path');
+      expect(declared.map((p) => p.name).sort(), key).toEqual(inPath);
+      for (const p of declared) expect(p.required, `${key} ${p.name}`).toBe(true);
+      if (inPath.length > 0 || op.requestBody) expect(Object.keys(op.responses), key).toContain('422');
+      if (op.requestBody) expect(Object.keys(op.responses), key).toContain('400');
+    }
+  });
+
+  it("gives request bodies the constraints the bridge checks, and each example passes the bridge's checks", () => {
+    // The schemas are the validators' own, so their examples must read without a 422.
+    const shapes: [string, Field<unknown>][] = [
+      ['AddDevice', ADD_DEVICE],
+      ['AddGsmDevice', ADD_GSM_DEVICE],
+      ['RenameDevice', RENAME_DEVICE],
+      ['ChannelNames', CHANNEL_NAMES],
+      ['ShareDevice', SHARE_DEVICE],
+      ['UpdateShare', UPDATE_SHARE],
+      ['CreateGroup', CREATE_GROUP],
+      ['UpdateGroup', UPDATE_GROUP],
+      ['AddToGroup', ADD_TO_GROUP],
+    ];
+    for (const [name, shape] of shapes) {
+      const schema = doc.components.schemas[name] as Json;
+      expect(schema, name).toEqual(shape.schema);
+      expect(schema.additionalProperties, name).toBe(false);
+      for (const example of schema.examples ?? []) expect(() => shape.read(example, ''), name).not.toThrow();
+    }
+    expect(doc.components.schemas.RenameDevice.properties.name).toMatchObject({ minLength: 1, maxLength: 64 });
+    expect(doc.components.schemas.ShareDevice.properties.permit).toMatchObject({ type: 'integer', minimum: 0, maximum: 15 });
+    expect(doc.components.schemas.CreateGroup.properties.index).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
+  it('is served at GET /openapi.json without an API key, as the module builds it, naming the server', async () => {
+    // Prepare: the route needs no bridge parts, so none are wired
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/openapi.json',
+      rawQueryString: '',
+      headers: { host: 'bridge.example.com' },
+      requestContext: { domainName: 'bridge.example.com', http: { method: 'GET', path: '/openapi.json' } },
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
+    // Act
+    const res = await handleApiEvent(event, {} as Bridge, new Logger({ logLevel: 'SILENT' }));
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-type']).toBe('application/json');
+    expect(JSON.parse(res.body as string)).toEqual({ ...doc, servers: [{ url: 'https://bridge.example.com' }] });
+    expect(openApiDocument('https://bridge.example.com')).toEqual({ ...doc, servers: [{ url: 'https://bridge.example.com' }] });
+  });
+});

@@ -1,0 +1,190 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore, type Store } from '../../lib/store';
+import { startSim, type Sim } from '../../sim';
+import { APP_ID, APP_SECRET, testAccount } from '../support/bridge';
+import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// Each run starts a Node process that loads the bridge (about a second); a test makes several.
+describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
+  let sim: Sim;
+  let table: FreshTable;
+  let store: Store;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, smsIntervalSec: 0.001, accounts: [testAccount({ region: 'us' })] });
+    table = await freshTable();
+    store = createStore({ tableName: table.tableName, client: table.documentClient });
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TABLE_NAME: table.tableName,
+      DYNAMODB_ENDPOINT: table.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      EWELINK_APP_ID: APP_ID,
+      EWELINK_APP_SECRET: APP_SECRET,
+      EWELINK_API_URL: sim.apiUrlTemplate,
+      NODE_NO_WARNINGS: '1',
+    };
+  });
+  afterAll(async () => sim.close());
+
+  /** Runs the CLI's bin as a user would, with `input` on its stdin (a pipe, not a terminal). */
+  function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['bin/ewelink-bridge.mjs', ...args], { env: { ...env, ...options.env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(options.input ?? '');
+    });
+  }
+
+  /** The whole table as text, to look for what must never be in it. */
+  const tableText = async () => JSON.stringify(await scanTable(table));
+
+  it('runs as `npx ewelink-bridge` from the repository, and explains itself', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['--no', '--', 'ewelink-bridge', '--help'], { env });
+    expect(stdout).toContain('usage: npx ewelink-bridge <command>');
+    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'status']) {
+      expect(stdout).toContain(command);
+    }
+    expect((await cli([])).code).toBe(2);
+    const unknown = await cli(['fly']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "fly"');
+  });
+
+  it('creates an API key that the store finds, stored only hashed', async () => {
+    const { code, stdout } = await cli(['create-api-key', '--label', 'ci']);
+    expect(code).toBe(0);
+    const key = stdout.trim().split('\n').pop() as string;
+    expect(key).toMatch(/^ebk_/);
+    expect(await store.apiKeys.find(key)).toMatchObject({ accountId: 'default', label: 'ci' });
+    expect(await tableText()).not.toContain(key);
+  });
+
+  it('logs in with the password from EWELINK_PASSWORD, follows the region, and prints neither password nor tokens', async () => {
+    // Act
+    const run = await cli(['login', '--email', 'owner@example.com', '--region', 'eu', '--account', 'home'], { env: { EWELINK_PASSWORD: 'owner-password' } });
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/account "home" linked: owner@example\.com, region us/);
+    expect(run.stdout).toMatch(/access token until \d{4}-\d\d-\d\dT/);
+    const record = await store.tokens.get('home');
+    expect(record).toMatchObject({ region: 'us' });
+    expect(run.stdout + run.stderr).not.toContain(record?.at);
+    expect(run.stdout + run.stderr).not.toContain(record?.rt);
+    expect(run.stdout + run.stderr).not.toContain('owner-password');
+    expect(await tableText()).not.toContain('owner-password');
+  });
+
+  it('reads the password from stdin when it is piped', async () => {
+    const run = await cli(['login', '--email', 'owner@example.com', '--account', 'piped'], { input: 'owner-password\n' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(await store.tokens.get('piped')).toMatchObject({ region: 'us' });
+  });
+
+  it('refuses --password, a bad region, a bad login and an incomplete import, storing nothing', async () => {
+    // Act: independent runs, side by side
+    const [password, region, phone, partial, noPassword] = await Promise.all([
+      cli(['login', '--email', 'owner@example.com', '--password', 'owner-password', '--account', 'bad']),
+      cli(['login', '--email', 'owner@example.com', '--region', 'mars', '--account', 'bad']),
+      cli(['login', '--phone', '07700900123', '--account', 'bad'], { input: 'x\n' }),
+      cli(['import', '--at', 'x', '--account', 'bad']),
+      cli(['login', '--email', 'owner@example.com', '--account', 'bad']),
+    ]);
+    // Assess
+    expect(password.code).toBe(2);
+    expect(password.stderr).toContain('shell history');
+    expect(region.stderr).toContain('--region must be one of');
+    expect(phone.stderr).toContain('--phone must be a number with its country code');
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain('import needs');
+    expect(noPassword.code).toBe(1);
+    expect(noPassword.stderr).toContain('EWELINK_PASSWORD');
+    expect(await store.tokens.get('bad')).toBeUndefined();
+  });
+
+  it('registers a new account with a verification code and links it', async () => {
+    // Prepare
+    const region = await cli(['region', '--country', '1']);
+    expect(region.code, region.stderr).toBe(0);
+    expect(region.stdout).toContain('region for country code 1: us');
+    const sent = await cli(['send-code', '--for', 'register', '--email', 'new@example.com', '--region', 'us']);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('new@example.com');
+    const wrong = await cli(['register', '--email', 'new@example.com', '--code', '0000x', '--region', 'us', '--account', 'new'], { env: { EWELINK_PASSWORD: 'new-password' } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/verification code is wrong/);
+    // Act
+    const code = sim.verificationCode('new@example.com');
+    const run = await cli(['register', '--email', 'new@example.com', '--code', code, '--region', 'us', '--account', 'new'], { env: { EWELINK_PASSWORD: 'new-password' } });
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/account "new" registered and linked: new@example\.com, region us/);
+    expect(await store.tokens.get('new')).toMatchObject({ region: 'us' });
+    expect(await tableText()).not.toContain('new-password');
+    const login = await cli(['login', '--email', 'new@example.com', '--region', 'us', '--account', 'new'], { env: { EWELINK_PASSWORD: 'new-password' } });
+    expect(login.code, login.stderr).toBe(0);
+  });
+
+  it('resets a forgotten password with a code, linking the account; the new password logs in', async () => {
+    await cli(['send-code', '--for', 'reset', '--email', 'new@example.com', '--region', 'us']);
+    const run = await cli(['reset-password', '--email', 'new@example.com', '--code', sim.verificationCode('new@example.com'), '--region', 'us', '--account', 'reset'], {
+      input: 'reset-password-2\n',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/password reset and linked/);
+    expect(await store.tokens.get('reset')).toMatchObject({ region: 'us' });
+    const old = await cli(['login', '--email', 'new@example.com', '--region', 'us', '--account', 'x'], { env: { EWELINK_PASSWORD: 'new-password' } });
+    expect(old.code).toBe(1);
+    const fresh = await cli(['login', '--email', 'new@example.com', '--region', 'us', '--account', 'reset'], { env: { EWELINK_PASSWORD: 'reset-password-2' } });
+    expect(fresh.code, fresh.stderr).toBe(0);
+  });
+
+  it("changes the linked account's password, current and new read one a line", async () => {
+    const run = await cli(['change-password', '--account', 'reset'], { input: 'reset-password-2\nchanged-password-3\n' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/password changed/);
+    expect(run.stdout).not.toContain('changed-password-3');
+    const login = await cli(['login', '--email', 'new@example.com', '--region', 'us', '--account', 'reset'], { env: { EWELINK_PASSWORD: 'changed-password-3' } });
+    expect(login.code, login.stderr).toBe(0);
+    const unlinked = await cli(['change-password', '--account', 'nobody'], { input: 'a\nb\n' });
+    expect(unlinked.code).toBe(1);
+    expect(unlinked.stderr).toMatch(/no eWeLink tokens/);
+  });
+
+  it('imports a pair given at the wrong region (flags or environment) and stores the right one', async () => {
+    const pair = sim.issueTokens('owner@example.com');
+    const flags = await cli(['import', '--at', pair.at, '--rt', pair.rt, '--apikey', pair.apikey, '--region', 'as', '--account', 'imported']);
+    expect(flags.code, flags.stderr).toBe(0);
+    expect(flags.stdout).not.toContain(pair.at);
+    expect(await store.tokens.get('imported')).toMatchObject({ at: pair.at, rt: pair.rt, region: 'us' });
+    const again = sim.issueTokens('owner@example.com');
+    const fromEnv = await cli(['import', '--account', 'from-env'], { env: { EWELINK_AT: again.at, EWELINK_RT: again.rt, EWELINK_APIKEY: again.apikey } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(await store.tokens.get('from-env')).toMatchObject({ at: again.at, region: 'us' });
+  });
+
+  it('says when the tokens expire, or that the account is not linked', async () => {
+    const linked = await cli(['status', '--account', 'imported']);
+    expect(linked.code).toBe(0);
+    expect(linked.stdout).toMatch(/account "imported": region us, access token until \d{4}-/);
+    const none = await cli(['status', '--account', 'nobody']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('not linked');
+  });
+});
