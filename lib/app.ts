@@ -5,6 +5,7 @@ import { DeviceController } from './devices/controller';
 import { DeviceDirectory } from './devices/directory';
 import { DeviceManagement } from './devices/management';
 import { EwelinkClient } from './ewelink/client';
+import type { PushedMessage } from './ewelink/socket';
 import { CommandChannel, type CommandChannelOptions } from './ewelink/command';
 import { Groups } from './groups/groups';
 import { SHARE_WAIT_MS, Sharing } from './sharing/sharing';
@@ -51,6 +52,11 @@ export function createBridge(config: BridgeConfig, tuning: BridgeTuning = {}): B
   const groups = new Groups(directory, keeper, client);
   const sharing = new Sharing(directory, keeper, channel);
   const webhooks = new Webhooks(store.hooks, controller);
+  channel.on('push', (message: PushedMessage) => {
+    if (message.action === 'sysmsg' && typeof message.params.online === 'boolean') {
+      directory.noteOnline(message.deviceid, message.params.online).catch(() => undefined);
+    }
+  });
   return { config, store, client, keeper, channel, directory, controller, management, groups, sharing, webhooks, close: () => channel.close() };
 }
 

@@ -55,6 +55,19 @@ export class DeviceDirectory {
   }
 
   /**
+   * Takes in an online/offline notice the cloud pushed (`sysmsg`): every account holding the
+   * device sees the new flag, in memory and in the store, without fetching the list again.
+   */
+  async noteOnline(deviceid: string, online: boolean): Promise<void> {
+    for (const [accountId, entry] of this.memory) {
+      const device = entry.devices.find((d) => d.deviceid === deviceid);
+      if (!device || device.online === online) continue;
+      device.online = online;
+      await this.cache.setOnline(accountId, deviceid, online);
+    }
+  }
+
+  /**
    * Forgets the account's list in this process and in the store: called after the bridge
    * changes what the list says (a rename, a delete, a group move), so no stale copy is served.
    */

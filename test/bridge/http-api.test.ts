@@ -134,3 +134,23 @@ describe('HTTP API', () => {
     expect(h.sim.stats.socketMessages).toBe(1);
   });
 });
+
+describe('online/offline notices pushed by the cloud', () => {
+  it('a sysmsg marks the device offline in the cached list, in memory and in the store', async () => {
+    // Prepare: a session is open (a command went out) and the list is cached
+    const h = await startHarness();
+    try {
+      await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
+      // Act
+      h.sim.setDeviceOnline('1000000001', false);
+      await new Promise((r) => setTimeout(r, 200));
+      // Assess
+      const listed = await h.call('GET', '/devices');
+      expect(listed.body.devices.find((d: { deviceid: string }) => d.deviceid === '1000000001').online).toBe(false);
+      const stored = await h.bridge.store.devices.get('default');
+      expect(stored?.devices.find((d) => d.deviceid === '1000000001')?.online).toBe(false);
+    } finally {
+      await h.close();
+    }
+  });
+});
