@@ -73,6 +73,11 @@ export class AccountBook {
     return this.devices.get(deviceid);
   }
 
+  /** Every device of every account. */
+  allDevices(): IterableIterator<DeviceRecord> {
+    return this.devices.values();
+  }
+
   /** A new account from a seed (registration makes one too); throws when the login or apikey is taken. */
   add(seed: AccountSeed): Account {
     const email = present(seed.email);

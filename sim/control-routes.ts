@@ -2,16 +2,28 @@ import { NotInSim } from './errors';
 import { applyFaultPatch, faultsView } from './faults';
 import type { Answer } from './http-server';
 import { isObject } from './fields';
-import type { Sim } from './types';
+import type { Sim, SimClock } from './types';
 
 /*
  * Test-only routes under /_sim/, for when the sim runs as its own process. They drive the
  * same Sim object a test in the same process would hold. Not counted in stats.
+ * The clock: GET /_sim/clock, POST /_sim/clock/advance {ms}, POST /_sim/clock/set {now}
+ * (manual clock only; both answer with the timers that acted on the way); GET
+ * /_sim/timers/fired[?deviceid=] lists every action of the devices' own timers.
  */
 
 type Controls = Pick<
   Sim,
-  'stats' | 'faults' | 'device' | 'setDeviceOnline' | 'issueTokens' | 'expireAccessToken' | 'verificationCode' | 'reportFromDevice'
+  | 'stats'
+  | 'faults'
+  | 'clock'
+  | 'timerLog'
+  | 'device'
+  | 'setDeviceOnline'
+  | 'issueTokens'
+  | 'expireAccessToken'
+  | 'verificationCode'
+  | 'reportFromDevice'
 >;
 
 const DEVICE = /^\/_sim\/devices\/([^/]+)$/;
@@ -38,6 +50,37 @@ function deviceSnapshot(controls: Controls, deviceid: string) {
   };
 }
 
+function clockView(clock: SimClock) {
+  const now = clock.now();
+  return { mode: clock.mode, now, iso: new Date(now).toISOString() };
+}
+
+/** A moment as ms since the epoch or a UTC ISO string. */
+function instant(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T.*Z$/.test(value) && !Number.isNaN(Date.parse(value))) return Date.parse(value);
+  return undefined;
+}
+
+async function moveClock(controls: Controls, method: string, path: string, raw: string): Promise<Answer | undefined> {
+  const key = `${method} ${path}`;
+  if (key === 'GET /_sim/clock') return { status: 200, body: clockView(controls.clock) };
+  if (key !== 'POST /_sim/clock/advance' && key !== 'POST /_sim/clock/set') return undefined;
+  if (controls.clock.mode !== 'manual') return failure(400, 'the clock is real; start the sim with clock: {mode: "manual", start} to move it');
+  const body = jsonBody(raw);
+  const before = controls.timerLog.length;
+  if (key === 'POST /_sim/clock/advance') {
+    const ms = isObject(body) ? body['ms'] : undefined;
+    if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) return failure(400, 'body must be {ms: <0 or more>}');
+    await controls.clock.advance(ms);
+  } else {
+    const to = isObject(body) ? instant(body['now']) : undefined;
+    if (to === undefined) return failure(400, 'body must be {now: <ms since the epoch or a UTC ISO time>}');
+    await controls.clock.set(to);
+  }
+  return { status: 200, body: { ...clockView(controls.clock), fired: controls.timerLog.slice(before) } };
+}
+
 function route(controls: Controls, method: string, path: string, raw: string, query: URLSearchParams): Answer {
   const key = `${method} ${path}`;
   if (key === 'GET /_sim/codes') {
@@ -49,6 +92,10 @@ function route(controls: Controls, method: string, path: string, raw: string, qu
   if (key === 'POST /_sim/stats/reset') {
     controls.stats.reset();
     return { status: 200, body: { ok: true } };
+  }
+  if (key === 'GET /_sim/timers/fired') {
+    const deviceid = query.get('deviceid');
+    return { status: 200, body: { fired: controls.timerLog.filter((firing) => deviceid === null || firing.deviceid === deviceid) } };
   }
   if (key === 'GET /_sim/faults') return { status: 200, body: faultsView(controls.faults) };
   if (key === 'POST /_sim/faults') {
@@ -91,9 +138,9 @@ function route(controls: Controls, method: string, path: string, raw: string, qu
 
 /** Answers a /_sim/ request; a bad body is a 400, an unknown device or login a 404. */
 export function createControlAnswerer(controls: Controls) {
-  return function answerControl(method: string, path: string, raw: string, query: URLSearchParams = new URLSearchParams()): Answer {
+  return async function answerControl(method: string, path: string, raw: string, query: URLSearchParams = new URLSearchParams()): Promise<Answer> {
     try {
-      return route(controls, method, path, raw, query);
+      return (await moveClock(controls, method, path, raw)) ?? route(controls, method, path, raw, query);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return failure(error instanceof NotInSim ? 404 : 400, message);

@@ -14,7 +14,7 @@ export interface Answer {
 }
 
 /** Answers the test-only `/_sim/*` routes (not counted, no latency). */
-export type ControlAnswerer = (method: string, path: string, rawBody: string, query: URLSearchParams) => Answer;
+export type ControlAnswerer = (method: string, path: string, rawBody: string, query: URLSearchParams) => Answer | Promise<Answer>;
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -114,7 +114,7 @@ export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswere
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const method = req.method ?? 'GET';
 
-    if (url.pathname.startsWith('/_sim/')) return send(res, answerControl(method, url.pathname, raw.toString('utf8'), url.searchParams));
+    if (url.pathname.startsWith('/_sim/')) return send(res, await answerControl(method, url.pathname, raw.toString('utf8'), url.searchParams));
 
     const { region, path } = placeRequest(req.headers.host, url.pathname);
     ctx.stats.recordHttp({

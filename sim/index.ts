@@ -1,3 +1,3 @@
-export type { AccountSeed, DeviceSeed, GsmDeviceSeed, ShareAnswer, Sim, SimConfig, SimDevice, SimFaults, SimRecord, SimStats } from './types';
+export type { AccountSeed, DeviceSeed, GsmDeviceSeed, ShareAnswer, Sim, SimClock, SimClockConfig, SimConfig, SimDevice, SimFaults, SimRecord, SimStats, TimerFiring } from './types';
 export { startSim } from './start';
 export { demoSeed } from './demo-seed';

@@ -1,4 +1,4 @@
-import { demoSeed, startSim } from './index';
+import { demoSeed, startSim, type SimConfig } from './index';
 
 /*
  * `npm run sim`: the simulated cloud as its own process, configured from the environment.
@@ -10,6 +10,15 @@ function numberFromEnv(name: string): number | undefined {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number (got "${raw}")`);
   return value;
+}
+
+/** SIM_CLOCK_START (a UTC ISO time or ms since the epoch) makes the devices' clock manual, moved by /_sim/clock. */
+function clockFromEnv(): SimConfig['clock'] {
+  const raw = process.env['SIM_CLOCK_START'];
+  if (raw === undefined || raw === '') return undefined;
+  const start = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (Number.isNaN(start)) throw new Error(`SIM_CLOCK_START must be a UTC ISO time or ms since the epoch (got "${raw}")`);
+  return { mode: 'manual', start };
 }
 
 async function main(): Promise<void> {
@@ -28,6 +37,7 @@ async function main(): Promise<void> {
     smsIntervalSec: numberFromEnv('SIM_SMS_INTERVAL'),
     shareTimeoutMs: numberFromEnv('SIM_SHARE_TIMEOUT_MS'),
     shareRetryAfterSec: numberFromEnv('SIM_SHARE_RETRY_AFTER'),
+    clock: clockFromEnv(),
     accounts: [account],
   });
 
@@ -40,7 +50,7 @@ async function main(): Promise<void> {
       `  app id / secret:        ${appId} / ${appSecret}`,
       `  demo account:           ${account.email} / ${account.password} (region ${account.region})`,
       `  demo devices:           ${(account.devices ?? []).map((d) => `${d.deviceid} "${d.name}" uiid ${d.uiid}${d.online === false ? ' (offline)' : ''}`).join(', ')}`,
-      `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}, /_sim/codes?to={address}`,
+      `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}, /_sim/codes?to={address}, /_sim/clock (${sim.clock.mode}), /_sim/timers/fired`,
     ].join('\n'),
   );
 

@@ -2,8 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountBook, type DeviceRecord } from './accounts';
 import type { SimContext, SimSettings } from './context';
+import { DeviceClock } from './clock';
 import { createControlAnswerer } from './control-routes';
 import { DeviceControl } from './device-control';
+import { DeviceTimers } from './device-timers';
 import { GroupBook } from './groups';
 import { DeviceHistory } from './history';
 import { UnboundPool } from './pool';
@@ -74,7 +76,8 @@ export async function startSim(config: SimConfig): Promise<Sim> {
   const codes = new VerificationCodes(positive('smsIntervalSec', config.smsIntervalSec, 60) * 1000);
   const shares = new ShareBook(positive('shareRetryAfterSec', config.shareRetryAfterSec, 180) * 1000);
   const groups = new GroupBook();
-  const history = new DeviceHistory();
+  const clock = new DeviceClock(config.clock);
+  const history = new DeviceHistory(() => clock.now());
   const tokens = new TokenBook(
     positive('atLifetimeSec', config.atLifetimeSec, 30 * DAY_SEC) * 1000,
     positive('rtLifetimeSec', config.rtLifetimeSec, 60 * DAY_SEC) * 1000,
@@ -87,10 +90,13 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     timers,
     deviceTimeoutMs: settings.deviceTimeoutMs,
     announce: (device, changed, origin) => hub.pushUpdate(device, changed, origin),
-    record: (device, changed, options) => {
-      if (options.operator) history.record(device, changed, { userAgent: 'app', ...options.operator });
-    },
+    record: (device, changed, by) => history.record(device, changed, by),
   });
+  const deviceTimers = new DeviceTimers({
+    devices: () => book.allDevices(),
+    change: (device, params) => control.changeFromDevice(device, params),
+  });
+  clock.drive(deviceTimers);
   const ctx: SimContext = { settings, book, tokens, faults, stats, timers, control, codes, shares, groups, history, pool };
   const hub = new SocketHub(ctx);
 
@@ -119,6 +125,8 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     apiUrlTemplate: `${url}/{region}`,
     stats,
     faults,
+    clock,
+    timerLog: deviceTimers.fired,
     device: (deviceid) => liveDevice(knownDevice(deviceid)),
     issueTokens(login) {
       const account = book.findByLogin(login);
@@ -131,7 +139,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     },
     setDeviceOnline(deviceid, online) {
       const device = knownDevice(deviceid);
-      const now = new Date().toISOString();
+      const now = new Date(clock.now()).toISOString();
       device.online = online;
       if (online) device.onlineTime = now;
       else device.offlineTime = now;
@@ -143,17 +151,13 @@ export async function startSim(config: SimConfig): Promise<Sim> {
       return code;
     },
     reportFromDevice(deviceid, params) {
-      const device = knownDevice(deviceid);
-      const acceptance = device.kind.accept(params, device.params);
+      const acceptance = control.changeFromDevice(knownDevice(deviceid), params);
       if (!acceptance.ok) throw new Error(`sim: device ${deviceid} refuses ${JSON.stringify(params)}: ${acceptance.reason}`);
-      device.kind.apply(device.params, acceptance.params);
-      if (Object.keys(acceptance.params).length === 0) return;
-      hub.pushUpdate(device, acceptance.params, undefined);
-      history.record(device, acceptance.params, { userAgent: 'device' });
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
         timers.stop();
+        clock.stop();
         hub.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();

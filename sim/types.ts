@@ -26,10 +26,46 @@ export interface SimConfig {
   /** After a 504, the same receiver cannot be asked again for this long (the spec's 3 minutes); default 180. */
   shareRetryAfterSec?: number;
   accounts?: AccountSeed[];
+  /**
+   * The clock the virtual devices run their timers on. Real (the default) follows the machine's;
+   * manual starts at `start` (ms since the epoch) and moves only by `sim.clock.advance`/`set`.
+   */
+  clock?: SimClockConfig;
   /** Wi-Fi devices paired but in no account, for `/api/user/device/add`; each needs its `devicekey`. */
   unboundDevices?: DeviceSeed[];
   /** GSM devices in no account, by the id of their QR code, for `/api/user/device/addGsm`. */
   unboundGsmDevices?: GsmDeviceSeed[];
+}
+
+export type SimClockConfig = { mode: 'real' } | { mode: 'manual'; start: number };
+
+/** The devices' clock: what their timers go by. */
+export interface SimClock {
+  readonly mode: 'real' | 'manual';
+  /** ms since the epoch; while a timer acts, on a manual clock, the moment it was due. */
+  now(): number;
+  /**
+   * Manual clock only: moves it `ms` forward, running every device timer due on the way in
+   * order, each at its own moment, then resolves. Rejects on a real clock.
+   */
+  advance(ms: number): Promise<void>;
+  /** Manual clock only: moves it forward to `ms` since the epoch, like advance. Rejects on a real clock or a move back. */
+  set(ms: number): Promise<void>;
+}
+
+/** One action of a device's own timer. */
+export interface TimerFiring {
+  deviceid: string;
+  /** The entry's mId. */
+  mId: string;
+  /** The clock's ms when it acted (the moment it was due). */
+  at: number;
+  /** Which of the entry's params it applied: `do`, or `startDo`/`endDo` of a duration entry. */
+  action: 'do' | 'startDo' | 'endDo';
+  /** What the device applied, as it was pushed; {} when it refused. */
+  params: Record<string, unknown>;
+  /** Why the device could not apply it in its state at that moment (a mode rule), when it could not. */
+  refused?: string;
 }
 
 /** How an account answers a share invitation: at once yes, at once no, or never (504 after shareTimeoutMs). */
@@ -74,6 +110,10 @@ export interface Sim {
   readonly apiUrlTemplate: string;
   readonly stats: SimStats;
   readonly faults: SimFaults;
+  /** The devices' clock; a manual one is moved by tests, running the timers due on the way. */
+  readonly clock: SimClock;
+  /** Every action of a device's own timer, oldest first. */
+  readonly timerLog: readonly TimerFiring[];
   /** A live view of one device; throws on an unknown id. */
   device(deviceid: string): SimDevice;
   /** Tokens exactly as a login would issue them (so the account's older ats are revoked). */
@@ -86,10 +126,11 @@ export interface Sim {
   verificationCode(address: string): string;
   /**
    * The device changes by itself (a button press): the params are applied, pushed as an
-   * `update` with userAgent "device", and recorded in its history. Throws on params it refuses.
+   * `update` with userAgent "device" (when it is online), and recorded in its history.
+   * Throws on params it refuses.
    */
   reportFromDevice(deviceid: string, params: Record<string, unknown>): void;
-  /** Closes the server and all sockets, clears timers. */
+  /** Closes the server and all sockets, clears timers, stops the clock's ticker. */
   close(): Promise<void>;
 }
 
