@@ -4,10 +4,12 @@
  */
 import { closeHttpPools } from '../lib/ewelink/http';
 import { benchColdLoad } from './cold-load';
+import { benchSceneRun } from './scene-run';
 import { benchWarmCommand } from './warm-command';
 
 const sections: [string, () => Promise<string[]>][] = [
   ['Warm command (target: 1 cloud round trip, at most 1 DynamoDB read)', benchWarmCommand],
+  ['Scene run (target: close to one round trip, not twenty)', benchSceneRun],
   ['Cold load of each bundled function (target: < 150 ms over bare node)', benchColdLoad],
 ];
 

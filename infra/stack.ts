@@ -57,6 +57,8 @@ const HTTP_TABLE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 const REFRESH_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+// The reconcile reads the model and records pushes (and refreshes a token or the device list on the way).
+const RECONCILE_TABLE_ACTIONS = REFRESH_TABLE_ACTIONS;
 
 const COMPLETE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
 
@@ -73,6 +75,8 @@ export class EwelinkBridgeStack extends Stack {
   readonly secret: secretsmanager.ISecret;
   readonly httpFunction: BridgeFunction;
   readonly refreshFunction: BridgeFunction;
+  readonly reconcileFunction: BridgeFunction;
+  readonly reconcileSchedule: Schedule;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly refreshSchedule: Schedule;
@@ -122,9 +126,19 @@ export class EwelinkBridgeStack extends Stack {
       logRetention: LOG_RETENTION,
     });
 
+    this.reconcileFunction = new BridgeFunction(this, 'ReconcileTimersFunction', {
+      entry: path.join(handlersDir, 'reconcile-timers.ts'),
+      description: "ewelink-bridge: pushes pending timer arrays and follows DST changes",
+      memorySize: 256,
+      timeout: Duration.seconds(300),
+      environment,
+      logRetention: LOG_RETENTION,
+    });
+
     this.table.grants.actions(this.httpFunction.role, ...HTTP_TABLE_ACTIONS);
     this.table.grants.actions(this.refreshFunction.role, ...REFRESH_TABLE_ACTIONS);
-    for (const fn of [this.httpFunction, this.refreshFunction]) {
+    this.table.grants.actions(this.reconcileFunction.role, ...RECONCILE_TABLE_ACTIONS);
+    for (const fn of [this.httpFunction, this.refreshFunction, this.reconcileFunction]) {
       allowSecretRead(fn.role, this.secret);
     }
 
@@ -155,6 +169,14 @@ export class EwelinkBridgeStack extends Stack {
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
       }),
+    });
+
+    // Hourly: a device back online gets its array within the hour, and a repeat timer's UTC
+    // form is recompiled soon after each occurrence, before a DST change can move it.
+    this.reconcileSchedule = new Schedule(this, 'ReconcileTimersSchedule', {
+      description: 'Hourly reconcile of device timers with the model',
+      schedule: ScheduleExpression.rate(Duration.hours(1)),
+      target: new LambdaInvoke(this.reconcileFunction.handler, { retryAttempts: 2, maxEventAge: Duration.minutes(30) }),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });

@@ -10,6 +10,8 @@ import { CommandChannel, type CommandChannelOptions } from './ewelink/command';
 import { Groups } from './groups/groups';
 import { SHARE_WAIT_MS, Sharing } from './sharing/sharing';
 import { createStore, type Store } from './store';
+import { SceneService } from './scenes/scene-service';
+import { TimerService } from './timers/timer-service';
 import { Webhooks } from './webhooks/webhooks';
 
 /** The bridge's parts, wired once per process (at module scope in a Lambda handler). */
@@ -25,10 +27,14 @@ export interface Bridge {
   groups: Groups;
   sharing: Sharing;
   webhooks: Webhooks;
+  timers: TimerService;
+  scenes: SceneService;
   close(): void;
 }
 
 export interface BridgeTuning {
+  /** The bridge's clock for compiling timers (tests move it with the simulator's). */
+  now?: () => number;
   socket?: CommandChannelOptions;
   deviceListTtlSec?: number;
 }
@@ -52,12 +58,14 @@ export function createBridge(config: BridgeConfig, tuning: BridgeTuning = {}): B
   const groups = new Groups(directory, keeper, client);
   const sharing = new Sharing(directory, keeper, channel);
   const webhooks = new Webhooks(store.hooks, controller);
+  const timers = new TimerService(store.timers, directory, keeper, channel, tuning.now);
+  const scenes = new SceneService(store.timers, controller, timers, tuning.now);
   channel.on('push', (message: PushedMessage) => {
     if (message.action === 'sysmsg' && typeof message.params.online === 'boolean') {
       directory.noteOnline(message.deviceid, message.params.online).catch(() => undefined);
     }
   });
-  return { config, store, client, keeper, channel, directory, controller, management, groups, sharing, webhooks, close: () => channel.close() };
+  return { config, store, client, keeper, channel, directory, controller, management, groups, sharing, webhooks, timers, scenes, close: () => channel.close() };
 }
 
 let fromEnv: Promise<Bridge> | undefined;

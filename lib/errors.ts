@@ -19,7 +19,8 @@ export type BridgeErrorKind =
   | 'already_shared'
   | 'no_such_account'
   | 'share_timeout'
-  | 'share_too_soon';
+  | 'share_too_soon'
+  | 'conflict';
 
 export class BridgeError extends Error {
   override name = 'BridgeError';

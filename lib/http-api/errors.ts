@@ -19,6 +19,7 @@ export const ERROR_STATUS: Readonly<Record<BridgeErrorKind, number>> = {
   no_such_account: 404,
   share_timeout: 504,
   share_too_soon: 429,
+  conflict: 409,
 };
 
 export interface ErrorBody {

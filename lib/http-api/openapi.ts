@@ -5,6 +5,7 @@ import type { Field, JsonSchema, Prop, Shape } from '../input';
 import { SHARE_DEVICE, SHARE_UID, SHARE_WAIT_MS, UPDATE_SHARE } from '../sharing/sharing';
 import { ERROR_STATUS } from './errors';
 import type { Route } from './route-types';
+import { MODEL_ID } from './routes/timers';
 
 /*
  * The OpenAPI 3.1 description of the HTTP API. Request bodies, query and path parameters
@@ -18,7 +19,7 @@ type Status = 200 | 201 | 204;
 interface OperationSpec {
   summary: string;
   description?: string;
-  tag: 'devices' | 'groups' | 'sharing' | 'webhooks' | 'api';
+  tag: 'devices' | 'groups' | 'sharing' | 'webhooks' | 'timers' | 'scenes' | 'api';
   auth: boolean;
   /** A schema in `components.schemas` for the JSON body. */
   body?: keyof typeof BODIES;
@@ -138,6 +139,86 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     ok: { status: 204, description: 'revoked' },
     errors: { 403: NOT_OWNER, 404: DEVICE_404 },
   },
+  'GET /devices/{id}/timers': {
+    summary: "List a device's timers",
+    description: 'The local model, and what was last pushed to the device (`push.status`: `done`, `pending` while the device is offline, `failed`).',
+    tag: 'timers',
+    auth: true,
+    cloud: false,
+    ok: { status: 200, description: 'the timers and the last push', schema: 'TimerList' },
+    errors: { 404: DEVICE_404 },
+  },
+  'POST /devices/{id}/timers': {
+    summary: 'Add a timer',
+    description: "Stored, then the device's full timer array is compiled (UTC times, cron for repeats; entries made in the phone app kept) and pushed. An offline device gets it when the reconcile finds it back.",
+    tag: 'timers',
+    auth: true,
+    body: 'Timer',
+    ok: { status: 201, description: 'the timer and how the push went', schema: 'TimerChange' },
+    errors: { 404: DEVICE_404, 409: 'too many concurrent edits of this device (`conflict`)', 422: 'also: the device cannot do the action' },
+  },
+  'PUT /devices/{id}/timers/{timerId}': {
+    summary: 'Replace a timer',
+    tag: 'timers',
+    auth: true,
+    body: 'Timer',
+    ok: { status: 200, description: 'the timer and how the push went', schema: 'TimerChange' },
+    errors: { 404: `${DEVICE_404}, or no such timer`, 409: 'too many concurrent edits of this device (`conflict`)', 422: 'also: the device cannot do the action' },
+  },
+  'DELETE /devices/{id}/timers/{timerId}': {
+    summary: 'Delete a timer',
+    tag: 'timers',
+    auth: true,
+    ok: { status: 200, description: 'how the push went', schema: 'PushOnly' },
+    errors: { 404: `${DEVICE_404}, or no such timer`, 409: 'too many concurrent edits of this device (`conflict`)' },
+  },
+  'GET /scenes': {
+    summary: 'List the scenes',
+    tag: 'scenes',
+    auth: true,
+    cloud: false,
+    ok: { status: 200, description: 'the scenes', schema: 'SceneList' },
+  },
+  'POST /scenes': {
+    summary: 'Create a scene',
+    description: 'A scheduled scene is compiled into the timers of every device it acts on and pushed to them.',
+    tag: 'scenes',
+    auth: true,
+    body: 'Scene',
+    ok: { status: 201, description: 'the scene, and the pushes to its devices when scheduled', schema: 'SceneChange' },
+    errors: { 404: 'a device of an action is not in the account (`not_found`)', 422: 'also: a device cannot do its action' },
+  },
+  'GET /scenes/{sceneId}': {
+    summary: 'Read a scene',
+    tag: 'scenes',
+    auth: true,
+    cloud: false,
+    ok: { status: 200, description: 'the scene', schema: 'StoredScene' },
+    errors: { 404: 'no such scene (`not_found`)' },
+  },
+  'PUT /scenes/{sceneId}': {
+    summary: 'Replace a scene',
+    tag: 'scenes',
+    auth: true,
+    body: 'Scene',
+    ok: { status: 200, description: 'the scene, and the pushes to the devices it acted on before or acts on now', schema: 'SceneChange' },
+    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: 'also: a device cannot do its action' },
+  },
+  'DELETE /scenes/{sceneId}': {
+    summary: 'Delete a scene',
+    tag: 'scenes',
+    auth: true,
+    ok: { status: 200, description: 'the pushes to the devices it was scheduled on', schema: 'ScenePushes' },
+    errors: { 404: 'no such scene (`not_found`)' },
+  },
+  'POST /scenes/{sceneId}/run': {
+    summary: 'Run a scene now',
+    description: 'Every action at once, over one socket session; each device answers for itself, so an offline device is reported in its own result and holds up nobody else.',
+    tag: 'scenes',
+    auth: true,
+    ok: { status: 200, description: 'a result per device', schema: 'SceneRun' },
+    errors: { 404: 'no such scene (`not_found`)' },
+  },
   'GET /groups': {
     summary: 'List the device groups',
     description: 'In the order the eWeLink app shows them, each with the devices in it (from the cached device list).',
@@ -211,6 +292,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
 
 const PATH_PARAMS: Record<string, Field<unknown>> = {
   id: DEVICE_ID,
+  timerId: MODEL_ID,
+  sceneId: MODEL_ID,
   groupId: GROUP_ID,
   uid: SHARE_UID,
 };
@@ -261,9 +344,67 @@ const COMMAND: JsonSchema = {
   examples: [{ power: 'on', channel: 1 }],
 };
 
+const LOCAL_DATE_TIME: JsonSchema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$', description: 'wall-clock date and time in `timeZone`' };
+const SCHEDULE: JsonSchema = {
+  description: 'when, in wall-clock time of `timeZone`; weekdays 0 (Sunday) to 6',
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['type', 'at'], properties: { type: { const: 'once' }, at: LOCAL_DATE_TIME } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'days', 'time'],
+      properties: {
+        type: { const: 'repeat' },
+        days: { type: 'array', minItems: 1, maxItems: 7, uniqueItems: true, items: { type: 'integer', minimum: 0, maximum: 6 } },
+        time: { type: 'string', pattern: '^\\d{2}:\\d{2}$' },
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'start', 'onMinutes', 'offMinutes'],
+      properties: { type: { const: 'duration' }, start: LOCAL_DATE_TIME, onMinutes: { type: 'integer', minimum: 1, maximum: 10080 }, offMinutes: { type: 'integer', minimum: 1, maximum: 10080 } },
+    },
+    { type: 'object', additionalProperties: false, required: ['type', 'minutes'], properties: { type: { const: 'delay' }, minutes: { type: 'integer', minimum: 1, maximum: 10080 } } },
+  ],
+};
+const TIME_ZONE: JsonSchema = { type: 'string', description: 'IANA time zone name', examples: ['Europe/Berlin'] };
+const TIMER_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['schedule', 'timeZone', 'action'],
+  properties: {
+    schedule: SCHEDULE,
+    timeZone: TIME_ZONE,
+    action: { $ref: '#/components/schemas/DeviceCommand', description: 'what to do (no toggle: the device runs it later)' },
+    endAction: { $ref: '#/components/schemas/DeviceCommand', description: 'duration timers: what to do when the "on" part ends (default power off)' },
+    enabled: { type: 'boolean', default: true },
+  },
+  examples: [{ schedule: { type: 'repeat', days: [1, 2, 3, 4, 5], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'on', brightness: 60 } }],
+};
+const SCENE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'actions'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 64 },
+    actions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 50,
+      items: { type: 'object', additionalProperties: false, required: ['deviceid', 'command'], properties: { deviceid: DEVICE_ID.schema, command: { $ref: '#/components/schemas/DeviceCommand' } } },
+    },
+    schedule: { ...SCHEDULE, description: 'optional: "once" or "repeat" only; the devices then run the scene themselves' },
+    timeZone: { ...TIME_ZONE, description: 'required with a schedule' },
+    enabled: { type: 'boolean', default: true },
+  },
+};
+
 /** Request bodies, by the name the document gives them. */
 const BODIES = {
   DeviceCommand: COMMAND,
+  Timer: TIMER_BODY,
+  Scene: SCENE_BODY,
   AddDevice: ADD_DEVICE.schema,
   AddGsmDevice: ADD_GSM_DEVICE.schema,
   RenameDevice: RENAME_DEVICE.schema,
@@ -308,7 +449,53 @@ const LIGHT: Record<string, JsonSchema> = {
 };
 
 /** Response bodies, by name. Open objects: later versions may add fields. */
+const PUSH: JsonSchema = {
+  type: 'object',
+  required: ['status', 'at', 'entries'],
+  properties: {
+    status: { enum: ['done', 'pending', 'failed'], description: '`pending`: the device is offline and gets the array when the reconcile finds it back' },
+    at: { type: 'integer', description: 'epoch ms' },
+    entries: { type: 'integer', description: 'entries in the array pushed (phone-app ones included)' },
+    fingerprint: { type: 'string' },
+    error: { type: 'string' },
+  },
+};
+const STORED_TIMER: JsonSchema = {
+  type: 'object',
+  required: ['id', 'schedule', 'timeZone', 'action', 'enabled', 'createdAt'],
+  properties: { id: { type: 'string' }, schedule: SCHEDULE, timeZone: TIME_ZONE, action: ref('DeviceCommand'), endAction: ref('DeviceCommand'), enabled: { type: 'boolean' }, createdAt: { type: 'integer' } },
+};
+const STORED_SCENE: JsonSchema = {
+  type: 'object',
+  required: ['id', 'name', 'actions', 'enabled', 'version'],
+  properties: { ...(SCENE_BODY.properties as Record<string, JsonSchema>), id: { type: 'string' }, version: { type: 'integer' }, createdAt: { type: 'integer' }, updatedAt: { type: 'integer' } },
+};
+
 const RESPONSES: Record<string, JsonSchema> = {
+  TimerList: { type: 'object', required: ['timers'], properties: { timers: { type: 'array', items: STORED_TIMER }, push: PUSH } },
+  TimerChange: { type: 'object', required: ['timer', 'push'], properties: { timer: STORED_TIMER, push: PUSH } },
+  PushOnly: { type: 'object', required: ['push'], properties: { push: PUSH } },
+  StoredScene: STORED_SCENE,
+  SceneList: { type: 'object', required: ['scenes'], properties: { scenes: { type: 'array', items: ref('StoredScene') } } },
+  ScenePushes: { type: 'object', required: ['pushes'], properties: { pushes: { type: 'object', additionalProperties: PUSH, description: 'by device id' } } },
+  SceneChange: { type: 'object', required: ['scene', 'pushes'], properties: { scene: ref('StoredScene'), pushes: { type: 'object', additionalProperties: PUSH } } },
+  SceneRun: {
+    type: 'object',
+    required: ['sceneId', 'ok', 'failed', 'results'],
+    properties: {
+      sceneId: { type: 'string' },
+      ok: { type: 'integer' },
+      failed: { type: 'integer' },
+      results: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['deviceid', 'ok'],
+          properties: { deviceid: { type: 'string' }, ok: { type: 'boolean' }, result: ref('ControlResult'), error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+    },
+  },
   DeviceSummary: DEVICE_SUMMARY,
   DeviceListItem: {
     type: 'object',
@@ -509,6 +696,8 @@ function build(): JsonSchema {
       { name: 'devices', description: 'state, control and management of the devices' },
       { name: 'sharing', description: 'sharing devices with other eWeLink accounts' },
       { name: 'groups', description: 'device groups, as the eWeLink app shows them' },
+      { name: 'timers', description: "device timers, kept by the bridge and pushed as each device's full timer array" },
+      { name: 'scenes', description: 'named sets of device commands, run on demand or on a schedule the devices run themselves' },
       { name: 'webhooks', description: 'URLs bound to one device action' },
       { name: 'api', description: 'about this API' },
     ],

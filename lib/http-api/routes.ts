@@ -7,11 +7,12 @@ import { groupRoutes } from './routes/groups';
 import { hookRoutes } from './routes/hooks';
 import { documentRoutes } from './routes/openapi';
 import { shareRoutes } from './routes/shares';
+import { timerRoutes } from './routes/timers';
 
 export type { ApiRequest, ApiResponse, Route } from './route-types';
 
 /** Every route of the bridge's HTTP API: the one list the router and the stack follow. */
-export const routes: Route[] = [...deviceRoutes, ...deviceAdminRoutes, ...shareRoutes, ...groupRoutes, ...hookRoutes, ...documentRoutes];
+export const routes: Route[] = [...deviceRoutes, ...deviceAdminRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...hookRoutes, ...documentRoutes];
 
 /** The route and its path parameters for a request, or why there is none. */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { miss: 404 | 405 } {

@@ -36,6 +36,16 @@ const EXPECTED_ROUTES = [
   'DELETE /groups/{groupId}',
   'POST /groups/{groupId}/devices',
   'DELETE /groups/{groupId}/devices/{id}',
+  'GET /devices/{id}/timers',
+  'POST /devices/{id}/timers',
+  'PUT /devices/{id}/timers/{timerId}',
+  'DELETE /devices/{id}/timers/{timerId}',
+  'GET /scenes',
+  'POST /scenes',
+  'GET /scenes/{sceneId}',
+  'PUT /scenes/{sceneId}',
+  'DELETE /scenes/{sceneId}',
+  'POST /scenes/{sceneId}/run',
   'POST /hooks',
   'POST /hooks/{hookId}/{secret}',
   'GET /openapi.json',
@@ -148,7 +158,7 @@ describe('EwelinkBridgeStack', () => {
   describe('functions', () => {
     it('are two Node.js 22 arm64 functions with the bridge environment', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 2);
+      template.resourceCountIs('AWS::Lambda::Function', 3);
       for (const [id, timeout] of [
         [httpFunctionId, 20],
         [refreshFunctionId, 60],
@@ -173,7 +183,7 @@ describe('EwelinkBridgeStack', () => {
 
     it('log to their own log groups kept for a month', () => {
       // Assess
-      template.resourceCountIs('AWS::Logs::LogGroup', 2);
+      template.resourceCountIs('AWS::Logs::LogGroup', 3);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
       template.hasResourceProperties('AWS::Lambda::Function', {
         LoggingConfig: { LogGroup: { Ref: logicalId(stack, stack.httpFunction.logGroup) } },
@@ -244,7 +254,7 @@ describe('EwelinkBridgeStack', () => {
   describe('schedule', () => {
     it('invokes the refresh function daily with retries', () => {
       // Assess
-      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      template.resourceCountIs('AWS::Scheduler::Schedule', 2);
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(1 day)',
         State: 'ENABLED',
@@ -257,7 +267,7 @@ describe('EwelinkBridgeStack', () => {
 
     it('uses a role that can only invoke the refresh function', () => {
       // Prepare
-      const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as Resource;
+      const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((r) => JSON.stringify(r).includes(refreshFunctionId)) as Resource;
       const roleArn = (schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn;
       const roleId = roleArn['Fn::GetAtt'][0];
 
@@ -382,7 +392,7 @@ describe('EwelinkBridgeStack', () => {
         Environment: { Variables: Match.objectLike({ EWELINK_SECRET_ARN: SECRET_ARN, LOG_LEVEL: 'DEBUG' }) },
       });
       const secretStatements = allStatements(imported).filter((s) => serviceActions([s], 'secretsmanager').length > 0);
-      expect(secretStatements.flatMap(resourcesOf)).toEqual([SECRET_ARN, SECRET_ARN]);
+      expect(secretStatements.flatMap(resourcesOf)).toEqual([SECRET_ARN, SECRET_ARN, SECRET_ARN]);
     });
 
     it('reject a partial secret ARN and an unknown log level before synthesising anything', () => {

@@ -49,9 +49,10 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
   const account = options.account ?? testAccount();
   const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], ...options.sim });
   const table = await freshTable();
+  // The bridge compiles timers by the devices' clock, as a real bridge and real devices share real time.
   const bridge = createBridge(
     { tableName: table.tableName, dynamoEndpoint: table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: sim.apiUrlTemplate },
-    options.tuning,
+    { now: () => sim.clock.now(), ...options.tuning },
   );
   if (options.link !== false) {
     const identity = account.email ? { email: account.email } : { phoneNumber: account.phoneNumber as string };

@@ -1,0 +1,58 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { request } from 'undici';
+import { createBridge } from '../lib/app';
+import { handleApiEvent } from '../lib/http-api/lambda';
+import { documentClient, ensureTable } from '../lib/store';
+import { serveApi } from '../local/api-server';
+import { startDynamoLocal } from '../local/dynamo-local';
+import { startSim } from '../sim';
+import { median } from './warm-command';
+
+const APP = { appId: 'bench-app', appSecret: 'bench-secret' };
+const DEVICES = 20;
+
+/**
+ * A 20-device scene run through the HTTP handler with 50 ms added to every cloud round trip:
+ * the commands go out together over one socket, so the run should take about one round trip.
+ */
+export async function benchSceneRun(): Promise<string[]> {
+  const ddb = await startDynamoLocal();
+  const devices = Array.from({ length: DEVICES }, (_, i) => ({ deviceid: `20000000${String(i).padStart(2, '0')}`, name: `Plug ${i}`, uiid: 1, params: { switch: 'off' } }));
+  const sim = await startSim({ ...APP, accounts: [{ email: 'bench@example.com', password: 'bench-password', region: 'eu', devices }] });
+  await ensureTable(documentClient({ endpoint: ddb.endpoint }), 'bench-scenes');
+  const bridge = createBridge({ tableName: 'bench-scenes', dynamoEndpoint: ddb.endpoint, ...APP, apiUrl: sim.apiUrlTemplate });
+  const grant = await bridge.client.login({ email: 'bench@example.com' }, 'bench-password', 'eu');
+  await bridge.keeper.adopt('default', { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+  const { key } = await bridge.store.apiKeys.create('default', 'bench');
+  const server = await serveApi((event) => handleApiEvent(event, bridge, new Logger({ logLevel: 'SILENT' })));
+  const call = async (path: string, body?: unknown) => {
+    const res = await request(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`${path}: HTTP ${res.statusCode} ${text}`);
+    return JSON.parse(text) as { scene: { id: string }; ok: number };
+  };
+  const scenes: Record<string, string> = {};
+  for (const power of ['on', 'off']) {
+    scenes[power] = (await call('/scenes', { name: `All ${power}`, actions: devices.map((d) => ({ deviceid: d.deviceid, command: { power } })) })).scene.id;
+  }
+  await call(`/scenes/${scenes.on}/run`); // opens the session
+  sim.faults.latencyMs = 50;
+  const times: number[] = [];
+  let roundTrips = 0;
+  for (let i = 0; i < 6; i++) {
+    sim.stats.reset();
+    const started = performance.now();
+    const run = await call(`/scenes/${scenes[i % 2 ? 'on' : 'off']}/run`);
+    times.push(performance.now() - started);
+    roundTrips = sim.stats.http + sim.stats.socketMessages;
+    if (run.ok !== DEVICES) throw new Error(`scene run: only ${run.ok} of ${DEVICES} devices answered`);
+  }
+  sim.faults.latencyMs = 0;
+  bridge.close();
+  await server.close();
+  await sim.close();
+  await ddb.stop();
+  return [
+    `${DEVICES}-device scene, warm, 50 ms per cloud round trip: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}); ${roundTrips} cloud round trips in flight together (one socket message per device, one session)`,
+  ];
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import type { TokenKeeper } from '../accounts/token-keeper';
+import { deviceProfile } from '../devices/catalogue';
+import { parseCommand, type DeviceCommand } from '../devices/command';
+import type { DeviceDirectory } from '../devices/directory';
+import type { CommandChannel } from '../ewelink/command';
+import { BridgeError, invalidInput } from '../errors';
+import type { DeviceTimers, PushRecord, StoredScene, TimerModelRepository } from '../store/device-timers';
+import type { CachedDevice } from '../store/types';
+import { compileTimers, isBridgeMid, timerParams, timersFingerprint } from './compile';
+import type { DeviceTimerEntry, TimerDef } from './model';
+import { parseSchedule, parseTimeZone } from './schedule';
+
+const EDIT_ATTEMPTS = 60;
+const PUSH_ROUNDS = 5;
+const TIMER_FIELDS = ['schedule', 'timeZone', 'action', 'endAction', 'enabled'];
+
+export interface TimerView {
+  timers: TimerDef[];
+  push?: PushRecord;
+}
+
+export interface DriftReport {
+  deviceid: string;
+  /** Bridge entries the device lacks or holds in another form, and ones it holds that the model has no more. */
+  missing: string[];
+  unexpected: string[];
+  /** Entries made in the phone app (kept as they are). */
+  foreign: number;
+}
+
+/**
+ * The devices' timers as the bridge keeps them: edits are optimistic writes on the device's
+ * model (retried on a lost race, so concurrent edits never lose one), and every change is
+ * pushed to the device as its full `timers` array. Pushes to one device are coalesced: an edit
+ * arriving while a push runs makes that push run once more with the newest model.
+ *
+ * @example
+ * await timers.add('default', '1000000001', { schedule: { type: 'repeat', days: [1, 3], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'on' } });
+ */
+export class TimerService {
+  private readonly running = new Map<string, { promise: Promise<PushRecord>; again: boolean }>();
+
+  constructor(
+    private readonly model: TimerModelRepository,
+    private readonly directory: DeviceDirectory,
+    private readonly keeper: TokenKeeper,
+    private readonly channel: CommandChannel,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(accountId: string, deviceid: string): Promise<TimerView> {
+    await this.directory.find(accountId, deviceid);
+    const { timers, push } = await this.model.getTimers(accountId, deviceid);
+    return { timers, push };
+  }
+
+  async add(accountId: string, deviceid: string, input: unknown): Promise<{ timer: TimerDef; push: PushRecord }> {
+    const device = await this.directory.find(accountId, deviceid);
+    const timer = this.parseTimer(device, input, randomUUID(), this.now());
+    await this.edit(accountId, deviceid, (timers) => [...timers, timer]);
+    return { timer, push: await this.push(accountId, deviceid) };
+  }
+
+  async replace(accountId: string, deviceid: string, timerId: string, input: unknown): Promise<{ timer: TimerDef; push: PushRecord }> {
+    const device = await this.directory.find(accountId, deviceid);
+    let timer: TimerDef | undefined;
+    await this.edit(accountId, deviceid, (timers) => {
+      const old = timers.find((t) => t.id === timerId);
+      if (!old) throw new BridgeError('not_found', `device ${deviceid} has no timer "${timerId}"`);
+      timer = this.parseTimer(device, input, timerId, old.createdAt);
+      return timers.map((t) => (t.id === timerId ? (timer as TimerDef) : t));
+    });
+    return { timer: timer as TimerDef, push: await this.push(accountId, deviceid) };
+  }
+
+  async remove(accountId: string, deviceid: string, timerId: string): Promise<PushRecord> {
+    await this.directory.find(accountId, deviceid);
+    await this.edit(accountId, deviceid, (timers) => {
+      if (!timers.some((t) => t.id === timerId)) throw new BridgeError('not_found', `device ${deviceid} has no timer "${timerId}"`);
+      return timers.filter((t) => t.id !== timerId);
+    });
+    return this.push(accountId, deviceid);
+  }
+
+  /** Compiles the device's model and pushes it; coalesced per device (see the class comment). */
+  push(accountId: string, deviceid: string): Promise<PushRecord> {
+    const key = `${accountId}\u0000${deviceid}`;
+    const running = this.running.get(key);
+    if (running) {
+      running.again = true;
+      return running.promise;
+    }
+    const entry = { again: false, promise: Promise.resolve() as unknown as Promise<PushRecord> };
+    entry.promise = (async () => {
+      let record: PushRecord;
+      do {
+        entry.again = false;
+        record = (await this.sync(accountId, deviceid, false)).push;
+      } while (entry.again);
+      return record;
+    })().finally(() => this.running.delete(key));
+    this.running.set(key, entry);
+    return entry.promise;
+  }
+
+  /**
+   * The scheduled reconcile: for every device with a model or a scheduled scene, compares
+   * what the device holds with what the model compiles to now (so a repeat timer's UTC form
+   * follows DST changes), pushes where they differ (offline devices included, once they are
+   * back), and reports the drift it found.
+   */
+  async reconcile(accountId: string): Promise<{ pushed: string[]; inSync: string[]; pending: string[]; failed: string[]; drift: DriftReport[] }> {
+    const report = { pushed: [] as string[], inSync: [] as string[], pending: [] as string[], failed: [] as string[], drift: [] as DriftReport[] };
+    const [models, scenes] = await Promise.all([this.model.listTimers(accountId), this.model.listScenes(accountId)]);
+    const involved = new Set(models.filter((m) => m.timers.length > 0 || m.push).map((m) => m.deviceid));
+    for (const scene of scenes) if (scene.schedule) for (const a of scene.actions) involved.add(a.deviceid);
+    for (const deviceid of involved) {
+      try {
+        const { push, drift } = await this.sync(accountId, deviceid, true);
+        if (drift) report.drift.push(drift);
+        const bucket = push.status === 'pending' ? report.pending : push.status === 'failed' ? report.failed : drift ? report.pushed : report.inSync;
+        bucket.push(deviceid);
+      } catch (err) {
+        if (err instanceof BridgeError && err.kind === 'not_found') continue; // the device left the account
+        report.failed.push(deviceid);
+      }
+    }
+    return report;
+  }
+
+  /** Scheduled scenes that act on this device. */
+  private scenesFor(scenes: StoredScene[], deviceid: string): StoredScene[] {
+    return scenes.filter((s) => s.schedule && s.actions.some((a) => a.deviceid === deviceid));
+  }
+
+  /**
+   * Reads the device's array, compiles the model against it, and sends the result unless
+   * (`onlyIfDrifted`) the device already holds exactly that. Re-reads the model after sending
+   * and goes round again if it changed meanwhile, so the last array sent is the newest.
+   */
+  private async sync(accountId: string, deviceid: string, onlyIfDrifted: boolean): Promise<{ push: PushRecord; drift?: DriftReport }> {
+    const device = await this.directory.find(accountId, deviceid);
+    const profile = deviceProfile(device.uiid, device.params ?? {});
+    const target = { deviceid, apikey: device.apikey };
+    let record: PushRecord = { fingerprint: '', status: 'pending', at: this.now(), entries: 0 };
+    let drift: DriftReport | undefined;
+    try {
+      await this.keeper.withCredentials(accountId, async (creds) => {
+        const held = await this.channel.query(creds, target, ['timers']);
+        const current: unknown[] = Array.isArray(held.timers) ? held.timers : [];
+        for (let round = 0; round < PUSH_ROUNDS; round++) {
+          const compiled = await this.compile(accountId, device, profile, current);
+          if (onlyIfDrifted && round === 0) {
+            drift = driftOf(deviceid, current, compiled.entries);
+            if (!drift) {
+              record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
+              return;
+            }
+          }
+          await this.channel.send(creds, target, { timers: compiled.entries });
+          record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
+          const after = await this.compile(accountId, device, profile, current);
+          if (after.fingerprint === compiled.fingerprint) return;
+        }
+      });
+    } catch (err) {
+      const offline = err instanceof Error && (err.name === 'DeviceTimeout' || err.name === 'SocketUnavailable' || err.name === 'CloudUnreachable');
+      record = { ...record, status: offline ? 'pending' : 'failed', at: this.now(), error: (err as Error).message };
+    }
+    await this.model.recordPush(accountId, deviceid, record);
+    return { push: record, drift };
+  }
+
+  private async compile(accountId: string, device: CachedDevice, profile: ReturnType<typeof deviceProfile>, current: unknown[]) {
+    const [model, scenes] = await Promise.all([this.model.getTimers(accountId, device.deviceid), this.model.listScenes(accountId)]);
+    const entries = compileTimers({
+      deviceid: device.deviceid,
+      profile,
+      params: device.params ?? {},
+      timers: model.timers,
+      scenes: this.scenesFor(scenes, device.deviceid),
+      current,
+      now: this.now(),
+    });
+    return { entries, fingerprint: timersFingerprint(entries) };
+  }
+
+  private async edit(accountId: string, deviceid: string, change: (timers: TimerDef[]) => TimerDef[]): Promise<DeviceTimers> {
+    for (let attempt = 0; attempt < EDIT_ATTEMPTS; attempt++) {
+      const current = await this.model.getTimers(accountId, deviceid);
+      const saved = await this.model.putTimers(accountId, deviceid, change(current.timers), current.version);
+      if (saved) return saved;
+      // Lost a race with another edit of the same device: back off a little, read again.
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt + 1, 8)));
+    }
+    throw new BridgeError('conflict', `the timers of device ${deviceid} are being changed by many callers at once; try again`);
+  }
+
+  private parseTimer(device: CachedDevice, input: unknown, id: string, createdAt: number): TimerDef {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw invalidInput('body', 'must be a JSON object with schedule, timeZone and action');
+    }
+    const body = input as Record<string, unknown>;
+    for (const key of Object.keys(body)) if (!TIMER_FIELDS.includes(key)) throw invalidInput(key, `unknown field; a timer takes ${TIMER_FIELDS.join(', ')}`);
+    const schedule = parseSchedule(body.schedule, 'schedule');
+    const timeZone = parseTimeZone(body.timeZone, 'timeZone');
+    const action = timerCommand(body.action, 'action');
+    let endAction: DeviceCommand | undefined;
+    if (body.endAction !== undefined) {
+      if (schedule.type !== 'duration') throw invalidInput('endAction', 'only a duration timer has an end action');
+      endAction = timerCommand(body.endAction, 'endAction');
+    }
+    if (body.enabled !== undefined && typeof body.enabled !== 'boolean') throw invalidInput('enabled', 'must be true or false');
+    // The device must be able to do it: planned now, so a 422 comes before anything is stored.
+    const profile = deviceProfile(device.uiid, device.params ?? {});
+    timerParams(device.deviceid, profile, action, device.params ?? {}, 'action');
+    if (endAction) timerParams(device.deviceid, profile, endAction, device.params ?? {}, 'endAction');
+    return { id, schedule, timeZone, action, ...(endAction ? { endAction } : {}), enabled: body.enabled !== false, createdAt };
+  }
+}
+
+/** A command a device runs on its own later: explicit, so no toggle. */
+export function timerCommand(input: unknown, at: string): DeviceCommand {
+  const command = parseCommand(input, at);
+  if (command.power === 'toggle') throw invalidInput(`${at}.power`, 'a timer runs on the device later and cannot toggle: say "on" or "off"');
+  return command;
+}
+
+function driftOf(deviceid: string, current: unknown[], desired: DeviceTimerEntry[]): DriftReport | undefined {
+  const key = (e: unknown) => JSON.stringify(e);
+  const ours = current.filter((e) => isBridgeMid((e as { mId?: unknown })?.mId));
+  const want = desired.filter((e) => isBridgeMid(e.mId));
+  const held = new Set(ours.map(key));
+  const wanted = new Set(want.map(key));
+  const missing = want.filter((e) => !held.has(key(e))).map((e) => e.mId);
+  const unexpected = ours.filter((e) => !wanted.has(key(e))).map((e) => String((e as { mId: unknown }).mId));
+  if (missing.length === 0 && unexpected.length === 0) return undefined;
+  return { deviceid, missing, unexpected, foreign: current.length - ours.length };
+}

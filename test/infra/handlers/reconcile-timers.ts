@@ -1,0 +1,2 @@
+// Stand-in for functions/refresh-tokens.ts in the stack tests.
+export const handler = async () => 'refreshed';
