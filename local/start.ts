@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole bridge on one machine. DynamoDB Local, the simulated eWeLink cloud
  * (or the real one when credentials are configured), the Lambda handlers behind a local HTTP
- * server, and the token-refresh schedule in-process. Ctrl-C stops all of it.
+ * server, and the schedules (token refresh daily, timer reconcile hourly) in-process. Ctrl-C
+ * stops all of it.
  */
 import { randomBytes } from 'node:crypto';
 import { isRegion, type Region } from '../lib/ewelink/hosts';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   // The handlers read the environment when loaded, exactly as in Lambda.
   const { handler: api } = await import('../functions/http-api');
   const { handler: refresh } = await import('../functions/refresh-tokens');
+  const { handler: reconcile } = await import('../functions/reconcile-timers');
   const { bridgeFromEnv } = await import('../lib/app');
   const bridge = await bridgeFromEnv();
   stops.push(() => bridge.close());
@@ -54,10 +56,13 @@ async function main(): Promise<void> {
   const daily = setInterval(() => void refresh({}, lambdaContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
   stops.push(() => clearInterval(daily));
   await refresh({}, lambdaContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`));
+  const hourly = setInterval(() => void reconcile({}, lambdaContext('reconcile-timers')).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
+  stops.push(() => clearInterval(hourly));
 
   const devices = await bridge.directory.list(ACCOUNT);
   const first = devices.find((d) => d.online) ?? devices[0];
   const multi = devices.find((d) => (d.channels ?? 1) > 1);
+  const light = devices.find((d) => d.online && [44, 59, 103, 104].includes(d.uiid));
   const auth = `-H 'Authorization: Bearer ${adminKey}'`;
   const lines = [
     `ewelink-bridge is running at ${server.url}  (${sim ? `simulated cloud at ${sim.url}` : `eWeLink cloud ${env.EWELINK_API_URL ?? 'default hosts'}`}, DynamoDB Local at ${ddb.endpoint})`,
@@ -78,8 +83,15 @@ async function main(): Promise<void> {
   if (multi) {
     lines.push(`  curl -s -X POST ${server.url}/devices/${multi.deviceid}/control ${auth} -H 'content-type: application/json' -d '{"power":"on","channel":1}'`);
   }
+  if (light) {
+    lines.push(`  curl -s -X POST ${server.url}/devices/${light.deviceid}/control ${auth} -H 'content-type: application/json' -d '{"power":"on","brightness":30}'`);
+  }
   if (first) {
+    const json = `-H 'content-type: application/json' -d`;
     lines.push(
+      `  curl -s -X POST ${server.url}/devices/${first.deviceid}/timers ${auth} ${json} '{"schedule":{"type":"repeat","days":[1,2,3,4,5],"time":"07:00"},"timeZone":"Europe/Berlin","action":{"power":"on"}}'`,
+      `  curl -s -X POST ${server.url}/scenes ${auth} ${json} '{"name":"All on","actions":[${devices.filter((d) => d.online).slice(0, 3).map((d) => `{"deviceid":"${d.deviceid}","command":{"power":"on"}}`).join(',')}]}'`,
+      `  curl -s -X POST ${server.url}/scenes/<the scene id>/run ${auth}`,
       `  curl -s -X POST ${server.url}/hooks ${auth} -H 'content-type: application/json' -d '{"deviceid":"${first.deviceid}","action":{"power":"toggle"},"name":"lamp button"}'`,
       '  curl -s -X POST <the "url" that call returns>      # what IFTTT would call',
     );
