@@ -79,6 +79,7 @@ export class BridgeFunction extends Construct {
         // tested locally is the code that runs (the one exception is in LAMBDA_BUNDLE.external).
         bundleAwsSDK: true,
         externalModules: LAMBDA_BUNDLE.external,
+        esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
       },
     });

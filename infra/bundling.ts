@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
 // ESM bundles have no `require`; CommonJS dependencies that call it (directly or
@@ -24,4 +25,7 @@ export const LAMBDA_BUNDLE = {
   // Read once per container, only in AWS: the runtime's own copy of this client is loaded on
   // demand instead of bundling it, which keeps its code out of every cold start.
   external: ['@aws-sdk/client-secrets-manager'],
+  // In Lambda the credentials are always in the environment: the SDK's full provider chain
+  // is replaced by the environment provider alone (infra/lambda-credentials.ts says why).
+  alias: { '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)) },
 } satisfies BuildOptions;

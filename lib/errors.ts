@@ -1,3 +1,6 @@
+import { EwelinkError } from './ewelink/errors';
+import { StoreError } from './store/errors';
+
 /**
  * The bridge's own errors: what went wrong in terms a caller can act on. Handlers map each
  * `kind` to an HTTP status; the domain never speaks HTTP.
@@ -20,7 +23,8 @@ export type BridgeErrorKind =
   | 'no_such_account'
   | 'share_timeout'
   | 'share_too_soon'
-  | 'conflict';
+  | 'conflict'
+  | 'store_unavailable';
 
 export class BridgeError extends Error {
   override name = 'BridgeError';
@@ -42,7 +46,9 @@ export const invalidInput = (field: string, message: string) => new BridgeError(
  */
 export function asBridgeError(err: unknown): BridgeError | undefined {
   if (err instanceof BridgeError) return err;
-  if (!(err instanceof Error) || !('code' in err) || !('operation' in err)) return undefined;
+  // The table could not be reached: the bridge's own store, not the cloud, is at fault.
+  if (err instanceof StoreError) return new BridgeError('store_unavailable', `the bridge's database could not be reached; try again (${err.message})`);
+  if (!(err instanceof EwelinkError)) return undefined;
   const operation = (err as { operation?: unknown }).operation;
   const sharing = operation === 'share' || operation === 'updateShare';
   switch (err.name) {

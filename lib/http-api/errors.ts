@@ -20,6 +20,7 @@ export const ERROR_STATUS: Readonly<Record<BridgeErrorKind, number>> = {
   share_timeout: 504,
   share_too_soon: 429,
   conflict: 409,
+  store_unavailable: 503,
 };
 
 export interface ErrorBody {
