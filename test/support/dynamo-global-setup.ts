@@ -14,6 +14,8 @@ declare module 'vitest' {
  * they share the one Java process while running in parallel.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // As in vitest.config.ts: the SDK's Node 22 notice, once more, from this process's own client.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dynamo = await startDynamoLocal();
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return dynamo.stop;
