@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { parseCommand } from '../devices/command';
 import type { ControlResult, DeviceController } from '../devices/controller';
 import { asBridgeError, BridgeError, invalidInput } from '../errors';
-import type { StoredScene, TimerModelRepository } from '../store/device-timers';
+import type { PushRecord, StoredScene, TimerModelRepository } from '../store/device-timers';
 import type { SceneAction, SceneDef } from '../timers/model';
 import { parseSchedule, parseTimeZone } from '../timers/schedule';
 import { timerCommand, type TimerService } from '../timers/timer-service';
-import type { PushRecord } from '../store/device-timers';
 
 const SCENE_FIELDS = ['name', 'actions', 'schedule', 'timeZone', 'enabled'];
 const MAX_ACTIONS = 50;

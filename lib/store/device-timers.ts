@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SceneDef, TimerDef } from '../timers/model';
-import { accountPartition, withoutKeys } from './keys';
+import { accountPartition, sceneKey, SCENE_PREFIX, timersKey, TIMERS_PREFIX, withoutKeys } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
 import type { TableConfig } from './types';
 
@@ -35,9 +35,6 @@ export interface StoredScene extends SceneDef {
   version: number;
 }
 
-const timersKey = (accountId: string, deviceid: string) => ({ pk: accountPartition(accountId), sk: `TIMERS#${deviceid}` });
-const sceneKey = (accountId: string, sceneId: string) => ({ pk: accountPartition(accountId), sk: `SCENE#${sceneId}` });
-
 /** Device timer models and scenes of each account. */
 export class TimerModelRepository {
   constructor(private readonly table: TableConfig) {}
@@ -51,7 +48,7 @@ export class TimerModelRepository {
 
   /** Every device of the account that has a timer model. */
   async listTimers(accountId: string): Promise<DeviceTimers[]> {
-    const items = await this.queryPrefix(accountId, 'TIMERS#', 'timers.list');
+    const items = await this.queryPrefix(accountId, TIMERS_PREFIX, 'timers.list');
     return items.map((item) => withoutKeys<DeviceTimers>(item));
   }
 
@@ -101,7 +98,7 @@ export class TimerModelRepository {
   }
 
   async listScenes(accountId: string): Promise<StoredScene[]> {
-    const items = await this.queryPrefix(accountId, 'SCENE#', 'scenes.list');
+    const items = await this.queryPrefix(accountId, SCENE_PREFIX, 'scenes.list');
     return items.map((item) => withoutKeys<StoredScene>(item));
   }
 

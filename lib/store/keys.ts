@@ -12,6 +12,8 @@ import { invalidArgument } from './errors';
  * | API key, listed under its account      | `ACCOUNT#<accountId>` | `APIKEY#<id>`   |
  * | webhook, found by its id               | `HOOK#<hookId>`       | `HOOK`          |
  * | webhook, listed under its account      | `ACCOUNT#<accountId>` | `HOOK#<hookId>` |
+ * | timer model of a device (and its push) | `ACCOUNT#<accountId>` | `TIMERS#<deviceid>` |
+ * | scene                                  | `ACCOUNT#<accountId>` | `SCENE#<sceneId>` |
  *
  * All token pairs share one partition so a single Query lists every account for the
  * refresh job; a bridge serves a handful of accounts, far below a partition's limits.
@@ -49,6 +51,17 @@ export function hookKey(hookId: string): ItemKey {
 
 export function hookListingKey(accountId: string, hookId: string): ItemKey {
   return { pk: accountPartition(accountId), sk: `${HOOK_PREFIX}${required('hookId', hookId)}` };
+}
+
+export const TIMERS_PREFIX = 'TIMERS#';
+export const SCENE_PREFIX = 'SCENE#';
+
+export function timersKey(accountId: string, deviceid: string): ItemKey {
+  return { pk: accountPartition(accountId), sk: `${TIMERS_PREFIX}${required('deviceid', deviceid)}` };
+}
+
+export function sceneKey(accountId: string, sceneId: string): ItemKey {
+  return { pk: accountPartition(accountId), sk: `${SCENE_PREFIX}${required('sceneId', sceneId)}` };
 }
 
 /** The item as the domain sees it: without the table's key attributes. */

@@ -39,7 +39,7 @@ export interface DriftReport {
  * await timers.add('default', '1000000001', { schedule: { type: 'repeat', days: [1, 3], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'on' } });
  */
 export class TimerService {
-  private readonly running = new Map<string, { promise: Promise<PushRecord>; again: boolean }>();
+  private readonly running = new Map<string, { again: boolean; promise: Promise<PushRecord> }>();
 
   constructor(
     private readonly model: TimerModelRepository,
@@ -91,17 +91,17 @@ export class TimerService {
       running.again = true;
       return running.promise;
     }
-    const entry = { again: false, promise: Promise.resolve() as unknown as Promise<PushRecord> };
-    entry.promise = (async () => {
+    const state = { again: false };
+    const promise = (async () => {
       let record: PushRecord;
       do {
-        entry.again = false;
+        state.again = false;
         record = (await this.sync(accountId, deviceid, false)).push;
-      } while (entry.again);
+      } while (state.again);
       return record;
     })().finally(() => this.running.delete(key));
-    this.running.set(key, entry);
-    return entry.promise;
+    this.running.set(key, Object.assign(state, { promise }));
+    return promise;
   }
 
   /**
@@ -149,19 +149,21 @@ export class TimerService {
       await this.keeper.withCredentials(accountId, async (creds) => {
         const held = await this.channel.query(creds, target, ['timers']);
         const current: unknown[] = Array.isArray(held.timers) ? held.timers : [];
-        for (let round = 0; round < PUSH_ROUNDS; round++) {
-          const compiled = await this.compile(accountId, device, profile, current);
-          if (onlyIfDrifted && round === 0) {
-            drift = driftOf(deviceid, current, compiled.entries);
-            if (!drift) {
-              record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
-              return;
-            }
+        let compiled = await this.compile(accountId, device, profile, current);
+        if (onlyIfDrifted) {
+          drift = driftOf(deviceid, current, compiled.entries);
+          if (!drift) {
+            record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
+            return;
           }
+        }
+        for (let round = 0; round < PUSH_ROUNDS; round++) {
           await this.channel.send(creds, target, { timers: compiled.entries });
           record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
+          // The model read after sending is the next round's, if it changed meanwhile.
           const after = await this.compile(accountId, device, profile, current);
           if (after.fingerprint === compiled.fingerprint) return;
+          compiled = after;
         }
       });
     } catch (err) {

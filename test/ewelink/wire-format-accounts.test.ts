@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import type { EwelinkClient } from '../../lib/ewelink/client';
 import { AuthFailed } from '../../lib/ewelink/errors';
-import { closeHttpPools } from '../../lib/ewelink/http';
 import type { TokenGrant } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
-import { BOB, clientFor, DAVE, ERIN, rejection, startWireTap, testSim, type WireTap } from './fixture';
-import { describeWireCases, type WireCase } from './wire-harness';
+import { BOB, DAVE, ERIN, rejection, type WireTap } from './fixture';
+import { describeWireCases, useWireEnv, type WireCase } from './wire-harness';
 
 /*
  * The conformance rows of the account operations: verification codes, registration,
  * password reset and change. wire-harness.ts says what each row checks.
  */
 
+const wire = useWireEnv();
 let sim: Sim;
 let tap: WireTap;
 let client: EwelinkClient;
-
-beforeAll(async () => {
-  sim = await testSim();
-  tap = await startWireTap(sim);
-  client = clientFor(tap.apiUrlTemplate);
-});
-afterAll(async () => {
-  await closeHttpPools();
-  await tap.close();
-  await sim.close();
-});
+beforeAll(() => ({ sim, tap, client } = wire()));
 
 /** A grant whose tokens the sim honours: the account's device list answers with them. */
 async function assessGrant(grant: TokenGrant, expected: { region: string; email?: string; phoneNumber?: string }) {

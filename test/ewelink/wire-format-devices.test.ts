@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import type { EwelinkClient } from '../../lib/ewelink/client';
-import { closeHttpPools } from '../../lib/ewelink/http';
 import type { CloudDevice, CloudGroup, Credentials, DeviceHistoryEntry } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
-import { ALICE, clientFor, GSM, HEATER, LAMP, startWireTap, STRIP, testSim, UNBOUND, type WireTap } from './fixture';
-import { describeWireCases, type WireCase } from './wire-harness';
+import { ALICE, GSM, HEATER, LAMP, STRIP, UNBOUND, type WireTap } from './fixture';
+import { describeWireCases, useWireEnv, type WireCase } from './wire-harness';
 
 /*
  * The conformance rows of the device-management operations: adding (Wi-Fi, GSM), deleting,
@@ -12,20 +11,11 @@ import { describeWireCases, type WireCase } from './wire-harness';
  * Rows share one sim and run in order, so each works on devices and groups of its own.
  */
 
+const wire = useWireEnv();
 let sim: Sim;
 let tap: WireTap;
 let client: EwelinkClient;
-
-beforeAll(async () => {
-  sim = await testSim();
-  tap = await startWireTap(sim);
-  client = clientFor(tap.apiUrlTemplate);
-});
-afterAll(async () => {
-  await closeHttpPools();
-  await tap.close();
-  await sim.close();
-});
+beforeAll(() => ({ sim, tap, client } = wire()));
 
 const unbound = (i: number) => UNBOUND[i] ?? { deviceid: '', devicekey: '' };
 

@@ -1,13 +1,11 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EwelinkClient } from '../../lib/ewelink/client';
-import { closeHttpPools } from '../../lib/ewelink/http';
 import type { CloudDevice, DeviceParams, DispatchTarget, TokenGrant } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
 import {
   ALICE,
   BOB,
-  clientFor,
   credentialsFor,
   GARAGE,
   hmacBase64,
@@ -16,12 +14,10 @@ import {
   onlyHttpRecord,
   seeds,
   signedQueryText,
-  startWireTap,
   STRIP,
-  testSim,
   type WireTap,
 } from './fixture';
-import { describeWireCases, type WireCase } from './wire-harness';
+import { describeWireCases, useWireEnv, type WireCase } from './wire-harness';
 
 /*
  * The conformance rows of the session operations (region, login, refresh, devices, status,
@@ -29,20 +25,11 @@ import { describeWireCases, type WireCase } from './wire-harness';
  * operations have their rows in wire-format-accounts and wire-format-devices.
  */
 
+const wire = useWireEnv();
 let sim: Sim;
 let tap: WireTap;
 let client: EwelinkClient;
-
-beforeAll(async () => {
-  sim = await testSim();
-  tap = await startWireTap(sim);
-  client = clientFor(tap.apiUrlTemplate);
-});
-afterAll(async () => {
-  await closeHttpPools();
-  await tap.close();
-  await sim.close();
-});
+beforeAll(() => ({ sim, tap, client } = wire()));
 
 const aliceDeviceIds = seeds()[0]?.devices?.map((d) => d.deviceid).sort() ?? [];
 

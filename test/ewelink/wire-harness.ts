@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EwelinkClient } from '../../lib/ewelink/client';
 import type { Region } from '../../lib/ewelink/hosts';
 import type { Credentials } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
-import { ALICE, APP_ID, credentialsFor, hmacBase64, type HttpRecord, onlyHttpRecord, signedQueryText, type WireTap } from './fixture';
+import { closeHttpPools } from '../../lib/ewelink/http';
+import { ALICE, APP_ID, clientFor, credentialsFor, hmacBase64, type HttpRecord, onlyHttpRecord, signedQueryText, startWireTap, testSim, type WireTap } from './fixture';
 
 /*
  * The table-driven conformance check: what each client operation puts on the wire, as the
@@ -18,6 +19,28 @@ export interface WireEnv {
   sim: Sim;
   tap: WireTap;
   client: EwelinkClient;
+}
+
+/**
+ * A sim behind a wire tap, and a client calling through the tap, for one test file: started
+ * before its tests, closed after them. Read it (the getter) from inside tests and hooks.
+ */
+export function useWireEnv(): () => WireEnv {
+  let env: WireEnv | undefined;
+  beforeAll(async () => {
+    const sim = await testSim();
+    const tap = await startWireTap(sim);
+    env = { sim, tap, client: clientFor(tap.apiUrlTemplate) };
+  });
+  afterAll(async () => {
+    await closeHttpPools();
+    await env?.tap.close();
+    await env?.sim.close();
+  });
+  return () => {
+    if (!env) throw new Error('the wire environment is read before its beforeAll ran');
+    return env;
+  };
 }
 
 // Rows prepare whatever their call needs, of any shape: `data` is theirs to type.
