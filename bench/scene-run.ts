@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { request } from 'undici';
-import { createBridge } from '../lib/app';
-import { handleApiEvent } from '../lib/http-api/lambda';
+import { httpApiHandler } from '../lib/adapters/http/lambda';
+import { createBridge } from '../lib/bridge';
 import { documentClient, ensureTable } from '../lib/store';
 import { serveApi } from '../local/api-server';
 import { startDynamoLocal } from '../local/dynamo-local';
@@ -21,10 +21,9 @@ export async function benchSceneRun(): Promise<string[]> {
   const sim = await startSim({ ...APP, accounts: [{ email: 'bench@example.com', password: 'bench-password', region: 'eu', devices }] });
   await ensureTable(documentClient({ endpoint: ddb.endpoint }), 'bench-scenes');
   const bridge = createBridge({ tableName: 'bench-scenes', dynamoEndpoint: ddb.endpoint, ...APP, apiUrl: sim.apiUrlTemplate });
-  const grant = await bridge.client.login({ email: 'bench@example.com' }, 'bench-password', 'eu');
-  await bridge.keeper.adopt('default', { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
-  const { key } = await bridge.store.apiKeys.create('default', 'bench');
-  const server = await serveApi((event) => handleApiEvent(event, bridge, new Logger({ logLevel: 'SILENT' })));
+  await bridge.accounts.login('default', { email: 'bench@example.com' }, 'bench-password', 'eu');
+  const { key } = await bridge.apiKeys.create('default', 'bench');
+  const server = await serveApi(httpApiHandler(bridge, new Logger({ logLevel: 'SILENT' })));
   const call = async (path: string, body?: unknown) => {
     const res = await request(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.body.text();

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { request } from 'undici';
-import { createBridge } from '../lib/app';
-import { handleApiEvent } from '../lib/http-api/lambda';
+import { httpApiHandler } from '../lib/adapters/http/lambda';
+import { createBridge } from '../lib/bridge';
 import { documentClient, ensureTable } from '../lib/store';
 import { serveApi } from '../local/api-server';
 import { startDynamoLocal } from '../local/dynamo-local';
@@ -39,10 +39,9 @@ export async function benchWarmCommand(): Promise<string[]> {
   await ensureTable(client, 'bench');
   const bridge = createBridge({ tableName: 'bench', dynamoEndpoint: ddb.endpoint, ...APP, apiUrl: sim.apiUrlTemplate });
   const seed = demoSeed({});
-  const grant = await bridge.client.login({ email: seed.email as string }, seed.password, seed.region);
-  await bridge.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
-  const { key } = await bridge.store.apiKeys.create(ACCOUNT, 'bench');
-  const server = await serveApi((event) => handleApiEvent(event, bridge, new Logger({ logLevel: 'SILENT' })));
+  await bridge.accounts.login(ACCOUNT, { email: seed.email as string }, seed.password, seed.region);
+  const { key } = await bridge.apiKeys.create(ACCOUNT, 'bench');
+  const server = await serveApi(httpApiHandler(bridge, new Logger({ logLevel: 'SILENT' })));
   const hookPaths: Record<string, string> = {};
   for (const power of ['on', 'off']) {
     const hook = (await post(`${server.url}/hooks`, key, { deviceid: LAMP, action: { power } })) as { url: string };

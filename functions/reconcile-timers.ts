@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { bridgeFromEnv } from '../lib/app';
+import { bridgeFromEnv } from '../lib/bridge';
 
 const logger = new Logger({ serviceName: 'ewelink-bridge' });
 
@@ -11,9 +11,8 @@ const logger = new Logger({ serviceName: 'ewelink-bridge' });
  */
 export const handler = middy(async () => {
   const bridge = await bridgeFromEnv();
-  const accounts = await bridge.store.tokens.list();
   const reports = [];
-  for (const { accountId } of accounts) {
+  for (const accountId of await bridge.accounts.accountIds()) {
     const report = await bridge.timers.reconcile(accountId);
     logger.info('timers reconciled', { accountId, pushed: report.pushed.length, inSync: report.inSync.length, pending: report.pending, failed: report.failed, drift: report.drift });
     reports.push({ accountId, ...report });

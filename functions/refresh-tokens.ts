@@ -1,13 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { bridgeFromEnv } from '../lib/app';
+import { bridgeFromEnv } from '../lib/bridge';
 
 const logger = new Logger({ serviceName: 'ewelink-bridge' });
 
 /** Scheduled: refreshes every account token that expires within 7 days. Fails the run if any refresh failed, so it is retried. */
 export const handler = middy(async () => {
-  const report = await (await bridgeFromEnv()).keeper.refreshExpiring();
+  const report = await (await bridgeFromEnv()).accounts.refreshExpiring();
   logger.info('token refresh', { refreshed: report.refreshed.length, current: report.current.length, failed: report.failed });
   if (report.failed.length > 0) throw new Error(`token refresh failed for ${report.failed.map((f) => f.accountId).join(', ')}`);
   return report;

@@ -1,5 +1,5 @@
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
-import { routes } from '../lib/http-api/routes';
+import { routes } from '../lib/adapters/http/routes';
 
 /** One HTTP API route served by the HTTP function. */
 export interface HttpRoute {

@@ -1,89 +1,168 @@
-import { EwelinkError } from './ewelink/errors';
+import { CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, PathNotAllowed } from './ewelink/errors';
 import { StoreError } from './store/errors';
 
 /**
- * The bridge's own errors: what went wrong in terms a caller can act on. Handlers map each
- * `kind` to an HTTP status; the domain never speaks HTTP.
+ * The bridge's own errors: what went wrong in terms a caller can act on. Each is a class, so
+ * an adapter maps it by `instanceof` to its own format (an HTTP status, an Alexa error type);
+ * `code` is the stable word callers see. Messages never carry hosts, ports, SDK or AWS text:
+ * such detail goes to the log as the error's `cause`.
  */
-export type BridgeErrorKind =
-  | 'malformed_json'
-  | 'invalid_input'
-  | 'unauthorized'
-  | 'not_found'
-  | 'device_offline'
-  | 'device_refused'
-  | 'account_not_linked'
-  | 'not_configured'
-  | 'cloud_auth'
-  | 'cloud_unavailable'
-  | 'already_exists'
-  | 'not_owner'
-  | 'share_refused'
-  | 'already_shared'
-  | 'no_such_account'
-  | 'share_timeout'
-  | 'share_too_soon'
-  | 'conflict'
-  | 'store_unavailable';
-
-export class BridgeError extends Error {
-  override name = 'BridgeError';
+export abstract class DomainError extends Error {
+  /** The stable word callers see, one per class. */
+  static readonly code: string = 'internal';
+  get code(): string {
+    return (this.constructor as typeof DomainError).code;
+  }
   constructor(
-    readonly kind: BridgeErrorKind,
     message: string,
-    /** The input field at fault, for `invalid_input` (and `no_such_account`: the uid). */
+    /** The input at fault, for `invalid_input` (and `no_such_account`: the uid). */
     readonly field?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
-export const invalidInput = (field: string, message: string) => new BridgeError('invalid_input', `${field}: ${message}`, field);
+/** A field or parameter is missing, unknown or out of range; nothing was sent or stored. */
+export class InvalidInput extends DomainError {
+  override name = 'InvalidInput';
+  static override readonly code = 'invalid_input';
+  constructor(field: string, rule: string) {
+    super(`${field}: ${rule}`, field);
+  }
+}
+
+export class Unauthorized extends DomainError {
+  override name = 'Unauthorized';
+  static override readonly code = 'unauthorized';
+}
+
+export class NotFound extends DomainError {
+  override name = 'NotFound';
+  static override readonly code = 'not_found';
+}
+
+export class DeviceOffline extends DomainError {
+  override name = 'DeviceOffline';
+  static override readonly code = 'device_offline';
+}
+
+export class DeviceRefused extends DomainError {
+  override name = 'DeviceRefused';
+  static override readonly code = 'device_refused';
+}
+
+export class AccountNotLinked extends DomainError {
+  override name = 'AccountNotLinked';
+  static override readonly code = 'account_not_linked';
+}
+
+export class NotConfigured extends DomainError {
+  override name = 'NotConfigured';
+  static override readonly code = 'not_configured';
+}
+
+/** The stored eWeLink tokens were refused: the account must be linked again. */
+export class CloudAuthRefused extends DomainError {
+  override name = 'CloudAuthRefused';
+  static override readonly code = 'cloud_auth';
+}
+
+export class CloudUnavailable extends DomainError {
+  override name = 'CloudUnavailable';
+  static override readonly code = 'cloud_unavailable';
+}
+
+export class AlreadyExists extends DomainError {
+  override name = 'AlreadyExists';
+  static override readonly code = 'already_exists';
+}
+
+export class NotOwner extends DomainError {
+  override name = 'NotOwner';
+  static override readonly code = 'not_owner';
+}
+
+export class ShareRefused extends DomainError {
+  override name = 'ShareRefused';
+  static override readonly code = 'share_refused';
+}
+
+export class AlreadyShared extends DomainError {
+  override name = 'AlreadyShared';
+  static override readonly code = 'already_shared';
+}
+
+export class NoSuchAccount extends DomainError {
+  override name = 'NoSuchAccount';
+  static override readonly code = 'no_such_account';
+}
+
+/** The receiver of a share did not answer in time. */
+export class ShareUnanswered extends DomainError {
+  override name = 'ShareUnanswered';
+  static override readonly code = 'share_timeout';
+}
+
+export class ShareTooSoon extends DomainError {
+  override name = 'ShareTooSoon';
+  static override readonly code = 'share_too_soon';
+}
+
+/** A write lost to concurrent writers (or to a changed version) and was not made. */
+export class Conflict extends DomainError {
+  override name = 'Conflict';
+  static override readonly code = 'conflict';
+}
+
+/** The bridge's own database could not be reached. */
+export class StoreUnavailable extends DomainError {
+  override name = 'StoreUnavailable';
+  static override readonly code = 'store_unavailable';
+}
+
+const STORE_DOWN = "the bridge's database could not be reached; try again";
+const CLOUD_DOWN = 'the eWeLink cloud could not be reached; try again';
 
 /**
- * The bridge's reading of any failure: cloud errors become the kind a caller can act on;
- * anything unrecognised stays as it is (the handler reports it as an internal error).
+ * The domain's reading of any failure: cloud and store errors become the domain error a
+ * caller can act on (the original kept as `cause`, for the log); anything unrecognised is
+ * returned as undefined, and an adapter reports it as an internal error.
+ *
+ * @example
+ * const known = toDomainError(err); // DeviceOffline for a DeviceTimeout, StoreUnavailable for a StoreError …
  */
-export function asBridgeError(err: unknown): BridgeError | undefined {
-  if (err instanceof BridgeError) return err;
-  // The table could not be reached: the bridge's own store, not the cloud, is at fault.
-  if (err instanceof StoreError) return new BridgeError('store_unavailable', `the bridge's database could not be reached; try again (${err.message})`);
+export function toDomainError(err: unknown): DomainError | undefined {
+  if (err instanceof DomainError) return err;
+  if (err instanceof StoreError) return new StoreUnavailable(STORE_DOWN, undefined, { cause: err });
   if (!(err instanceof EwelinkError)) return undefined;
-  const operation = (err as { operation?: unknown }).operation;
-  const sharing = operation === 'share' || operation === 'updateShare';
-  switch (err.name) {
-    case 'DeviceTimeout':
-      return new BridgeError('device_offline', `the device did not answer: it is offline or unreachable (${err.message})`);
-    case 'BadRequest':
-      // Our own checks passed, so the likely cause is a share that is not there to change.
-      if (operation === 'updateShare') return new BridgeError('not_found', `the device is not shared with that account: share it first (${err.message})`);
-      return new BridgeError('device_refused', err.message);
-    case 'NotFound':
-      return new BridgeError('not_found', err.message);
-    case 'AlreadyExists':
-      return new BridgeError('already_exists', err.message);
-    case 'ShareTimeout':
-      return new BridgeError('share_timeout', err.message);
-    case 'SocketUnavailable':
-      // The bridge's own wait for the receiver ran out (it must answer within API Gateway's 30 s).
-      if (sharing && /no reply within/.test(err.message)) {
-        return new BridgeError(
-          'share_timeout',
-          `the receiver has not answered within the time the bridge can wait; the invitation may still be open in their eWeLink app, and if they accept it the share is made (an unanswered invitation blocks asking them again for 3 minutes) (${err.message})`,
-        );
-      }
-      return new BridgeError('cloud_unavailable', err.message);
-    case 'Forbidden':
-      // The owner check is the bridge's own, so what is left is the cloud's pause after an unanswered invitation.
-      if (sharing) return new BridgeError('share_too_soon', `the receiver cannot be asked again yet: 3 minutes must pass after an invitation they did not answer (${err.message})`);
-      return new BridgeError('cloud_auth', err.message);
-    case 'AccessTokenExpired':
-    case 'RefreshTokenExpired':
-    case 'AuthFailed':
-    case 'AuthRefused':
-    case 'PathNotAllowed':
-      return new BridgeError('cloud_auth', err.message);
-    default:
-      return new BridgeError('cloud_unavailable', err.message);
+  const cause = { cause: err };
+  const sharing = err.operation === 'share' || err.operation === 'updateShare';
+  if (err instanceof DeviceTimeout) return new DeviceOffline('the device did not answer: it is offline or unreachable', undefined, cause);
+  if (err instanceof BadRequest) {
+    // Our own checks passed, so the likely cause is a share that is not there to change.
+    if (err.operation === 'updateShare') return new NotFound('the device is not shared with that account: share it first', undefined, cause);
+    return new DeviceRefused(err.message, undefined, cause);
   }
+  if (err instanceof CloudNotFound) return new NotFound(err.message, undefined, cause);
+  if (err instanceof CloudAlreadyExists) return new AlreadyExists(err.message, undefined, cause);
+  if (err instanceof ShareTimeout) return new ShareUnanswered(err.message, undefined, cause);
+  if (err instanceof SocketRequestTimeout && sharing) {
+    // The bridge's own wait for the receiver ran out (it must answer within API Gateway's 30 s).
+    return new ShareUnanswered(
+      'the receiver has not answered within the time the bridge can wait; the invitation may still be open in their eWeLink app, and if they accept it the share is made (an unanswered invitation blocks asking them again for 3 minutes)',
+      undefined,
+      cause,
+    );
+  }
+  if (err instanceof SocketUnavailable || err instanceof CloudUnreachable) return new CloudUnavailable(CLOUD_DOWN, undefined, cause);
+  if (err instanceof Forbidden) {
+    // The owner check is the bridge's own, so what is left is the cloud's pause after an unanswered invitation.
+    if (sharing) return new ShareTooSoon('the receiver cannot be asked again yet: 3 minutes must pass after an invitation they did not answer', undefined, cause);
+    return new CloudAuthRefused(err.message, undefined, cause);
+  }
+  if (err instanceof AccessTokenExpired || err instanceof RefreshTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused || err instanceof PathNotAllowed) {
+    return new CloudAuthRefused(err.message, undefined, cause);
+  }
+  return new CloudUnavailable('the eWeLink cloud gave an answer the bridge could not use; try again', undefined, cause);
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { isRegion, type Region } from '../lib/ewelink/hosts';
 import { documentClient, ensureTable, DEFAULT_TABLE_NAME } from '../lib/store';
 import { startSim, demoSeed, type Sim } from '../sim';
-import { serveApi } from './api-server';
+import { localContext, serveApi } from './api-server';
 import { startDynamoLocal } from './dynamo-local';
 
 const ACCOUNT = 'default';
@@ -43,20 +43,20 @@ async function main(): Promise<void> {
   const { handler: api } = await import('../functions/http-api');
   const { handler: refresh } = await import('../functions/refresh-tokens');
   const { handler: reconcile } = await import('../functions/reconcile-timers');
-  const { bridgeFromEnv } = await import('../lib/app');
+  const { bridgeFromEnv } = await import('../lib/bridge');
   const bridge = await bridgeFromEnv();
   stops.push(() => bridge.close());
 
   await linkAccount(bridge, sim);
   const adminKey = env.LOCAL_ADMIN_KEY || `ebk_${randomBytes(18).toString('base64url')}`;
-  await bridge.store.apiKeys.createWithKey(ACCOUNT, 'local admin', adminKey);
+  await bridge.apiKeys.createWithKey(ACCOUNT, 'local admin', adminKey);
 
-  const server = await serveApi((event) => api(event, lambdaContext('http-api')), Number(env.PORT) || 3000, env.HOST || '127.0.0.1');
+  const server = await serveApi(api, Number(env.PORT) || 3000, env.HOST || '127.0.0.1');
   stops.push(() => server.close());
-  const daily = setInterval(() => void refresh({}, lambdaContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
+  const daily = setInterval(() => void refresh({}, localContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
   stops.push(() => clearInterval(daily));
-  await refresh({}, lambdaContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`));
-  const hourly = setInterval(() => void reconcile({}, lambdaContext('reconcile-timers')).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
+  await refresh({}, localContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`));
+  const hourly = setInterval(() => void reconcile({}, localContext('reconcile-timers')).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
   stops.push(() => clearInterval(hourly));
 
   const devices = await bridge.directory.list(ACCOUNT);
@@ -101,13 +101,13 @@ async function main(): Promise<void> {
 }
 
 /** Links the account: the simulator's demo login, an imported pair, or a login to the real cloud. */
-async function linkAccount(bridge: import('../lib/app').Bridge, sim: Sim | undefined): Promise<void> {
-  if (await bridge.store.tokens.get(ACCOUNT)) return;
+async function linkAccount(bridge: import('../lib/bridge').Bridge, sim: Sim | undefined): Promise<void> {
+  if (await bridge.accounts.status(ACCOUNT)) return;
   const region: Region = isRegion(env.EWELINK_REGION) ? env.EWELINK_REGION : sim ? (demoSeed(env).region) : 'eu';
   if (env.EWELINK_AT && env.EWELINK_RT) {
     const apikey = env.EWELINK_APIKEY;
     if (!apikey) throw new Error('EWELINK_APIKEY is needed with an imported EWELINK_AT/EWELINK_RT pair');
-    await bridge.keeper.adopt(ACCOUNT, { at: env.EWELINK_AT, rt: env.EWELINK_RT, region, apikey });
+    await bridge.accounts.importPair(ACCOUNT, { at: env.EWELINK_AT, rt: env.EWELINK_RT, region, apikey });
     return;
   }
   const seed = sim ? demoSeed(env) : undefined;
@@ -117,25 +117,7 @@ async function linkAccount(bridge: import('../lib/app').Bridge, sim: Sim | undef
   if (!password || (!email && !phoneNumber)) {
     throw new Error('real-cloud mode needs EWELINK_EMAIL (or EWELINK_PHONE) and EWELINK_PASSWORD, or an imported pair: EWELINK_AT, EWELINK_RT, EWELINK_APIKEY, EWELINK_REGION');
   }
-  const grant = await bridge.client.login(phoneNumber ? { phoneNumber } : { email: email as string }, password, region);
-  await bridge.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
-}
-
-function lambdaContext(name: string) {
-  return {
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '256',
-    awsRequestId: `local-${Date.now()}`,
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  await bridge.accounts.login(ACCOUNT, phoneNumber ? { phoneNumber } : { email: email as string }, password, region);
 }
 
 async function shutdown(code: number): Promise<never> {

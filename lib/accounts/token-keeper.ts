@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EwelinkClient } from '../ewelink/client';
 import { AccessTokenExpired, AuthFailed, AuthRefused, CloudFailure, RefreshTokenExpired } from '../ewelink/errors';
 import type { Credentials, TokenGrant } from '../ewelink/types';
-import { BridgeError } from '../errors';
+import { AccountNotLinked, CloudAuthRefused } from '../errors';
 import type { TokenRecord, TokenRepository } from '../store/types';
 
 const DAY_MS = 86_400_000;
@@ -110,7 +110,7 @@ export class TokenKeeper {
     const stored = await this.load(accountId);
     if (stored.at !== staleAt) return stored;
     if (stored.rtExpiresAt <= this.now()) {
-      throw new BridgeError('cloud_auth', `account "${accountId}": the refresh token has expired; log in again or import a new token pair`);
+      throw new CloudAuthRefused(`account "${accountId}": the refresh token has expired; log in again or import a new token pair`);
     }
     const owner = randomUUID();
     if (await this.tokens.acquireRefreshLease(accountId, stored.version, owner, this.options.leaseMs ?? 30_000, this.now())) {
@@ -119,7 +119,7 @@ export class TokenKeeper {
         grant = await this.client.refresh(stored.rt, stored.region);
       } catch (err) {
         await this.tokens.releaseLease(accountId, owner);
-        if (err instanceof RefreshTokenExpired) throw new BridgeError('cloud_auth', `account "${accountId}": ${err.message}`);
+        if (err instanceof RefreshTokenExpired) throw new CloudAuthRefused(`account "${accountId}": ${err.message}`);
         throw err;
       }
       const now = this.now();
@@ -162,7 +162,7 @@ export class TokenKeeper {
   private async load(accountId: string): Promise<TokenRecord> {
     const record = await this.tokens.get(accountId);
     if (!record) {
-      throw new BridgeError('account_not_linked', `account "${accountId}" has no eWeLink tokens yet: log in or import a token pair first`);
+      throw new AccountNotLinked(`account "${accountId}" has no eWeLink tokens yet: log in or import a token pair first`);
     }
     this.cache.set(accountId, record);
     return record;

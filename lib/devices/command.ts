@@ -1,114 +1,91 @@
-import { invalidInput } from '../errors';
-import { isHexColor, KELVIN_RANGE, type ColorInput } from './conversions';
+import { InvalidInput } from '../errors';
+import { OneOf, parse, RULE, Type, type Static } from '../schema';
+import { KELVIN_RANGE } from './conversions';
+
+const COLOR_FORMS = 'must be "#rrggbb", {r, g, b} (each 0 to 255) or {h, s, v} (h 0 to 360, s and v 0 to 100)';
+const BYTE = Type.Integer({ minimum: 0, maximum: 255, [RULE]: 'must be a whole number 0 to 255' });
+const PERCENT = Type.Number({ minimum: 0, maximum: 100, [RULE]: 'must be 0 to 100 (%)' });
+
+/** `"#rrggbb"`, `{r, g, b}` (0–255) or `{h, s, v}` (h 0–360, s and v 0–100). */
+export const COLOR = Type.Union(
+  [
+    Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' }),
+    Type.Object({ r: BYTE, g: BYTE, b: BYTE }, { additionalProperties: false }),
+    Type.Object({ h: Type.Number({ minimum: 0, maximum: 360, [RULE]: 'must be 0 to 360 (degrees)' }), s: PERCENT, v: PERCENT }, { additionalProperties: false }),
+  ],
+  { description: '"#rrggbb", {r, g, b} (0–255 each) or {h, s, v} (h 0–360, s and v 0–100)', [RULE]: COLOR_FORMS },
+);
 
 /**
  * A semantic command: what the caller wants, whatever the device's params look like. Any
- * mix of power and light settings; at least one of them.
+ * mix of power and light settings; at least one of them. `channel` goes with `power`; "off"
+ * and brightness 0 go alone; color and colorTemperature exclude each other (`commandRules`).
  */
-export interface DeviceCommand {
-  power?: 'on' | 'off' | 'toggle';
-  /** A channel number, or every channel; absent = every channel. Only with `power`. */
-  channel?: number | 'all';
-  /** 0–100 %; 0 turns the light off. */
-  brightness?: number;
-  /** `"#rrggbb"`, `{r, g, b}` (0–255) or `{h, s, v}` (h 0–360, s and v 0–100). */
-  color?: ColorInput;
-  /** Kelvin, 2200–7000. */
-  colorTemperature?: number;
-}
-
-const FIELDS = ['power', 'channel', 'brightness', 'color', 'colorTemperature'] as const;
-const COLOR_FORMS = 'must be "#rrggbb", {r, g, b} (each 0 to 255) or {h, s, v} (h 0 to 360, s and v 0 to 100)';
+export const DEVICE_COMMAND = Type.Object(
+  {
+    power: Type.Optional(OneOf(['on', 'off', 'toggle'] as const)),
+    channel: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0 }), Type.Literal('all')], {
+        description: 'a channel number (0 first), or "all"; absent = every channel',
+        [RULE]: 'must be a channel number (0, 1, …) or "all"',
+      }),
+    ),
+    brightness: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: '%; 0 turns the light off', [RULE]: 'must be 0 to 100 (%)' })),
+    color: Type.Optional(COLOR),
+    colorTemperature: Type.Optional(
+      Type.Number({
+        minimum: KELVIN_RANGE.warmest,
+        maximum: KELVIN_RANGE.coldest,
+        description: 'kelvin',
+        [RULE]: `must be ${KELVIN_RANGE.warmest} to ${KELVIN_RANGE.coldest} (kelvin)`,
+      }),
+    ),
+  },
+  {
+    $id: 'DeviceCommand',
+    additionalProperties: false,
+    description:
+      'Any mix of power and light settings, at least one. `channel` goes with `power`; "off" and brightness 0 go alone; color and colorTemperature exclude each other. What a given device can do is checked against it (422).',
+    examples: [{ power: 'on', channel: 1 }],
+  },
+);
+export type DeviceCommand = Static<typeof DEVICE_COMMAND>;
 
 /**
- * Checks a command from outside (HTTP body, stored webhook action) and returns it typed;
- * throws `invalid_input` naming the field otherwise. Ranges here are the command's own
- * (brightness %, kelvin, colour components); what a given device can do is checked by
- * `checkCommand` in plan.ts.
+ * A command from outside (a stored webhook action, a scene action) checked and typed:
+ * the schema, then the rules between its fields; `invalid_input` naming the field otherwise.
+ * What a given device can do is checked by `checkCommand` in plan.ts.
  *
  * @example
  * parseCommand({ power: 'toggle', channel: 2 })        // { power: 'toggle', channel: 2 }
- * parseCommand({ brightness: 30, color: '#ff8000' })   // { brightness: 30, color: '#ff8000' }
  * parseCommand({ brightness: 130 })                    // throws: brightness: must be 0 to 100 (%)
  * parseCommand({ power: 'dim' }, 'action')             // throws: action.power: must be "on", "off" or "toggle"
  */
-export function parseCommand(input: unknown, at?: string): DeviceCommand {
-  const field = (name: string) => (at ? `${at}.${name}` : name);
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw invalidInput(at ?? 'body', 'must be a JSON object such as {"power": "on"}');
-  }
-  const body = input as Record<string, unknown>;
-  for (const key of Object.keys(body)) {
-    if (!(FIELDS as readonly string[]).includes(key)) throw invalidInput(field(key), `unknown field; a command takes ${FIELDS.join(', ')}`);
-  }
-  const command: DeviceCommand = {};
-  const { power, channel, brightness, color, colorTemperature } = body;
-
-  if (power !== undefined) {
-    if (power !== 'on' && power !== 'off' && power !== 'toggle') throw invalidInput(field('power'), 'must be "on", "off" or "toggle"');
-    command.power = power;
-  }
-  if (brightness !== undefined) {
-    if (!inRange(brightness, 0, 100)) throw invalidInput(field('brightness'), 'must be 0 to 100 (%)');
-    command.brightness = brightness;
-  }
-  if (color !== undefined) command.color = parseColor(color, field('color'));
-  if (colorTemperature !== undefined) {
-    if (!inRange(colorTemperature, KELVIN_RANGE.warmest, KELVIN_RANGE.coldest)) {
-      throw invalidInput(field('colorTemperature'), `must be ${KELVIN_RANGE.warmest} to ${KELVIN_RANGE.coldest} (kelvin)`);
-    }
-    command.colorTemperature = colorTemperature;
-  }
-  if (channel !== undefined) {
-    if (channel !== 'all' && (typeof channel !== 'number' || !Number.isInteger(channel) || channel < 0)) {
-      throw invalidInput(field('channel'), 'must be a channel number (0, 1, …) or "all"');
-    }
-    if (command.power === undefined) throw invalidInput(field('channel'), 'goes with power: it says which outlet to switch');
-    command.channel = channel;
-  }
-  checkCombination(command, field);
+export function parseCommand(input: unknown, at = ''): DeviceCommand {
+  const command = parse(DEVICE_COMMAND, input, at);
+  commandRules(command, at);
   return command;
+}
+
+/** The rules between a command's fields, which a schema cannot say in words a person reads. */
+export function commandRules(command: DeviceCommand, at = ''): void {
+  const field = (name: string) => (at ? `${at}.${name}` : name);
+  if (command.channel !== undefined && command.power === undefined) throw new InvalidInput(field('channel'), 'goes with power: it says which outlet to switch');
+  checkCombination(command, field);
 }
 
 function checkCombination(command: DeviceCommand, field: (name: string) => string): void {
   const light = command.brightness !== undefined || command.color !== undefined || command.colorTemperature !== undefined;
   if (command.power === undefined && !light) {
-    throw invalidInput(field('power'), 'a command needs power ("on", "off" or "toggle"), brightness, color or colorTemperature');
+    throw new InvalidInput(field('power'), 'a command needs power ("on", "off" or "toggle"), brightness, color or colorTemperature');
   }
   if (command.power === 'off' && light) {
-    throw invalidInput(field('power'), '"off" cannot go with brightness, color or colorTemperature');
+    throw new InvalidInput(field('power'), '"off" cannot go with brightness, color or colorTemperature');
   }
   if (command.brightness === 0 && (command.power !== undefined || command.color !== undefined || command.colorTemperature !== undefined)) {
-    throw invalidInput(field('brightness'), '0 % turns the light off, so it cannot go with power, color or colorTemperature');
+    throw new InvalidInput(field('brightness'), '0 % turns the light off, so it cannot go with power, color or colorTemperature');
   }
   if (command.color !== undefined && command.colorTemperature !== undefined) {
-    throw invalidInput(field('colorTemperature'), 'a light shows a colour or a white of some temperature, not both: give color or colorTemperature');
+    throw new InvalidInput(field('colorTemperature'), 'a light shows a colour or a white of some temperature, not both: give color or colorTemperature');
   }
-}
-
-function parseColor(value: unknown, at: string): ColorInput {
-  if (typeof value === 'string') {
-    if (!isHexColor(value)) throw invalidInput(at, COLOR_FORMS);
-    return value;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput(at, COLOR_FORMS);
-  const parts = value as Record<string, unknown>;
-  const keys = Object.keys(parts).sort().join(',');
-  if (keys === 'b,g,r') {
-    for (const name of ['r', 'g', 'b']) {
-      const part = parts[name];
-      if (!inRange(part, 0, 255) || !Number.isInteger(part)) throw invalidInput(`${at}.${name}`, 'must be a whole number 0 to 255');
-    }
-    return { r: parts['r'] as number, g: parts['g'] as number, b: parts['b'] as number };
-  }
-  if (keys === 'h,s,v') {
-    if (!inRange(parts['h'], 0, 360)) throw invalidInput(`${at}.h`, 'must be 0 to 360 (degrees)');
-    for (const name of ['s', 'v']) if (!inRange(parts[name], 0, 100)) throw invalidInput(`${at}.${name}`, 'must be 0 to 100 (%)');
-    return { h: parts['h'] as number, s: parts['s'] as number, v: parts['v'] as number };
-  }
-  throw invalidInput(at, COLOR_FORMS);
-}
-
-function inRange(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
 }

@@ -2,7 +2,7 @@ import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
 import type { CommandChannel, Route } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
-import { asBridgeError } from '../errors';
+import { toDomainError } from '../errors';
 import type { CachedDevice } from '../store/types';
 import { capabilitiesOf, deviceProfile, type Capabilities, type DeviceProfile } from './catalogue';
 import type { DeviceCommand } from './command';
@@ -72,7 +72,7 @@ export class DeviceController {
         return { deviceid, via, ...outcome, params };
       });
     } catch (err) {
-      throw asBridgeError(err) ?? err;
+      throw toDomainError(err) ?? err;
     }
   }
 
@@ -93,7 +93,7 @@ export class DeviceController {
         params: live.params,
       };
     } catch (err) {
-      throw asBridgeError(err) ?? err;
+      throw toDomainError(err) ?? err;
     }
   }
 }

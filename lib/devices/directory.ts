@@ -1,6 +1,6 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
-import { BridgeError } from '../errors';
+import { NotFound } from '../errors';
 import type { CachedDevice, DeviceCacheRepository } from '../store/types';
 import { powerLayout } from './catalogue';
 
@@ -51,7 +51,7 @@ export class DeviceDirectory {
       const again = (await this.fetch(accountId)).find((d) => d.deviceid === deviceid);
       if (again) return again;
     }
-    throw new BridgeError('not_found', `no device "${deviceid}" in this account`);
+    throw new NotFound(`no device "${deviceid}" in this account`);
   }
 
   /**

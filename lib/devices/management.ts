@@ -1,13 +1,13 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
 import type { Credentials, DeviceHistoryEntry } from '../ewelink/types';
-import { BridgeError, invalidInput } from '../errors';
-import { dateTime, integer, mapOf, optional, required, shape, text, type Field } from '../input';
+import { CloudUnavailable, InvalidInput, NotOwner } from '../errors';
+import { DateTime, Int, RULE, Text, Type, type Static } from '../schema';
 import type { CachedDevice } from '../store/types';
 import type { DeviceDirectory } from './directory';
 
 /** A device id as the cloud writes them (`1000000001`): also the `{id}` of device routes. */
-export const DEVICE_ID: Field<string> = text({
+export const DEVICE_ID = Text({
   description: 'the device id, as `GET /devices` lists it',
   minLength: 1,
   maxLength: 64,
@@ -16,75 +16,82 @@ export const DEVICE_ID: Field<string> = text({
   example: '1000000001',
 });
 
-/** A name people read: 1 to 64 characters, at least one visible, no control characters. */
-export function displayName(description: string, example: string): Field<string> {
-  return text({
+/** A name people read: 1 to 64 characters, at least one visible, no control characters or lone surrogates. */
+export function displayName(description: string, example: string, maxLength = 64) {
+  return Text({
     description,
     minLength: 1,
-    maxLength: 64,
-    pattern: /^(?=.*\S)[^\u0000-\u001F\u007F]+$/,
-    rule: 'must have a visible character and no control characters',
+    maxLength,
+    pattern: /^(?=[\s\S]*\S)(?:[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])+$/,
+    rule: `must be 1 to ${maxLength} characters with a visible one, and no control characters`,
     example,
   });
 }
 
 export const DEVICE_NAME = displayName('the name the eWeLink app shows', 'Hall lamp');
 
-export const ADD_DEVICE = shape(
+export const ADD_DEVICE = Type.Object(
   {
-    deviceid: required(DEVICE_ID),
-    apikey: required(
-      text({
-        description: "the device's own apikey, read from the device while pairing it",
-        minLength: 8,
-        maxLength: 64,
-        pattern: /^[A-Za-z0-9-]+$/,
-        rule: 'must be the apikey the device reported while pairing: letters, digits and "-"',
-      }),
-    ),
-    name: required(DEVICE_NAME),
-    chipid: optional(
-      text({ description: "the device's chip id, when pairing reported one", minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, rule: 'must be letters, digits, "_" or "-"' }),
+    deviceid: DEVICE_ID,
+    apikey: Text({
+      description: "the device's own apikey, read from the device while pairing it",
+      minLength: 8,
+      maxLength: 64,
+      pattern: /^[A-Za-z0-9-]+$/,
+      rule: 'must be the apikey the device reported while pairing: letters, digits and "-"',
+    }),
+    name: DEVICE_NAME,
+    chipid: Type.Optional(
+      Text({ description: "the device's chip id, when pairing reported one", minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, rule: 'must be letters, digits, "_" or "-"' }),
     ),
   },
-  { description: 'a Wi-Fi device just paired (its id and apikey come from the pairing)', example: { deviceid: '1000000123', apikey: '5a1b6e7c-0d2f-4b1e-9c3a-7e8f9a0b1c2d', name: 'Porch light' } },
-);
-
-export const ADD_GSM_DEVICE = shape(
   {
-    id: required(
-      text({ description: "the GSM id from the QR code on the device", minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, rule: 'must be the GSM id from the QR code: letters, digits, "_" or "-"' }),
-    ),
-    name: required(DEVICE_NAME),
+    $id: 'AddDevice',
+    additionalProperties: false,
+    description: 'a Wi-Fi device just paired (its id and apikey come from the pairing)',
+    examples: [{ deviceid: '1000000123', apikey: '5a1b6e7c-0d2f-4b1e-9c3a-7e8f9a0b1c2d', name: 'Porch light' }],
   },
-  { description: 'a GSM device, by the id on its QR code', example: { id: 'gsm0123456789', name: 'Gate' } },
 );
+export type AddDevice = Static<typeof ADD_DEVICE>;
 
-export const RENAME_DEVICE = shape({ name: required(DEVICE_NAME) }, { example: { name: 'Hall lamp' } });
-
-export const CHANNEL_NAMES = shape(
+export const ADD_GSM_DEVICE = Type.Object(
   {
-    names: required(
-      mapOf(displayName('the channel name', 'Kettle'), {
-        description: 'channel number (0 is the first) to name; every channel of the device not listed here loses its name',
-        keyPattern: /^(0|[1-9][0-9]?)$/,
-        keyRule: 'must be a channel number: 0, 1, 2 …',
-        minProperties: 1,
-        maxProperties: 64,
-        example: { '0': 'Kettle', '1': 'Toaster' },
-      }),
-    ),
+    id: Text({ description: 'the GSM id from the QR code on the device', minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, rule: 'must be the GSM id from the QR code: letters, digits, "_" or "-"' }),
+    name: DEVICE_NAME,
   },
-  { example: { names: { '0': 'Kettle', '1': 'Toaster' } } },
+  { $id: 'AddGsmDevice', additionalProperties: false, description: 'a GSM device, by the id on its QR code', examples: [{ id: 'gsm0123456789', name: 'Gate' }] },
 );
+export type AddGsmDevice = Static<typeof ADD_GSM_DEVICE>;
+
+export const RENAME_DEVICE = Type.Object({ name: DEVICE_NAME }, { $id: 'RenameDevice', additionalProperties: false, examples: [{ name: 'Hall lamp' }] });
+
+export const CHANNEL_NAMES = Type.Object(
+  {
+    names: Type.Record(Type.String({ pattern: '^(0|[1-9][0-9]?)$' }), displayName('the channel name', 'Kettle'), {
+      description: 'channel number (0 is the first) to name; every channel of the device not listed here loses its name',
+      additionalProperties: false,
+      minProperties: 1,
+      maxProperties: 64,
+      'x-key-rule': 'must be a channel number: 0, 1, 2 …',
+      [RULE]: 'must be an object of 1 to 64 channel names by channel number',
+      examples: [{ '0': 'Kettle', '1': 'Toaster' }],
+    }),
+  },
+  { $id: 'ChannelNames', additionalProperties: false, examples: [{ names: { '0': 'Kettle', '1': 'Toaster' } }] },
+);
+export type ChannelNames = Static<typeof CHANNEL_NAMES>;
 
 export const HISTORY_PAGE_SIZE = 20;
-export const HISTORY_QUERY = shape({
-  from: optional(dateTime({ description: 'the oldest entry to list (RFC 3339, with its offset)', example: '2024-05-01T00:00:00Z' })),
-  to: optional(dateTime({ description: 'the newest entry to list; after `from`', example: '2024-05-08T00:00:00Z' })),
-  page: optional(integer({ description: 'which page, 1 is the newest (default 1)', minimum: 1, maximum: 10_000, fromText: true })),
-  pageSize: optional(integer({ description: `entries per page (default ${HISTORY_PAGE_SIZE})`, minimum: 1, maximum: 100, fromText: true })),
-});
+export const HISTORY_QUERY = Type.Object(
+  {
+    from: Type.Optional(DateTime({ description: 'the oldest entry to list (RFC 3339, with its offset)', example: '2024-05-01T00:00:00Z' })),
+    to: Type.Optional(DateTime({ description: 'the newest entry to list; after `from`', example: '2024-05-08T00:00:00Z' })),
+    page: Type.Optional(Int({ description: 'which page, 1 is the newest (default 1)', minimum: 1, maximum: 10_000 })),
+    pageSize: Type.Optional(Int({ description: `entries per page (default ${HISTORY_PAGE_SIZE})`, minimum: 1, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type HistoryQuery = Static<typeof HISTORY_QUERY>;
 
 /** A device as the device routes answer it. */
 export interface DeviceSummary {
@@ -130,21 +137,18 @@ export class DeviceManagement {
   ) {}
 
   /** Adds a just-paired Wi-Fi device to the account. */
-  async add(accountId: string, input: unknown): Promise<DeviceSummary> {
-    const device = ADD_DEVICE.read(input, '');
+  async add(accountId: string, device: AddDevice): Promise<DeviceSummary> {
     await this.keeper.withCredentials(accountId, (creds) => this.client.addDevice(creds, device));
     return this.listed(accountId, device.deviceid);
   }
 
   /** Adds a GSM device by the id on its QR code. */
-  async addGsm(accountId: string, input: unknown): Promise<DeviceSummary> {
-    const { id, name } = ADD_GSM_DEVICE.read(input, '');
+  async addGsm(accountId: string, { id, name }: AddGsmDevice): Promise<DeviceSummary> {
     const added = await this.keeper.withCredentials(accountId, (creds) => this.client.addGsmDevice(creds, { id, name }));
     return this.listed(accountId, added.deviceid);
   }
 
-  async rename(accountId: string, deviceid: string, input: unknown): Promise<DeviceSummary> {
-    const { name } = RENAME_DEVICE.read(input, '');
+  async rename(accountId: string, deviceid: string, name: string): Promise<DeviceSummary> {
     const device = await this.directory.find(accountId, deviceid);
     await this.asOwner(accountId, device, 'rename', (creds) => this.client.renameDevice(creds, deviceid, name));
     await this.directory.forget(accountId);
@@ -152,13 +156,12 @@ export class DeviceManagement {
   }
 
   /** Names the channels of a multi-channel device; channels not named lose their name. */
-  async setChannelNames(accountId: string, deviceid: string, input: unknown): Promise<{ deviceid: string; names: Record<string, string> }> {
-    const { names } = CHANNEL_NAMES.read(input, '');
+  async setChannelNames(accountId: string, deviceid: string, names: Record<string, string>): Promise<{ deviceid: string; names: Record<string, string> }> {
     const device = await this.directory.find(accountId, deviceid);
     const channels = device.channels ?? 1;
-    if (channels < 2) throw invalidInput('names', `device "${deviceid}" has one channel: rename the device instead`);
+    if (channels < 2) throw new InvalidInput('names', `device "${deviceid}" has one channel: rename the device instead`);
     for (const channel of Object.keys(names)) {
-      if (Number(channel) >= channels) throw invalidInput(`names.${channel}`, `device "${deviceid}" has channels 0 to ${channels - 1}`);
+      if (Number(channel) >= channels) throw new InvalidInput(`names.${channel}`, `device "${deviceid}" has channels 0 to ${channels - 1}`);
     }
     await this.asOwner(accountId, device, 'name the channels of', (creds) => this.client.setChannelNames(creds, deviceid, names));
     await this.directory.forget(accountId);
@@ -173,9 +176,11 @@ export class DeviceManagement {
   }
 
   /** A page of what was done to the device, newest first. */
-  async history(accountId: string, deviceid: string, query: Record<string, string>): Promise<DeviceHistory> {
-    const { from, to, page = 1, pageSize = HISTORY_PAGE_SIZE } = HISTORY_QUERY.read(query, '');
-    if (from !== undefined && to !== undefined && to <= from) throw invalidInput('to', 'must be after from');
+  async history(accountId: string, deviceid: string, query: HistoryQuery): Promise<DeviceHistory> {
+    const { page = 1, pageSize = HISTORY_PAGE_SIZE } = query;
+    const from = query.from === undefined ? undefined : Date.parse(query.from);
+    const to = query.to === undefined ? undefined : Date.parse(query.to);
+    if (from !== undefined && to !== undefined && to <= from) throw new InvalidInput('to', 'must be after from');
     await this.directory.find(accountId, deviceid);
     const entries = await this.keeper.withCredentials(accountId, (creds) =>
       this.client.deviceHistory(creds, deviceid, {
@@ -192,7 +197,7 @@ export class DeviceManagement {
   private asOwner<T>(accountId: string, device: CachedDevice, what: string, task: (creds: Credentials) => Promise<T>): Promise<T> {
     return this.keeper.withCredentials(accountId, (creds) => {
       if (device.apikey !== creds.apikey) {
-        throw new BridgeError('not_owner', `device "${device.deviceid}" was shared to this account; only its owner can ${what} it`);
+        throw new NotOwner(`device "${device.deviceid}" was shared to this account; only its owner can ${what} it`);
       }
       return task(creds);
     });
@@ -201,7 +206,7 @@ export class DeviceManagement {
   /** The device as a fresh device list shows it (and the list cached again). */
   private async listed(accountId: string, deviceid: string): Promise<DeviceSummary> {
     const device = (await this.directory.fetch(accountId)).find((d) => d.deviceid === deviceid);
-    if (!device) throw new BridgeError('cloud_unavailable', `the cloud added device "${deviceid}" but does not list it yet; list the devices again shortly`);
+    if (!device) throw new CloudUnavailable(`the cloud added device "${deviceid}" but does not list it yet; list the devices again shortly`);
     return summaryOf(device);
   }
 }

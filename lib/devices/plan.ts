@@ -1,7 +1,7 @@
 import type { DeviceParams } from '../ewelink/types';
-import { invalidInput } from '../errors';
+import { InvalidInput } from '../errors';
 import type { DeviceProfile } from './catalogue';
-import type { DeviceCommand } from './command';
+import { commandRules, type DeviceCommand } from './command';
 import { colorState, toRgb, type ColorState } from './conversions';
 import type { LightSettings, ParamsToRead } from './light';
 import { powerParam, powerParams, readPower, type Power } from './power';
@@ -46,11 +46,12 @@ const LIGHT_FIELDS = ['brightness', 'color', 'colorTemperature'] as const;
  * // throws: color: device 1000000001 (single-channel switch) has: power; no color
  */
 export function checkCommand(deviceid: string, profile: DeviceProfile, command: DeviceCommand, at?: string): number[] {
+  commandRules(command, at);
   const field = (name: string) => (at ? `${at}.${name}` : name);
   const caps = profile.light?.capabilities ?? {};
   for (const name of LIGHT_FIELDS) {
     if (command[name] !== undefined && caps[name] === undefined) {
-      throw invalidInput(field(name), `device ${deviceid} (${profile.family}) has: ${capabilityList(profile)}; no ${name}`);
+      throw new InvalidInput(field(name), `device ${deviceid} (${profile.family}) has: ${capabilityList(profile)}; no ${name}`);
     }
   }
   const { channels } = profile.power;
@@ -58,7 +59,7 @@ export function checkCommand(deviceid: string, profile: DeviceProfile, command: 
   if (command.channel === undefined || command.channel === 'all') return all;
   if (command.channel >= channels) {
     const range = channels === 1 ? 'only channel 0' : `channels 0 to ${channels - 1}`;
-    throw invalidInput(field('channel'), `device "${deviceid}" has ${range}`);
+    throw new InvalidInput(field('channel'), `device "${deviceid}" has ${range}`);
   }
   return [command.channel];
 }

@@ -125,6 +125,14 @@ export class SocketUnavailable extends EwelinkError {
   }
 }
 
+/** The socket was open but no reply to a request came within its wait. */
+export class SocketRequestTimeout extends SocketUnavailable {
+  override name = 'SocketRequestTimeout';
+  constructor(operation: string, timeoutMs: number) {
+    super(operation, `no reply within ${timeoutMs} ms`);
+  }
+}
+
 const SHARE_OPERATIONS = new Set(['share', 'updateShare', 'cancelShare']);
 
 /**

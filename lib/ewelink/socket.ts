@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { cloudError, SocketUnavailable } from './errors';
+import { cloudError, SocketRequestTimeout, SocketUnavailable } from './errors';
 import { commonParams } from './sign';
 import type { DeviceParams } from './types';
 
@@ -152,7 +152,7 @@ export class CloudSocket extends EventEmitter {
       // The cloud itself answers 504 for a silent device; no reply at all means the socket is dead.
       const timer = setTimeout(() => {
         this.pending.delete(sequence);
-        reject(new SocketUnavailable(operation, `no reply within ${timeoutMs} ms`));
+        reject(new SocketRequestTimeout(operation, timeoutMs));
         this.close();
       }, timeoutMs);
       this.pending.set(sequence, { resolve, reject, timer, operation });

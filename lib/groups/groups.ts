@@ -3,11 +3,11 @@ import { DEVICE_ID, displayName } from '../devices/management';
 import type { DeviceDirectory } from '../devices/directory';
 import type { EwelinkClient } from '../ewelink/client';
 import type { CloudGroup } from '../ewelink/types';
-import { BridgeError } from '../errors';
-import { integer, listOf, optional, required, shape, text, type Field } from '../input';
+import { NotFound } from '../errors';
+import { Int, RULE, Text, Type, type Static } from '../schema';
 
 /** A group id as the cloud writes them: also the `{groupId}` of group routes. */
-export const GROUP_ID: Field<string> = text({
+export const GROUP_ID = Text({
   description: 'the group id, as `GET /groups` lists it',
   minLength: 1,
   maxLength: 64,
@@ -17,21 +17,34 @@ export const GROUP_ID: Field<string> = text({
 });
 
 const GROUP_NAME = displayName('the name the eWeLink app shows', 'Living room');
-const GROUP_INDEX = integer({ description: 'where the group sorts in the eWeLink app, 0 first', minimum: 0, maximum: 9_999 });
+const GROUP_INDEX = Int({ description: 'where the group sorts in the eWeLink app, 0 first', minimum: 0, maximum: 9_999 });
 
-export const CREATE_GROUP = shape(
+export const CREATE_GROUP = Type.Object(
   {
-    name: required(GROUP_NAME),
-    index: optional(integer({ description: 'where the group sorts in the eWeLink app, 0 first (default: after the last group)', minimum: 0, maximum: 9_999 })),
+    name: GROUP_NAME,
+    index: Type.Optional(Int({ description: 'where the group sorts in the eWeLink app, 0 first (default: after the last group)', minimum: 0, maximum: 9_999 })),
   },
-  { example: { name: 'Living room' } },
+  { $id: 'CreateGroup', additionalProperties: false, examples: [{ name: 'Living room' }] },
 );
+export type CreateGroup = Static<typeof CREATE_GROUP>;
 
-export const UPDATE_GROUP = shape({ name: optional(GROUP_NAME), index: optional(GROUP_INDEX) }, { minProperties: 1, example: { name: 'Lounge' } });
+export const UPDATE_GROUP = Type.Object(
+  { name: Type.Optional(GROUP_NAME), index: Type.Optional(GROUP_INDEX) },
+  { $id: 'UpdateGroup', additionalProperties: false, minProperties: 1, examples: [{ name: 'Lounge' }] },
+);
+export type UpdateGroup = Static<typeof UPDATE_GROUP>;
 
-export const ADD_TO_GROUP = shape(
-  { deviceids: required(listOf(DEVICE_ID, { description: 'the devices to move into the group', minItems: 1, maxItems: 50, unique: true })) },
-  { example: { deviceids: ['1000000001', '1000000004'] } },
+export const ADD_TO_GROUP = Type.Object(
+  {
+    deviceids: Type.Array(DEVICE_ID, {
+      description: 'the devices to move into the group',
+      minItems: 1,
+      maxItems: 50,
+      uniqueItems: true,
+      [RULE]: 'must be a list of 1 to 50 device ids',
+    }),
+  },
+  { $id: 'AddToGroup', additionalProperties: false, examples: [{ deviceids: ['1000000001', '1000000004'] }] },
 );
 
 export interface Group {
@@ -66,16 +79,14 @@ export class Groups {
       .map((group) => ({ ...groupOf(group), deviceids: devices.filter((d) => d.groups?.includes(group.id)).map((d) => d.deviceid) }));
   }
 
-  async create(accountId: string, input: unknown): Promise<Group> {
-    const { name, index } = CREATE_GROUP.read(input, '');
+  async create(accountId: string, { name, index }: CreateGroup): Promise<Group> {
     const at = index ?? (await this.cloudGroups(accountId)).reduce((next, g) => Math.max(next, g.index + 1), 0);
     const id = await this.keeper.withCredentials(accountId, (creds) => this.client.createGroup(creds, name, at));
     return { id, name, index: at, deviceids: [] };
   }
 
   /** Renames or moves a group; what is not given stays as it is. */
-  async update(accountId: string, groupId: string, input: unknown): Promise<Group> {
-    const changes = UPDATE_GROUP.read(input, '');
+  async update(accountId: string, groupId: string, changes: UpdateGroup): Promise<Group> {
     const group = await this.find(accountId, groupId);
     const next = { name: changes.name ?? group.name, index: changes.index ?? group.index };
     await this.keeper.withCredentials(accountId, (creds) => this.client.updateGroup(creds, groupId, next));
@@ -90,14 +101,13 @@ export class Groups {
   }
 
   /** Moves devices into the group, each out of the group it was in; those already in it stay. */
-  async addDevices(accountId: string, groupId: string, input: unknown): Promise<Group> {
-    const { deviceids } = ADD_TO_GROUP.read(input, '');
+  async addDevices(accountId: string, groupId: string, deviceids: string[]): Promise<Group> {
     const group = await this.find(accountId, groupId);
     // Where each device is now decides the move, so the list is read fresh, not from the cache.
     const devices = await this.directory.fetch(accountId);
     const moves = deviceids.map((deviceid) => {
       const device = devices.find((d) => d.deviceid === deviceid);
-      if (!device) throw new BridgeError('not_found', `no device "${deviceid}" in this account`);
+      if (!device) throw new NotFound(`no device "${deviceid}" in this account`);
       return { deviceid, from: device.groups?.find((g) => g !== groupId), already: device.groups?.includes(groupId) ?? false };
     });
     const pending = moves.filter((m) => !m.already).map(({ deviceid, from }) => ({ deviceid, from, to: groupId }));
@@ -113,8 +123,8 @@ export class Groups {
   async removeDevice(accountId: string, groupId: string, deviceid: string): Promise<void> {
     await this.find(accountId, groupId);
     const device = (await this.directory.fetch(accountId)).find((d) => d.deviceid === deviceid);
-    if (!device) throw new BridgeError('not_found', `no device "${deviceid}" in this account`);
-    if (!device.groups?.includes(groupId)) throw new BridgeError('not_found', `device "${deviceid}" is not in group "${groupId}"`);
+    if (!device) throw new NotFound(`no device "${deviceid}" in this account`);
+    if (!device.groups?.includes(groupId)) throw new NotFound(`device "${deviceid}" is not in group "${groupId}"`);
     await this.keeper.withCredentials(accountId, (creds) => this.client.moveDevices(creds, [{ deviceid, from: groupId }]));
     await this.directory.forget(accountId);
   }
@@ -125,7 +135,7 @@ export class Groups {
 
   private async find(accountId: string, groupId: string): Promise<CloudGroup> {
     const group = (await this.cloudGroups(accountId)).find((g) => g.id === groupId);
-    if (!group) throw new BridgeError('not_found', `no group "${groupId}" in this account`);
+    if (!group) throw new NotFound(`no group "${groupId}" in this account`);
     return group;
   }
 

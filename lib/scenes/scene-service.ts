@@ -1,14 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { parseCommand } from '../devices/command';
+import { commandRules, DEVICE_COMMAND } from '../devices/command';
 import type { ControlResult, DeviceController } from '../devices/controller';
-import { asBridgeError, BridgeError, invalidInput } from '../errors';
-import type { PushRecord, StoredScene, TimerModelRepository } from '../store/device-timers';
-import type { SceneAction, SceneDef } from '../timers/model';
-import { parseSchedule, parseTimeZone } from '../timers/schedule';
-import { timerCommand, type TimerService } from '../timers/timer-service';
+import { DEVICE_ID, displayName } from '../devices/management';
+import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
+import { RULE, Type, type Static } from '../schema';
+import type { PushRecord, SceneAction, SceneDef, StoredScene, TimerModelRepository } from '../timers/model';
+import { SCENE_SCHEDULE, TIME_ZONE } from '../timers/schedule';
+import { normalSchedule, timerCommand, type TimerService } from '../timers/timer-service';
 
-const SCENE_FIELDS = ['name', 'actions', 'schedule', 'timeZone', 'enabled'];
 const MAX_ACTIONS = 50;
+
+/** A scene as a caller gives it. */
+export const SCENE_INPUT = Type.Object(
+  {
+    name: displayName('what the scene is called', 'Evening'),
+    actions: Type.Array(Type.Object({ deviceid: DEVICE_ID, command: DEVICE_COMMAND }, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: MAX_ACTIONS,
+      [RULE]: `must be a list of 1 to ${MAX_ACTIONS} {deviceid, command}`,
+    }),
+    schedule: Type.Optional(SCENE_SCHEDULE),
+    timeZone: Type.Optional({ ...TIME_ZONE, description: 'required with a schedule' }),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  {
+    $id: 'Scene',
+    additionalProperties: false,
+    examples: [{ name: 'Evening', actions: [{ deviceid: '1000000001', command: { power: 'on' } }] }],
+  },
+);
+export type SceneInput = Static<typeof SCENE_INPUT>;
 
 export interface SceneRunResult {
   deviceid: string;
@@ -40,23 +61,23 @@ export class SceneService {
 
   async get(accountId: string, sceneId: string): Promise<StoredScene> {
     const scene = await this.model.getScene(accountId, sceneId);
-    if (!scene) throw new BridgeError('not_found', `no scene "${sceneId}"`);
+    if (!scene) throw new NotFound(`no scene "${sceneId}"`);
     return scene;
   }
 
-  async create(accountId: string, input: unknown): Promise<{ scene: StoredScene; pushes: Record<string, PushRecord> }> {
+  async create(accountId: string, input: SceneInput): Promise<{ scene: StoredScene; pushes: Record<string, PushRecord> }> {
     const now = this.now();
     const scene = await this.parseScene(accountId, input, { id: randomUUID(), createdAt: now, updatedAt: now });
     const stored = await this.model.putScene(accountId, scene, 0);
-    if (!stored) throw new BridgeError('conflict', 'a scene with this id exists');
+    if (!stored) throw new Conflict('a scene with this id exists');
     return { scene: stored, pushes: await this.pushFor(accountId, scheduledDevices(stored)) };
   }
 
-  async replace(accountId: string, sceneId: string, input: unknown): Promise<{ scene: StoredScene; pushes: Record<string, PushRecord> }> {
+  async replace(accountId: string, sceneId: string, input: SceneInput): Promise<{ scene: StoredScene; pushes: Record<string, PushRecord> }> {
     const old = await this.get(accountId, sceneId);
     const scene = await this.parseScene(accountId, input, { id: sceneId, createdAt: old.createdAt, updatedAt: this.now() });
     const stored = await this.model.putScene(accountId, scene, old.version);
-    if (!stored) throw new BridgeError('conflict', `scene "${sceneId}" was changed meanwhile; read it again and retry`);
+    if (!stored) throw new Conflict(`scene "${sceneId}" was changed meanwhile; read it again and retry`);
     const devices = new Set([...scheduledDevices(old), ...scheduledDevices(stored)]);
     return { scene: stored, pushes: await this.pushFor(accountId, devices) };
   }
@@ -78,8 +99,8 @@ export class SceneService {
         try {
           return { deviceid, ok: true, result: await this.controller.control(accountId, deviceid, command) };
         } catch (err) {
-          const known = asBridgeError(err);
-          return { deviceid, ok: false, error: { code: known?.kind ?? 'internal', message: known?.message ?? 'internal error' } };
+          const known = toDomainError(err);
+          return { deviceid, ok: false, error: { code: known?.code ?? 'internal', message: known?.message ?? 'internal error' } };
         }
       }),
     );
@@ -93,38 +114,20 @@ export class SceneService {
     return Object.fromEntries(ids.map((id, i) => [id, records[i] as PushRecord]));
   }
 
-  private async parseScene(accountId: string, input: unknown, meta: Pick<SceneDef, 'id' | 'createdAt' | 'updatedAt'>): Promise<SceneDef> {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidInput('body', 'must be a JSON object with name and actions');
-    const body = input as Record<string, unknown>;
-    for (const key of Object.keys(body)) if (!SCENE_FIELDS.includes(key)) throw invalidInput(key, `unknown field; a scene takes ${SCENE_FIELDS.join(', ')}`);
-    const { name, actions, schedule: rawSchedule, timeZone: rawZone, enabled } = body;
-    if (typeof name !== 'string' || name.trim().length === 0 || [...name].length > 64) throw invalidInput('name', 'must be 1 to 64 characters');
-    if (!Array.isArray(actions) || actions.length === 0 || actions.length > MAX_ACTIONS) throw invalidInput('actions', `must be a list of 1 to ${MAX_ACTIONS} {deviceid, command}`);
-    if (enabled !== undefined && typeof enabled !== 'boolean') throw invalidInput('enabled', 'must be true or false');
-    let schedule: SceneDef['schedule'];
-    let timeZone: string | undefined;
-    if (rawSchedule !== undefined) {
-      const parsed = parseSchedule(rawSchedule, 'schedule');
-      if (parsed.type !== 'once' && parsed.type !== 'repeat') throw invalidInput('schedule.type', 'a scene runs "once" or on a "repeat" schedule');
-      schedule = parsed;
-      timeZone = parseTimeZone(rawZone, 'timeZone');
-    } else if (rawZone !== undefined) {
-      throw invalidInput('timeZone', 'only a scheduled scene takes a time zone');
-    }
-    const parsedActions: SceneAction[] = [];
-    for (const [i, raw] of actions.entries()) {
-      const at = `actions.${i}`;
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidInput(at, 'must be {deviceid, command}');
-      const { deviceid, command, ...rest } = raw as Record<string, unknown>;
-      const extra = Object.keys(rest)[0];
-      if (extra !== undefined) throw invalidInput(`${at}.${extra}`, 'unknown field; an action takes deviceid and command');
-      if (typeof deviceid !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(deviceid)) throw invalidInput(`${at}.deviceid`, 'must be a device id');
+  private async parseScene(accountId: string, input: SceneInput, meta: Pick<SceneDef, 'id' | 'createdAt' | 'updatedAt'>): Promise<SceneDef> {
+    const { name, actions, schedule, timeZone, enabled } = input;
+    if (schedule && timeZone === undefined) throw new InvalidInput('timeZone', 'is required with a schedule: an IANA time zone name such as "Europe/Berlin"');
+    if (!schedule && timeZone !== undefined) throw new InvalidInput('timeZone', 'only a scheduled scene takes a time zone');
+    const checked: SceneAction[] = [];
+    for (const [i, { deviceid, command }] of actions.entries()) {
+      const at = `actions.${i}.command`;
       // A scheduled scene runs on the device later, where a toggle has no meaning.
-      const parsed = schedule ? timerCommand(command, `${at}.command`) : parseCommand(command, `${at}.command`);
-      await this.controller.check(accountId, deviceid, parsed, `${at}.command`);
-      parsedActions.push({ deviceid, command: parsed });
+      if (schedule) timerCommand(command, at);
+      else commandRules(command, at);
+      await this.controller.check(accountId, deviceid, command, at);
+      checked.push({ deviceid, command });
     }
-    return { ...meta, name: name.trim(), actions: parsedActions, ...(schedule ? { schedule, timeZone } : {}), enabled: enabled !== false };
+    return { ...meta, name: name.trim(), actions: checked, ...(schedule ? { schedule: normalSchedule(schedule), timeZone } : {}), enabled: enabled !== false };
   }
 }
 

@@ -3,8 +3,9 @@ import type { TokenKeeper } from '../accounts/token-keeper';
 import type { DeviceDirectory } from '../devices/directory';
 import type { CommandChannel, CommandTarget } from '../ewelink/command';
 import type { Credentials, ShareOutcome } from '../ewelink/types';
-import { BridgeError } from '../errors';
-import { integer, optional, required, shape, text, type Field } from '../input';
+import { displayName } from '../devices/management';
+import { AlreadyShared, NoSuchAccount, NotOwner, ShareRefused } from '../errors';
+import { Int, Text, Type, type Static } from '../schema';
 import type { CachedDevice } from '../store/types';
 
 /**
@@ -14,7 +15,7 @@ import type { CachedDevice } from '../store/types';
 export const SHARE_WAIT_MS = 12_000;
 
 /** Who a device is shared with: their eWeLink login, an e-mail address or a +CC phone number. */
-export const SHARE_UID: Field<string> = text({
+export const SHARE_UID = Text({
   description: "the receiver's eWeLink login: an e-mail address, or a phone number with its country code",
   minLength: 3,
   maxLength: 254,
@@ -23,17 +24,23 @@ export const SHARE_UID: Field<string> = text({
   example: 'friend@example.com',
 });
 
-export const PERMIT: Field<number> = integer({
+export const PERMIT = Int({
   description: 'what the receiver may do with the timers, a sum of 1 add, 2 edit, 4 delete, 8 enable (15 all, 0 none)',
   minimum: 0,
   maximum: 15,
   example: 15,
 });
 
-const NOTE = text({ description: 'a note the receiver sees with the invitation (the cloud keeps 10 characters)', minLength: 1, maxLength: 10, example: 'from Sam' });
+const NOTE = displayName('a note the receiver sees with the invitation (the cloud keeps 10 characters)', 'from Sam', 10);
 
-export const SHARE_DEVICE = shape({ uid: required(SHARE_UID), permit: optional(PERMIT), note: optional(NOTE) }, { example: { uid: 'friend@example.com', permit: 15 } });
-export const UPDATE_SHARE = shape({ permit: required(PERMIT), note: optional(NOTE) }, { example: { permit: 1 } });
+export const SHARE_DEVICE = Type.Object(
+  { uid: SHARE_UID, permit: Type.Optional(PERMIT), note: Type.Optional(NOTE) },
+  { $id: 'ShareDevice', additionalProperties: false, examples: [{ uid: 'friend@example.com', permit: 15 }] },
+);
+export type ShareDevice = Static<typeof SHARE_DEVICE>;
+
+export const UPDATE_SHARE = Type.Object({ permit: PERMIT, note: Type.Optional(NOTE) }, { $id: 'UpdateShare', additionalProperties: false, examples: [{ permit: 1 }] });
+export type UpdateShare = Static<typeof UPDATE_SHARE>;
 
 export interface Share {
   deviceid: string;
@@ -57,8 +64,7 @@ export class Sharing {
     private readonly channel: CommandChannel,
   ) {}
 
-  async share(accountId: string, deviceid: string, input: unknown): Promise<Share> {
-    const { uid, permit, note } = SHARE_DEVICE.read(input, '');
+  async share(accountId: string, deviceid: string, { uid, permit, note }: ShareDevice): Promise<Share> {
     const device = await this.directory.find(accountId, deviceid);
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
       this.channel.share(creds, target, { uid, deviceName: device.name, permit, note }),
@@ -68,8 +74,7 @@ export class Sharing {
   }
 
   /** Changes what the receiver may do with the device's timers. */
-  async update(accountId: string, deviceid: string, uid: string, input: unknown): Promise<Share> {
-    const { permit, note } = UPDATE_SHARE.read(input, '');
+  async update(accountId: string, deviceid: string, uid: string, { permit, note }: UpdateShare): Promise<Share> {
     const device = await this.directory.find(accountId, deviceid);
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
       this.channel.updateShare(creds, target, { uid, deviceName: device.name, permit, note }),
@@ -87,7 +92,7 @@ export class Sharing {
   private asOwner<T>(accountId: string, device: CachedDevice, task: (creds: Credentials, target: CommandTarget) => Promise<T>): Promise<T> {
     return this.keeper.withCredentials(accountId, (creds) => {
       if (device.apikey !== creds.apikey) {
-        throw new BridgeError('not_owner', `device "${device.deviceid}" was shared to this account; only its owner can share it`);
+        throw new NotOwner(`device "${device.deviceid}" was shared to this account; only its owner can share it`);
       }
       return task(creds, { deviceid: device.deviceid, apikey: device.apikey });
     });
@@ -100,11 +105,11 @@ function accepted(outcome: ShareOutcome, uid: string, deviceid: string): void {
     case 'accepted':
       return;
     case 'refused':
-      throw new BridgeError('share_refused', `${uid} declined to share device "${deviceid}"`);
+      throw new ShareRefused(`${uid} declined to share device "${deviceid}"`);
     case 'no_such_account':
-      throw new BridgeError('no_such_account', `no eWeLink account "${uid}" in this account's region`, 'uid');
+      throw new NoSuchAccount(`no eWeLink account "${uid}" in this account's region`, 'uid');
     case 'already_shared':
-      throw new BridgeError('already_shared', `device "${deviceid}" is already shared with ${uid}; change what they may do with PATCH /devices/${deviceid}/shares/${uid}`);
+      throw new AlreadyShared(`device "${deviceid}" is already shared with ${uid}; change what they may do with PATCH /devices/${deviceid}/shares/${uid}`);
   }
 }
 

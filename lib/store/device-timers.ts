@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SceneDef, TimerDef } from '../timers/model';
+import type { DeviceTimers, PushRecord, SceneDef, StoredScene, TimerDef, TimerModelRepository } from '../timers/model';
 import { accountPartition, sceneKey, SCENE_PREFIX, timersKey, TIMERS_PREFIX, withoutKeys } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
 import type { TableConfig } from './types';
@@ -11,32 +11,8 @@ import type { TableConfig } from './types';
  * is one conditional write and never leaves a device half-updated in the model.
  */
 
-/** What the bridge last pushed to a device, and how that went. */
-export interface PushRecord {
-  /** Fingerprint of the array sent (see timersFingerprint). */
-  fingerprint: string;
-  /** `pending`: the device did not take it (offline); `failed`: it refused it or the push broke. */
-  status: 'pending' | 'done' | 'failed';
-  /** Epoch ms. */
-  at: number;
-  entries: number;
-  error?: string;
-}
-
-export interface DeviceTimers {
-  deviceid: string;
-  timers: TimerDef[];
-  /** 0 when nothing was ever stored; every write adds one. */
-  version: number;
-  push?: PushRecord;
-}
-
-export interface StoredScene extends SceneDef {
-  version: number;
-}
-
-/** Device timer models and scenes of each account. */
-export class TimerModelRepository {
+/** Device timer models and scenes of each account, in the table. */
+export class DynamoTimerModel implements TimerModelRepository {
   constructor(private readonly table: TableConfig) {}
 
   async getTimers(accountId: string, deviceid: string): Promise<DeviceTimers> {

@@ -4,7 +4,8 @@ import { documentClient } from './client';
 import { DynamoDeviceCache } from './devices';
 import { DynamoHookRepository } from './hooks';
 import { DynamoTokenRepository } from './tokens';
-import { TimerModelRepository } from './device-timers';
+import type { TimerModelRepository } from '../timers/model';
+import { DynamoTimerModel } from './device-timers';
 import type { ApiKeyRepository, DeviceCacheRepository, HookRepository, TokenRepository } from './types';
 
 export interface StoreOptions {
@@ -42,7 +43,7 @@ export function createStore(options: StoreOptions): Store {
     devices: new DynamoDeviceCache(table),
     apiKeys: new DynamoApiKeyRepository(table),
     hooks: new DynamoHookRepository(table),
-    timers: new TimerModelRepository(table),
+    timers: new DynamoTimerModel(table),
   };
 }
 
@@ -55,4 +56,4 @@ export { ensureTable } from './table';
 export { createTableInput, DEFAULT_TABLE_NAME, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './schema';
 export { DynamoTokenRepository } from './tokens';
 export type * from './types';
-export { TimerModelRepository, type DeviceTimers, type PushRecord, type StoredScene } from './device-timers';
+export { DynamoTimerModel } from './device-timers';

@@ -1,5 +1,13 @@
 import type { DeviceCommand } from '../devices/command';
-import type { Schedule } from './schedule';
+import type { Schedule, SceneSchedule } from './schedule';
+
+/*
+ * The local timer and scene model: the types the domain works with and the repository it
+ * needs (lib/store implements it in the table). One record per device holds its timers, a
+ * version that guards every write, and what was last pushed; one record per scene. A
+ * device's full array is compiled from both, so a scene edit never leaves a device
+ * half-updated in the model.
+ */
 
 /** A timer of one device, as the bridge keeps it: the caller's terms, not the device's. */
 export interface TimerDef {
@@ -28,7 +36,7 @@ export interface SceneDef {
   name: string;
   actions: SceneAction[];
   /** Repeat or once; the scene's actions then run on the devices themselves. */
-  schedule?: Extract<Schedule, { type: 'once' | 'repeat' }>;
+  schedule?: SceneSchedule;
   timeZone?: string;
   enabled: boolean;
   createdAt: number;
@@ -47,4 +55,43 @@ export interface DeviceTimerEntry {
   endDo?: Record<string, unknown>;
   period?: string;
   [field: string]: unknown;
+}
+
+/** What the bridge last pushed to a device, and how that went. */
+export interface PushRecord {
+  /** Fingerprint of the array sent (see timersFingerprint). */
+  fingerprint: string;
+  /** `pending`: the device did not take it (offline); `failed`: it refused it or the push broke. */
+  status: 'pending' | 'done' | 'failed';
+  /** Epoch ms. */
+  at: number;
+  entries: number;
+  error?: string;
+}
+
+export interface DeviceTimers {
+  deviceid: string;
+  timers: TimerDef[];
+  /** 0 when nothing was ever stored; every write adds one. */
+  version: number;
+  push?: PushRecord;
+}
+
+export interface StoredScene extends SceneDef {
+  version: number;
+}
+
+/** Where the timer and scene model is kept. Writes are conditional on the version read. */
+export interface TimerModelRepository {
+  getTimers(accountId: string, deviceid: string): Promise<DeviceTimers>;
+  /** Every device of the account that has a timer model. */
+  listTimers(accountId: string): Promise<DeviceTimers[]>;
+  /** Replaces the device's timers if nobody wrote since `expectedVersion`; undefined when someone did. */
+  putTimers(accountId: string, deviceid: string, timers: TimerDef[], expectedVersion: number): Promise<DeviceTimers | undefined>;
+  recordPush(accountId: string, deviceid: string, push: PushRecord): Promise<void>;
+  getScene(accountId: string, sceneId: string): Promise<StoredScene | undefined>;
+  listScenes(accountId: string): Promise<StoredScene[]>;
+  /** Writes the scene if its version is still `expectedVersion` (0: a new scene); undefined otherwise. */
+  putScene(accountId: string, scene: SceneDef, expectedVersion: number): Promise<StoredScene | undefined>;
+  deleteScene(accountId: string, sceneId: string): Promise<boolean>;
 }

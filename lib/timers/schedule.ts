@@ -1,5 +1,50 @@
-import { invalidInput } from '../errors';
+import { FormatRegistry } from '@sinclair/typebox';
+import { InvalidInput } from '../errors';
+import { isRealDate, RULE, Type, type Static } from '../schema';
 import { isTimeZone, offsetMinutes, wallTime, zonedToUtc } from './zoned-time';
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+const LOCAL_TIME = /^(\d{2}):(\d{2})$/;
+const MAX_MINUTES = 7 * 24 * 60;
+
+function localDateTimeParts(value: string): { year: number; month: number; day: number; hour: number; minute: number } | undefined {
+  const m = LOCAL_DATE_TIME.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  return isRealDate(year, month, day) && hour <= 23 && minute <= 59 ? { year, month, day, hour, minute } : undefined;
+}
+
+function localTimeParts(value: string): { hour: number; minute: number } | undefined {
+  const m = LOCAL_TIME.exec(value);
+  const hour = Number(m?.[1]);
+  const minute = Number(m?.[2]);
+  return m && hour <= 23 && minute <= 59 ? { hour, minute } : undefined;
+}
+
+if (!FormatRegistry.Has('local-date-time')) FormatRegistry.Set('local-date-time', (v) => localDateTimeParts(v) !== undefined);
+if (!FormatRegistry.Has('local-time')) FormatRegistry.Set('local-time', (v) => localTimeParts(v) !== undefined);
+if (!FormatRegistry.Has('time-zone')) FormatRegistry.Set('time-zone', isTimeZone);
+
+const LOCAL_DATE_TIME_TEXT = Type.String({
+  format: 'local-date-time',
+  description: 'wall-clock date and time in `timeZone`, such as 2026-12-24T18:30',
+  [RULE]: 'must be a real local date and time like "2026-12-24T18:30"',
+});
+const MINUTES = Type.Integer({ minimum: 1, maximum: MAX_MINUTES, [RULE]: `must be a whole number of minutes from 1 to ${MAX_MINUTES}` });
+const DAYS = Type.Array(Type.Integer({ minimum: 0, maximum: 6, [RULE]: 'must be a weekday, 0 (Sunday) to 6 (Saturday)' }), {
+  minItems: 1,
+  maxItems: 7,
+  uniqueItems: true,
+  [RULE]: 'must be distinct weekdays, 0 (Sunday) to 6 (Saturday)',
+});
+
+const ONCE = Type.Object({ type: Type.Literal('once'), at: LOCAL_DATE_TIME_TEXT }, { additionalProperties: false });
+const REPEAT = Type.Object(
+  { type: Type.Literal('repeat'), days: DAYS, time: Type.String({ format: 'local-time', description: 'wall-clock time, such as 07:15', [RULE]: 'must be a local time like "07:15"' }) },
+  { additionalProperties: false },
+);
+const DURATION = Type.Object({ type: Type.Literal('duration'), start: LOCAL_DATE_TIME_TEXT, onMinutes: MINUTES, offMinutes: MINUTES }, { additionalProperties: false });
+const DELAY = Type.Object({ type: Type.Literal('delay'), minutes: MINUTES }, { additionalProperties: false });
 
 /**
  * When something happens, in the caller's terms: wall-clock times in an IANA time zone.
@@ -7,84 +52,36 @@ import { isTimeZone, offsetMinutes, wallTime, zonedToUtc } from './zoned-time';
  * weekdays (0 = Sunday … 6 = Saturday) at a local time (`07:15`), `delay` runs once, some
  * minutes after it is created.
  */
-export type Schedule =
-  | { type: 'once'; at: string }
-  | { type: 'repeat'; days: number[]; time: string }
-  | { type: 'duration'; start: string; onMinutes: number; offMinutes: number }
-  | { type: 'delay'; minutes: number };
+export const SCHEDULE = Type.Union([ONCE, REPEAT, DURATION, DELAY], {
+  description: 'when, in wall-clock time of `timeZone`; weekdays 0 (Sunday) to 6',
+  [RULE]: 'must be an object whose "type" is "once", "repeat", "duration" or "delay"',
+});
+export type Schedule = Static<typeof SCHEDULE>;
 
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
-const LOCAL_TIME = /^(\d{2}):(\d{2})$/;
-const MAX_MINUTES = 7 * 24 * 60;
+/** What a scene may run on: once or on a weekly repeat. */
+export const SCENE_SCHEDULE = Type.Union([ONCE, REPEAT], {
+  description: 'optional: "once" or "repeat" only; the devices then run the scene themselves',
+  [RULE]: 'must be an object whose "type" is "once" or "repeat" (a scene runs once or on a repeat schedule)',
+});
+export type SceneSchedule = Static<typeof SCENE_SCHEDULE>;
 
-function localDateTime(value: unknown, field: string): { year: number; month: number; day: number; hour: number; minute: number } {
-  const m = typeof value === 'string' ? LOCAL_DATE_TIME.exec(value) : null;
-  const parts = m ? m.slice(1).map(Number) : [];
-  const [year, month, day, hour, minute] = parts as [number, number, number, number, number];
-  const valid =
-    m !== null && month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate() && hour <= 23 && minute <= 59;
-  if (!valid) throw invalidInput(field, 'must be a local date and time like "2026-12-24T18:30"');
-  return { year, month, day, hour, minute };
+export const TIME_ZONE = Type.String({
+  format: 'time-zone',
+  description: 'IANA time zone name',
+  examples: ['Europe/Berlin'],
+  [RULE]: 'must be an IANA time zone name such as "Europe/Berlin"',
+});
+
+function localDateTime(value: string, field: string): { year: number; month: number; day: number; hour: number; minute: number } {
+  const parts = localDateTimeParts(value);
+  if (!parts) throw new InvalidInput(field, 'must be a real local date and time like "2026-12-24T18:30"');
+  return parts;
 }
 
-function localTime(value: unknown, field: string): { hour: number; minute: number } {
-  const m = typeof value === 'string' ? LOCAL_TIME.exec(value) : null;
-  const hour = Number(m?.[1]);
-  const minute = Number(m?.[2]);
-  if (!m || hour > 23 || minute > 59) throw invalidInput(field, 'must be a local time like "07:15"');
-  return { hour, minute };
-}
-
-function minutes(value: unknown, field: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_MINUTES) {
-    throw invalidInput(field, `must be a whole number of minutes from ${min} to ${MAX_MINUTES}`);
-  }
-  return value;
-}
-
-/**
- * Checks a schedule from outside and returns it typed; `invalid_input` naming the field otherwise.
- *
- * @example
- * parseSchedule({ type: 'repeat', days: [1, 3], time: '08:00' }, 'schedule')
- */
-export function parseSchedule(input: unknown, at: string): Schedule {
-  const field = (name: string) => `${at}.${name}`;
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidInput(at, 'must be an object with a "type"');
-  const s = input as Record<string, unknown>;
-  const allowed: Record<string, string[]> = {
-    once: ['type', 'at'],
-    repeat: ['type', 'days', 'time'],
-    duration: ['type', 'start', 'onMinutes', 'offMinutes'],
-    delay: ['type', 'minutes'],
-  };
-  const keys = allowed[s.type as string];
-  if (!keys) throw invalidInput(field('type'), 'must be "once", "repeat", "duration" or "delay"');
-  for (const key of Object.keys(s)) if (!keys.includes(key)) throw invalidInput(field(key), `unknown field for a ${String(s.type)} schedule; it takes ${keys.join(', ')}`);
-  switch (s.type) {
-    case 'once':
-      localDateTime(s.at, field('at'));
-      return { type: 'once', at: s.at as string };
-    case 'repeat': {
-      const days = s.days;
-      if (!Array.isArray(days) || days.length === 0 || days.length > 7 || days.some((d) => !Number.isInteger(d) || d < 0 || d > 6) || new Set(days).size !== days.length) {
-        throw invalidInput(field('days'), 'must be distinct weekdays, 0 (Sunday) to 6 (Saturday)');
-      }
-      localTime(s.time, field('time'));
-      return { type: 'repeat', days: [...(days as number[])].sort((a, b) => a - b), time: s.time as string };
-    }
-    case 'duration':
-      localDateTime(s.start, field('start'));
-      return { type: 'duration', start: s.start as string, onMinutes: minutes(s.onMinutes, field('onMinutes'), 1), offMinutes: minutes(s.offMinutes, field('offMinutes'), 1) };
-    default:
-      return { type: 'delay', minutes: minutes(s.minutes, field('minutes'), 1) };
-  }
-}
-
-/** Checks an IANA time zone name. */
-export function parseTimeZone(input: unknown, field: string): string {
-  if (!isTimeZone(input)) throw invalidInput(field, 'must be an IANA time zone name such as "Europe/Berlin"');
-  return input;
+function localTime(value: string, field: string): { hour: number; minute: number } {
+  const parts = localTimeParts(value);
+  if (!parts) throw new InvalidInput(field, 'must be a local time like "07:15"');
+  return parts;
 }
 
 /** The UTC instant of a local date-time string in `timeZone`. */

@@ -1,19 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenKeeper } from '../accounts/token-keeper';
 import { deviceProfile } from '../devices/catalogue';
-import { parseCommand, type DeviceCommand } from '../devices/command';
+import { commandRules, DEVICE_COMMAND, type DeviceCommand } from '../devices/command';
 import type { DeviceDirectory } from '../devices/directory';
 import type { CommandChannel } from '../ewelink/command';
-import { BridgeError, invalidInput } from '../errors';
-import type { DeviceTimers, PushRecord, StoredScene, TimerModelRepository } from '../store/device-timers';
+import { Conflict, InvalidInput, NotFound } from '../errors';
+import { Type, type Static } from '../schema';
 import type { CachedDevice } from '../store/types';
 import { compileTimers, isBridgeMid, timerParams, timersFingerprint } from './compile';
-import type { DeviceTimerEntry, TimerDef } from './model';
-import { parseSchedule, parseTimeZone } from './schedule';
+import type { DeviceTimerEntry, DeviceTimers, PushRecord, StoredScene, TimerDef, TimerModelRepository } from './model';
+import { SCHEDULE, TIME_ZONE, type Schedule } from './schedule';
 
 const EDIT_ATTEMPTS = 60;
 const PUSH_ROUNDS = 5;
-const TIMER_FIELDS = ['schedule', 'timeZone', 'action', 'endAction', 'enabled'];
+
+/** A timer as a caller gives it. */
+export const TIMER_INPUT = Type.Object(
+  {
+    schedule: SCHEDULE,
+    timeZone: TIME_ZONE,
+    /** What to do (no toggle: the device runs it later). */
+    action: DEVICE_COMMAND,
+    /** Duration timers: what to do when the "on" part ends (default power off). */
+    endAction: Type.Optional(DEVICE_COMMAND),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  {
+    $id: 'Timer',
+    additionalProperties: false,
+    examples: [{ schedule: { type: 'repeat', days: [1, 2, 3, 4, 5], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'on', brightness: 60 } }],
+  },
+);
+export type TimerInput = Static<typeof TIMER_INPUT>;
 
 export interface TimerView {
   timers: TimerDef[];
@@ -55,19 +73,19 @@ export class TimerService {
     return { timers, push };
   }
 
-  async add(accountId: string, deviceid: string, input: unknown): Promise<{ timer: TimerDef; push: PushRecord }> {
+  async add(accountId: string, deviceid: string, input: TimerInput): Promise<{ timer: TimerDef; push: PushRecord }> {
     const device = await this.directory.find(accountId, deviceid);
     const timer = this.parseTimer(device, input, randomUUID(), this.now());
     await this.edit(accountId, deviceid, (timers) => [...timers, timer]);
     return { timer, push: await this.push(accountId, deviceid) };
   }
 
-  async replace(accountId: string, deviceid: string, timerId: string, input: unknown): Promise<{ timer: TimerDef; push: PushRecord }> {
+  async replace(accountId: string, deviceid: string, timerId: string, input: TimerInput): Promise<{ timer: TimerDef; push: PushRecord }> {
     const device = await this.directory.find(accountId, deviceid);
     let timer: TimerDef | undefined;
     await this.edit(accountId, deviceid, (timers) => {
       const old = timers.find((t) => t.id === timerId);
-      if (!old) throw new BridgeError('not_found', `device ${deviceid} has no timer "${timerId}"`);
+      if (!old) throw new NotFound(`device ${deviceid} has no timer "${timerId}"`);
       timer = this.parseTimer(device, input, timerId, old.createdAt);
       return timers.map((t) => (t.id === timerId ? (timer as TimerDef) : t));
     });
@@ -77,7 +95,7 @@ export class TimerService {
   async remove(accountId: string, deviceid: string, timerId: string): Promise<PushRecord> {
     await this.directory.find(accountId, deviceid);
     await this.edit(accountId, deviceid, (timers) => {
-      if (!timers.some((t) => t.id === timerId)) throw new BridgeError('not_found', `device ${deviceid} has no timer "${timerId}"`);
+      if (!timers.some((t) => t.id === timerId)) throw new NotFound(`device ${deviceid} has no timer "${timerId}"`);
       return timers.filter((t) => t.id !== timerId);
     });
     return this.push(accountId, deviceid);
@@ -122,7 +140,7 @@ export class TimerService {
         const bucket = push.status === 'pending' ? report.pending : push.status === 'failed' ? report.failed : drift ? report.pushed : report.inSync;
         bucket.push(deviceid);
       } catch (err) {
-        if (err instanceof BridgeError && err.kind === 'not_found') continue; // the device left the account
+        if (err instanceof NotFound) continue; // the device left the account
         report.failed.push(deviceid);
       }
     }
@@ -196,36 +214,33 @@ export class TimerService {
       // Lost a race with another edit of the same device: back off a little, read again.
       await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt + 1, 8)));
     }
-    throw new BridgeError('conflict', `the timers of device ${deviceid} are being changed by many callers at once; try again`);
+    throw new Conflict(`the timers of device ${deviceid} are being changed by many callers at once; try again`);
   }
 
-  private parseTimer(device: CachedDevice, input: unknown, id: string, createdAt: number): TimerDef {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw invalidInput('body', 'must be a JSON object with schedule, timeZone and action');
-    }
-    const body = input as Record<string, unknown>;
-    for (const key of Object.keys(body)) if (!TIMER_FIELDS.includes(key)) throw invalidInput(key, `unknown field; a timer takes ${TIMER_FIELDS.join(', ')}`);
-    const schedule = parseSchedule(body.schedule, 'schedule');
-    const timeZone = parseTimeZone(body.timeZone, 'timeZone');
-    const action = timerCommand(body.action, 'action');
+  private parseTimer(device: CachedDevice, input: TimerInput, id: string, createdAt: number): TimerDef {
+    const action = timerCommand(input.action, 'action');
     let endAction: DeviceCommand | undefined;
-    if (body.endAction !== undefined) {
-      if (schedule.type !== 'duration') throw invalidInput('endAction', 'only a duration timer has an end action');
-      endAction = timerCommand(body.endAction, 'endAction');
+    if (input.endAction !== undefined) {
+      if (input.schedule.type !== 'duration') throw new InvalidInput('endAction', 'only a duration timer has an end action');
+      endAction = timerCommand(input.endAction, 'endAction');
     }
-    if (body.enabled !== undefined && typeof body.enabled !== 'boolean') throw invalidInput('enabled', 'must be true or false');
     // The device must be able to do it: planned now, so a 422 comes before anything is stored.
     const profile = deviceProfile(device.uiid, device.params ?? {});
     timerParams(device.deviceid, profile, action, device.params ?? {}, 'action');
     if (endAction) timerParams(device.deviceid, profile, endAction, device.params ?? {}, 'endAction');
-    return { id, schedule, timeZone, action, ...(endAction ? { endAction } : {}), enabled: body.enabled !== false, createdAt };
+    return { id, schedule: normalSchedule(input.schedule), timeZone: input.timeZone, action, ...(endAction ? { endAction } : {}), enabled: input.enabled !== false, createdAt };
   }
 }
 
+/** Weekdays in order, so equal schedules compile and compare alike. */
+export function normalSchedule<S extends Schedule>(schedule: S): S {
+  return schedule.type === 'repeat' ? { ...schedule, days: [...schedule.days].sort((a, b) => a - b) } : schedule;
+}
+
 /** A command a device runs on its own later: explicit, so no toggle. */
-export function timerCommand(input: unknown, at: string): DeviceCommand {
-  const command = parseCommand(input, at);
-  if (command.power === 'toggle') throw invalidInput(`${at}.power`, 'a timer runs on the device later and cannot toggle: say "on" or "off"');
+export function timerCommand(command: DeviceCommand, at: string): DeviceCommand {
+  commandRules(command, at);
+  if (command.power === 'toggle') throw new InvalidInput(`${at}.power`, 'a timer runs on the device later and cannot toggle: say "on" or "off"');
   return command;
 }
 

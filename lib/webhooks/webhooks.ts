@@ -1,6 +1,8 @@
 import type { ControlResult, DeviceController } from '../devices/controller';
-import { parseCommand, type DeviceCommand } from '../devices/command';
-import { BridgeError, invalidInput } from '../errors';
+import { DEVICE_COMMAND, parseCommand, type DeviceCommand } from '../devices/command';
+import { DEVICE_ID, displayName } from '../devices/management';
+import { Unauthorized } from '../errors';
+import { Type, type Static } from '../schema';
 import { secretMatches } from '../secrets';
 import type { HookRepository } from '../store/types';
 
@@ -14,7 +16,19 @@ export interface CreatedHook {
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
-const refused = () => new BridgeError('unauthorized', 'unknown webhook or wrong secret');
+const refused = () => new Unauthorized('unknown webhook or wrong secret');
+
+/** A webhook as a caller asks for it: one device, one action. */
+export const HOOK_INPUT = Type.Object(
+  {
+    deviceid: DEVICE_ID,
+    action: DEVICE_COMMAND,
+    name: Type.Optional(displayName('a label for people', 'hall button', 100)),
+  },
+  { $id: 'CreateHook', additionalProperties: false, examples: [{ deviceid: '1000000001', action: { power: 'toggle' }, name: 'hall button' }] },
+);
+export type HookInput = Static<typeof HOOK_INPUT>;
+
 
 /**
  * Webhooks bound to one device action: created behind an API key, then called by anyone
@@ -30,23 +44,10 @@ export class Webhooks {
     private readonly controller: DeviceController,
   ) {}
 
-  async create(accountId: string, input: unknown): Promise<CreatedHook> {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw invalidInput('body', 'must be a JSON object such as {"deviceid": "…", "action": {"power": "on"}}');
-    }
-    const { deviceid, action, name, ...rest } = input as Record<string, unknown>;
-    const unknown = Object.keys(rest)[0];
-    if (unknown !== undefined) throw invalidInput(unknown, 'unknown field; a webhook takes deviceid, action and name');
-    if (typeof deviceid !== 'string' || deviceid.length === 0 || deviceid.length > 64) {
-      throw invalidInput('deviceid', 'must be the device id, a non-empty string');
-    }
-    if (name !== undefined && (typeof name !== 'string' || name.length > 100)) {
-      throw invalidInput('name', 'must be a string of at most 100 characters');
-    }
-    const command = parseCommand(action, 'action');
-    await this.controller.check(accountId, deviceid, command, 'action');
-    const { hook, secret } = await this.hooks.create({ accountId, deviceid, action: command, name: name as string | undefined });
-    return { hookId: hook.hookId, secret, deviceid, action: command, name: name as string | undefined };
+  async create(accountId: string, { deviceid, action, name }: HookInput): Promise<CreatedHook> {
+    await this.controller.check(accountId, deviceid, action, 'action');
+    const { hook, secret } = await this.hooks.create({ accountId, deviceid, action, name });
+    return { hookId: hook.hookId, secret, deviceid, action, ...(name === undefined ? {} : { name }) };
   }
 
   /** Runs the hook's action if the secret is right; any mismatch is the same 401, and nothing runs. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/http-api/routes';
+import { routes } from '../../lib/adapters/http/routes';
 import { startHarness, type Harness } from '../support/bridge';
 import { cloudTraffic } from '../support/refusals';
 
@@ -15,7 +15,7 @@ describe('API keys on every route that needs one', () => {
   });
   afterAll(async () => h.close());
 
-  const guarded = routes.filter((r) => r.auth).map((r) => [`${r.method} ${r.path}`, r] as const);
+  const guarded = routes.filter((r) => r.auth === 'apiKey').map((r) => [`${r.method} ${r.path}`, r] as const);
 
   it.each(guarded)('%s answers 401 without a key and with a wrong one, and sends nothing', async (_name, route) => {
     // Prepare
@@ -32,6 +32,6 @@ describe('API keys on every route that needs one', () => {
   });
 
   it('leaves only the webhook runner and the API document open', () => {
-    expect(routes.filter((r) => !r.auth).map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /openapi.json', 'POST /hooks/{hookId}/{secret}']);
+    expect(routes.filter((r) => r.auth === 'none').map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /openapi.json', 'POST /hooks/{hookId}/{secret}']);
   });
 });

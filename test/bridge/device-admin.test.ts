@@ -19,7 +19,7 @@ describe('device management routes', () => {
 
   /** The account's devices as the simulated cloud lists them now (tags included). */
   async function cloudDevices() {
-    return h.bridge.keeper.withCredentials(ACCOUNT, (creds) => h.bridge.client.devices(creds, { getTags: true }));
+    return h.parts.keeper.withCredentials(ACCOUNT, (creds) => h.parts.client.devices(creds, { getTags: true }));
   }
 
   describe('POST /devices', () => {

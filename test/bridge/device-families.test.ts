@@ -325,7 +325,7 @@ describe('commands a device cannot take: 422, and nothing reaches the cloud', ()
     const res = await h.call('POST', `/devices/${deviceid}/control`, { body: command });
     // Assess
     expect(res.status).toBe(422);
-    expect(res.body.error).toEqual({ code: 'invalid_input', field, message });
+    expect(res.body.error).toEqual({ code: 'invalid_input', field, message, requestId: expect.any(String) });
     expect(h.sim.stats.socketMessages + h.sim.stats.http).toBe(0);
     expect(h.sim.device(deviceid).params).toEqual(before);
   });

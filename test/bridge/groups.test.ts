@@ -12,10 +12,10 @@ describe('group routes', () => {
   afterAll(async () => h.close());
 
   /** The groups as the simulated cloud holds them now. */
-  const cloudGroups = () => h.bridge.keeper.withCredentials(ACCOUNT, (creds) => h.bridge.client.groups(creds));
+  const cloudGroups = () => h.parts.keeper.withCredentials(ACCOUNT, (creds) => h.parts.client.groups(creds));
   /** Which groups the cloud's device list puts a device in. */
   const cloudMembership = async (deviceid: string) =>
-    (await h.bridge.keeper.withCredentials(ACCOUNT, (creds) => h.bridge.client.devices(creds))).find((d) => d.deviceid === deviceid)?.groups;
+    (await h.parts.keeper.withCredentials(ACCOUNT, (creds) => h.parts.client.devices(creds))).find((d) => d.deviceid === deviceid)?.groups;
 
   describe('POST /groups', () => {
     it('creates groups, each after the last unless an index is given', async () => {

@@ -147,7 +147,7 @@ describe('online/offline notices pushed by the cloud', () => {
       // Assess
       const listed = await h.call('GET', '/devices');
       expect(listed.body.devices.find((d: { deviceid: string }) => d.deviceid === '1000000001').online).toBe(false);
-      const stored = await h.bridge.store.devices.get('default');
+      const stored = await h.parts.store.devices.get('default');
       expect(stored?.devices.find((d) => d.deviceid === '1000000001')?.online).toBe(false);
     } finally {
       await h.close();

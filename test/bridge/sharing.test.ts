@@ -22,9 +22,9 @@ describe('sharing routes', () => {
     h = await startHarness({ sim: { accounts: [testAccount(), FRIEND, GRUMPY, AWAY], shareTimeoutMs: 200 } });
     // The friend and the grump are linked to this bridge too, and online: a receiver answers only from an open session.
     for (const seed of [FRIEND, GRUMPY]) {
-      const grant = await h.bridge.client.login({ email: seed.email as string }, seed.password, 'eu');
-      await h.bridge.keeper.adopt(seed.email as string, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
-      const { key } = await h.bridge.store.apiKeys.create(seed.email as string, 'test');
+      const grant = await h.parts.client.login({ email: seed.email as string }, seed.password, 'eu');
+      await h.parts.keeper.adopt(seed.email as string, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+      const { key } = await h.parts.store.apiKeys.create(seed.email as string, 'test');
       const online = await h.call('POST', `/devices/${seed.devices?.[0]?.deviceid}/control`, { body: { power: 'on' }, auth: key });
       expect(online.body.via).toBe('socket');
       if (seed === FRIEND) friendKey = key;
@@ -34,11 +34,11 @@ describe('sharing routes', () => {
 
   /** The devices the friend's account sees, as the simulated cloud lists them. */
   const friendSees = async () =>
-    (await h.bridge.keeper.withCredentials('friend@example.com', (creds) => h.bridge.client.devices(creds))).map((d) => d.deviceid);
+    (await h.parts.keeper.withCredentials('friend@example.com', (creds) => h.parts.client.devices(creds))).map((d) => d.deviceid);
 
   /** Who the owner's device is shared with, as the simulated cloud lists it. */
   async function sharedTo(deviceid: string): Promise<{ email?: string; permit?: number }[]> {
-    const devices = await h.bridge.keeper.withCredentials(ACCOUNT, (creds) => h.bridge.client.devices(creds));
+    const devices = await h.parts.keeper.withCredentials(ACCOUNT, (creds) => h.parts.client.devices(creds));
     return (devices.find((d) => d.deviceid === deviceid)?.sharedTo as { email?: string; permit?: number }[]) ?? [];
   }
 

@@ -84,8 +84,8 @@ describe('scenes and timers end to end', () => {
     // Prepare: the phone app put a timer on the lamp
     h = await manualHarness('2026-06-01T10:00:00Z');
     const appTimer = { enabled: 1, mId: 'c102f00f-db6f-fef0-f296-9dd10fdc2193', type: 'once', coolkit_timer_type: 'once', at: '2026-07-24T08:28:00.000Z', do: { switch: 'off' } };
-    const creds = await h.bridge.keeper.withCredentials(ACCOUNT, async (c) => c);
-    await h.bridge.client.setStatus(creds, LAMP, { timers: [appTimer] });
+    const creds = await h.parts.keeper.withCredentials(ACCOUNT, async (c) => c);
+    await h.parts.client.setStatus(creds, LAMP, { timers: [appTimer] });
     // Act
     const added = await h.call('POST', `/devices/${LAMP}/timers`, { body: { schedule: { type: 'delay', minutes: 30 }, timeZone: 'UTC', action: { power: 'on' } } });
     const removed = await h.call('DELETE', `/devices/${LAMP}/timers/${added.body.timer.id}`);
@@ -158,7 +158,7 @@ describe('scenes and timers end to end', () => {
   it.each([
     [{ schedule: { type: 'repeat', days: [1], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'toggle' } }, 'action.power'],
     [{ schedule: { type: 'repeat', days: [1], time: '07:00' }, timeZone: 'Mars/Olympus', action: { power: 'on' } }, 'timeZone'],
-    [{ schedule: { type: 'repeat', days: [7], time: '07:00' }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.days'],
+    [{ schedule: { type: 'repeat', days: [7], time: '07:00' }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.days.0'],
     [{ schedule: { type: 'once', at: '2026-02-30T07:00' }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.at'],
     [{ schedule: { type: 'weekly' }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.type'],
     [{ schedule: { type: 'delay', minutes: 0 }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.minutes'],
@@ -172,7 +172,7 @@ describe('scenes and timers end to end', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.field).toBe(field);
     expect(h.sim.stats.http + h.sim.stats.socketMessages).toBe(0);
-    expect((await h.bridge.store.timers.getTimers(ACCOUNT, LAMP)).timers).toEqual([]);
+    expect((await h.parts.store.timers.getTimers(ACCOUNT, LAMP)).timers).toEqual([]);
   });
 
   it('refuses a scene with a toggle on a schedule or an unknown device, and 404s an unknown scene', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenKeeper } from '../../lib/accounts/token-keeper';
-import { createBridge } from '../../lib/app';
+import { createBridge } from '../../lib/bridge';
 import { ACCOUNT, APP_ID, APP_SECRET, httpCalls, startHarness, testAccount, type Harness } from '../support/bridge';
 
 const DAY = 86_400_000;
@@ -14,7 +14,7 @@ describe('tokens', () => {
   it('an expired at is refreshed once, saved, and the command succeeds', async () => {
     // Prepare
     h = await startHarness();
-    const before = await h.bridge.store.tokens.get(ACCOUNT);
+    const before = await h.parts.store.tokens.get(ACCOUNT);
     h.sim.expireAccessToken(before!.at);
     h.sim.stats.reset();
     // Act
@@ -24,23 +24,23 @@ describe('tokens', () => {
     expect(h.sim.device('1000000001').params.switch).toBe('on');
     expect(httpCalls(h.sim, 'GET /api/user/refresh')).toBe(1);
     expect(httpCalls(h.sim, 'POST /api/user/login')).toBe(0);
-    const after = await h.bridge.store.tokens.get(ACCOUNT);
+    const after = await h.parts.store.tokens.get(ACCOUNT);
     expect(after!.at).not.toBe(before!.at);
     expect(after!.version).toBe(before!.version + 1);
     // The saved pair is the one the cloud accepts now.
-    await expect(h.bridge.client.devices({ at: after!.at, apikey: after!.apikey, region: after!.region })).resolves.toHaveLength(3);
+    await expect(h.parts.client.devices({ at: after!.at, apikey: after!.apikey, region: after!.region })).resolves.toHaveLength(3);
   });
 
   it('an account in another region is followed and its region stored', async () => {
     // Prepare
     h = await startHarness({ account: testAccount({ region: 'us' }), link: false });
     // Act: log in at eu; the cloud answers 301 us
-    const grant = await h.bridge.client.login({ email: 'owner@example.com' }, 'owner-password', 'eu');
-    await h.bridge.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+    const grant = await h.parts.client.login({ email: 'owner@example.com' }, 'owner-password', 'eu');
+    await h.parts.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
     const res = await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
     // Assess
     expect(grant.region).toBe('us');
-    expect((await h.bridge.store.tokens.get(ACCOUNT))!.region).toBe('us');
+    expect((await h.parts.store.tokens.get(ACCOUNT))!.region).toBe('us');
     expect(res.status).toBe(200);
     const logins = h.sim.stats.log.filter((r) => r.kind === 'http' && r.path === '/api/user/login');
     expect(logins.map((r) => (r.kind === 'http' ? r.region : null))).toEqual(['eu', 'us']);
@@ -49,19 +49,19 @@ describe('tokens', () => {
   it('two concurrent refreshes (two containers) leave one consistent pair and call the cloud once', async () => {
     // Prepare: two keepers over the same table, as two Lambda containers would be
     h = await startHarness();
-    const stale = (await h.bridge.store.tokens.get(ACCOUNT))!;
-    const other = new TokenKeeper(h.bridge.store.tokens, h.bridge.client);
+    const stale = (await h.parts.store.tokens.get(ACCOUNT))!;
+    const other = new TokenKeeper(h.parts.store.tokens, h.parts.client);
     h.sim.stats.reset();
     // Act
-    const [a, b] = await Promise.all([h.bridge.keeper.renew(ACCOUNT, stale.at), other.renew(ACCOUNT, stale.at)]);
+    const [a, b] = await Promise.all([h.parts.keeper.renew(ACCOUNT, stale.at), other.renew(ACCOUNT, stale.at)]);
     // Assess
     expect(httpCalls(h.sim, 'GET /api/user/refresh')).toBe(1);
     expect(a.at).toBe(b.at);
-    const stored = (await h.bridge.store.tokens.get(ACCOUNT))!;
+    const stored = (await h.parts.store.tokens.get(ACCOUNT))!;
     expect(stored.at).toBe(a.at);
     expect(stored.version).toBe(stale.version + 1);
     expect(stored.leaseOwner).toBeUndefined();
-    await expect(h.bridge.client.devices({ at: stored.at, apikey: stored.apikey, region: stored.region })).resolves.toHaveLength(3);
+    await expect(h.parts.client.devices({ at: stored.at, apikey: stored.apikey, region: stored.region })).resolves.toHaveLength(3);
   });
 
   it('a container holding a pair another container refreshed picks up the stored one, without refreshing again', async () => {
@@ -70,8 +70,8 @@ describe('tokens', () => {
     const other = createBridge({ tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: h.sim.apiUrlTemplate });
     try {
       await other.directory.fetch(ACCOUNT);
-      const stale = (await h.bridge.store.tokens.get(ACCOUNT))!;
-      await h.bridge.keeper.renew(ACCOUNT, stale.at); // the first container refreshes: the cloud revokes the old at
+      const stale = (await h.parts.store.tokens.get(ACCOUNT))!;
+      await h.parts.keeper.renew(ACCOUNT, stale.at); // the first container refreshes: the cloud revokes the old at
       h.sim.stats.reset();
       // Act: the second container still holds the old at in memory
       await other.directory.fetch(ACCOUNT);
@@ -85,10 +85,10 @@ describe('tokens', () => {
 
   it('a dead refresh token is reported as such, and the stored pair and lease are left clean', async () => {
     h = await startHarness({ sim: { rtLifetimeSec: 1 } });
-    const stale = (await h.bridge.store.tokens.get(ACCOUNT))!;
+    const stale = (await h.parts.store.tokens.get(ACCOUNT))!;
     await new Promise((r) => setTimeout(r, 1100));
-    await expect(h.bridge.keeper.renew(ACCOUNT, stale.at)).rejects.toThrow(/refresh token has expired/);
-    const stored = (await h.bridge.store.tokens.get(ACCOUNT))!;
+    await expect(h.parts.keeper.renew(ACCOUNT, stale.at)).rejects.toThrow(/refresh token has expired/);
+    const stored = (await h.parts.store.tokens.get(ACCOUNT))!;
     expect(stored.at).toBe(stale.at);
     expect(stored.leaseOwner).toBeUndefined();
   });
@@ -97,8 +97,8 @@ describe('tokens', () => {
     // Prepare: one account due in 2 days, one in 20 days
     h = await startHarness({ link: false });
     const soon = h.sim.issueTokens('owner@example.com');
-    await h.bridge.store.tokens.save({ accountId: 'soon', at: soon.at, rt: soon.rt, region: soon.region, apikey: soon.apikey, atExpiresAt: Date.now() + 2 * DAY, rtExpiresAt: Date.now() + 50 * DAY });
-    await h.bridge.store.tokens.save({ accountId: 'later', at: 'a'.repeat(40), rt: 'b'.repeat(40), region: 'eu', apikey: soon.apikey, atExpiresAt: Date.now() + 20 * DAY, rtExpiresAt: Date.now() + 50 * DAY });
+    await h.parts.store.tokens.save({ accountId: 'soon', at: soon.at, rt: soon.rt, region: soon.region, apikey: soon.apikey, atExpiresAt: Date.now() + 2 * DAY, rtExpiresAt: Date.now() + 50 * DAY });
+    await h.parts.store.tokens.save({ accountId: 'later', at: 'a'.repeat(40), rt: 'b'.repeat(40), region: 'eu', apikey: soon.apikey, atExpiresAt: Date.now() + 20 * DAY, rtExpiresAt: Date.now() + 50 * DAY });
     Object.assign(process.env, {
       TABLE_NAME: h.table.tableName,
       DYNAMODB_ENDPOINT: h.table.endpoint,
@@ -112,9 +112,9 @@ describe('tokens', () => {
     const report = await handler({}, { functionName: 'refresh-tokens', awsRequestId: 'test' } as never);
     // Assess
     expect(report).toMatchObject({ refreshed: ['soon'], current: ['later'], failed: [] });
-    const refreshed = (await h.bridge.store.tokens.get('soon'))!;
+    const refreshed = (await h.parts.store.tokens.get('soon'))!;
     expect(refreshed.at).not.toBe(soon.at);
     expect(refreshed.atExpiresAt).toBeGreaterThan(Date.now() + 29 * DAY);
-    expect((await h.bridge.store.tokens.get('later'))!.at).toBe('a'.repeat(40));
+    expect((await h.parts.store.tokens.get('later'))!.at).toBe('a'.repeat(40));
   });
 });

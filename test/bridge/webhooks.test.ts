@@ -33,7 +33,7 @@ describe('webhooks end to end (simulated cloud over real sockets, DynamoDB Local
   it('with the socket refused the same call succeeds over HTTP', async () => {
     // Prepare
     const hook = await newHook({ power: 'off' });
-    h.bridge.channel.close();
+    h.parts.channel.close();
     h.sim.faults.refuseSockets = true;
     h.sim.stats.reset();
     try {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../lib/devices/command';
-import { BridgeError } from '../../lib/errors';
+import { InvalidInput } from '../../lib/errors';
 
 function refusal(input: unknown, at?: string): { field?: string; message: string } {
   try {
     parseCommand(input, at);
   } catch (err) {
-    expect(err).toBeInstanceOf(BridgeError);
-    const { kind, field, message } = err as BridgeError;
-    expect(kind).toBe('invalid_input');
+    expect(err).toBeInstanceOf(InvalidInput);
+    const { code, field, message } = err as InvalidInput;
+    expect(code).toBe('invalid_input');
     return { field, message };
   }
   throw new Error(`accepted ${JSON.stringify(input)}`);
@@ -54,7 +54,7 @@ describe('parseCommand', () => {
   it.each([
     [{}, 'power', /needs power/],
     [{ power: 'dim' }, 'power', /must be "on", "off" or "toggle"/],
-    [{ power: 'on', colour: 'red' }, 'colour', /unknown field; a command takes power, channel, brightness, color, colorTemperature/],
+    [{ power: 'on', colour: 'red' }, 'colour', /unknown field; this takes power, channel, brightness, color, colorTemperature/],
     [{ channel: 1 }, 'channel', /goes with power/],
     [{ channel: 1, brightness: 20 }, 'channel', /goes with power/],
     [{ power: 'on', channel: -1 }, 'channel', /channel number/],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deviceProfile } from '../../lib/devices/catalogue';
 import type { DeviceCommand } from '../../lib/devices/command';
 import { checkCommand, paramsToRead, planCommand } from '../../lib/devices/plan';
-import { BridgeError } from '../../lib/errors';
+import { InvalidInput } from '../../lib/errors';
 
 function plan(uiid: number, command: DeviceCommand, current: Record<string, unknown> = {}) {
   const profile = deviceProfile(uiid);
@@ -115,8 +115,8 @@ describe('checking a command against the device', () => {
     try {
       checkCommand('1000000001', deviceProfile(uiid), command, at);
     } catch (err) {
-      expect(err).toBeInstanceOf(BridgeError);
-      return { kind: (err as BridgeError).kind, field: (err as BridgeError).field, message: (err as BridgeError).message };
+      expect(err).toBeInstanceOf(InvalidInput);
+      return { kind: (err as InvalidInput).code, field: (err as InvalidInput).field, message: (err as InvalidInput).message };
     }
     throw new Error('accepted');
   }

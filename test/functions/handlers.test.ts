@@ -45,6 +45,6 @@ describe('functions/http-api.ts, the deployed entry point', () => {
     // Assess
     expect(served.statusCode).toBe(200);
     expect(JSON.parse(served.body as string).devices).toHaveLength(3);
-    expect((await h.bridge.store.tokens.get(ACCOUNT))?.region).toBe('eu');
+    expect((await h.parts.store.tokens.get(ACCOUNT))?.region).toBe('eu');
   });
 });

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { request } from 'undici';
-import { createBridge, type Bridge, type BridgeTuning } from '../../lib/app';
-import { handleApiEvent } from '../../lib/http-api/lambda';
+import { httpApiHandler } from '../../lib/adapters/http/lambda';
+import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../lib/bridge';
 import { serveApi } from '../../local/api-server';
 import { startSim, type AccountSeed, type Sim, type SimConfig } from '../../sim';
 import { freshTable, type FreshTable } from './dynamo';
@@ -34,6 +34,8 @@ export interface Harness {
   sim: Sim;
   table: FreshTable;
   bridge: Bridge;
+  /** The bridge's store, client, token keeper and socket channel: for looking behind the API in assertions. */
+  parts: BridgeParts;
   apiKey: string;
   url: string;
   /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
@@ -50,23 +52,23 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
   const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], ...options.sim });
   const table = await freshTable();
   // The bridge compiles timers by the devices' clock, as a real bridge and real devices share real time.
-  const bridge = createBridge(
+  const { bridge, parts } = wireBridge(
     { tableName: table.tableName, dynamoEndpoint: table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: sim.apiUrlTemplate },
     { now: () => sim.clock.now(), ...options.tuning },
   );
   if (options.link !== false) {
     const identity = account.email ? { email: account.email } : { phoneNumber: account.phoneNumber as string };
-    const grant = await bridge.client.login(identity, account.password, 'eu');
-    await bridge.keeper.adopt(ACCOUNT, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+    await bridge.accounts.login(ACCOUNT, identity, account.password, 'eu');
   }
-  const { key: apiKey } = await bridge.store.apiKeys.create(ACCOUNT, 'test');
+  const { key: apiKey } = await bridge.apiKeys.create(ACCOUNT, 'test');
   const logger = new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' });
-  const server = await serveApi((event) => handleApiEvent(event, bridge, logger));
+  const server = await serveApi(httpApiHandler(bridge, logger));
   sim.stats.reset();
   return {
     sim,
     table,
     bridge,
+    parts,
     apiKey,
     url: server.url,
     async call(method, path, { body, raw, auth = true } = {}) {

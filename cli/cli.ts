@@ -6,10 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 import { loginIdentity } from '../lib/accounts/logins';
-import type { Bridge } from '../lib/app';
+import type { Linked } from '../lib/accounts/linking';
+import type { Bridge } from '../lib/bridge';
 import type { LoginIdentity, VerificationPurpose } from '../lib/ewelink/client';
 import { isRegion, REGIONS, type Region } from '../lib/ewelink/hosts';
-import type { TokenGrant } from '../lib/ewelink/types';
 import type { TokenRecord } from '../lib/store/types';
 import { readPasswords } from './passwords';
 
@@ -98,7 +98,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
     if (!run) throw new UsageError(`unknown command "${command}"`);
     const options = readOptions(rest);
     // Loaded only now (the AWS SDK takes most of a second), so help and usage errors are quick.
-    const [{ createBridge }, { configFromEnv }] = await Promise.all([import('../lib/app'), import('../lib/config')]);
+    const [{ createBridge }, { configFromEnv }] = await Promise.all([import('../lib/bridge'), import('../lib/config')]);
     bridge = createBridge(await configFromEnv());
     return await run(bridge, options, print);
   } catch (err) {
@@ -165,9 +165,8 @@ const who = (identity: LoginIdentity) => identity.email ?? identity.phoneNumber;
 const day = (ms: number) => new Date(ms).toISOString();
 
 /** Stores a grant for the account and says so, without the tokens. */
-async function link(bridge: Bridge, options: Options, grant: TokenGrant, what: string, print: (line: string) => void): Promise<TokenRecord> {
-  const record = await bridge.keeper.adopt(options.account, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
-  const login = grant.user.email ?? grant.user.phoneNumber ?? 'the eWeLink account';
+async function link(linking: Promise<Linked>, options: Options, what: string, print: (line: string) => void): Promise<TokenRecord> {
+  const { record, login = 'the eWeLink account' } = await linking;
   print(`account "${options.account}" ${what}: ${login}, region ${record.region}`);
   print(`tokens stored: access token until ${day(record.atExpiresAt)}, refresh token until ${day(record.rtExpiresAt)} (the password was not stored)`);
   return record;
@@ -176,7 +175,7 @@ async function link(bridge: Bridge, options: Options, grant: TokenGrant, what: s
 async function region(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
   const country = options.country?.replace(/^\+/, '');
   if (country !== undefined && !/^[0-9]{1,4}$/.test(country)) throw new UsageError('--country must be a country calling code, such as 44 or 86');
-  const found = await bridge.client.region(country);
+  const found = await bridge.accounts.region(country);
   print(country ? `region for country code ${country}: ${found}` : `region for this app: ${found}`);
   return 0;
 }
@@ -185,7 +184,7 @@ async function sendCode(bridge: Bridge, options: Options, print: (line: string) 
   const purpose = PURPOSES[options.for ?? ''];
   if (!purpose) throw new UsageError(`--for must be one of ${Object.keys(PURPOSES).join(', ')}`);
   const identity = identityOf(options);
-  await bridge.client.sendVerificationCode(identity, purpose, options.region);
+  await bridge.accounts.sendCode(identity, purpose, options.region);
   print(`a verification code (${options.for}) was sent to ${who(identity)}`);
   return 0;
 }
@@ -194,16 +193,14 @@ async function register(bridge: Bridge, options: Options, print: (line: string) 
   const identity = identityOf(options);
   const code = verificationCode(options);
   const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'password for the new account', confirm: true }]);
-  const grant = await bridge.client.register(identity, password as string, code, options.region);
-  await link(bridge, options, grant, 'registered and linked', print);
+  await link(bridge.accounts.register(options.account, identity, password as string, code, options.region), options, 'registered and linked', print);
   return 0;
 }
 
 async function login(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
   const identity = identityOf(options);
   const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'eWeLink password' }]);
-  const grant = await bridge.client.login(identity, password as string, options.region);
-  await link(bridge, options, grant, 'linked', print);
+  await link(bridge.accounts.login(options.account, identity, password as string, options.region), options, 'linked', print);
   return 0;
 }
 
@@ -211,19 +208,18 @@ async function resetPassword(bridge: Bridge, options: Options, print: (line: str
   const identity = identityOf(options);
   const code = verificationCode(options);
   const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'new eWeLink password', confirm: true }]);
-  const grant = await bridge.client.resetPassword(identity, password as string, code, options.region);
-  await link(bridge, options, grant, 'password reset and linked', print);
+  await link(bridge.accounts.resetPassword(options.account, identity, password as string, code, options.region), options, 'password reset and linked', print);
   return 0;
 }
 
 async function changePassword(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
   // Fails before asking anything when the account is not linked.
-  const record = await bridge.keeper.withCredentials(options.account, async (creds) => creds);
+  const record = await bridge.accounts.linked(options.account);
   const [current, next] = await readPasswords([
     { env: 'EWELINK_PASSWORD', prompt: 'current eWeLink password' },
     { env: 'EWELINK_NEW_PASSWORD', prompt: 'new eWeLink password', confirm: true },
   ]);
-  await bridge.keeper.withCredentials(options.account, (creds) => bridge.client.changePassword(creds, current as string, next as string));
+  await bridge.accounts.changePassword(options.account, current as string, next as string);
   print(`account "${options.account}" (region ${record.region}): password changed; neither password was stored`);
   return 0;
 }
@@ -233,23 +229,20 @@ async function importPair(bridge: Bridge, options: Options, print: (line: string
   const rt = options.rt ?? process.env.EWELINK_RT;
   const apikey = options.apikey ?? process.env.EWELINK_APIKEY;
   if (!at || !rt || !apikey) throw new UsageError('import needs --at, --rt and --apikey (or EWELINK_AT, EWELINK_RT and EWELINK_APIKEY)');
-  const creds = { at, apikey, region: options.region };
-  // One call checks the pair, and moves creds.region if the cloud says the account lives elsewhere.
-  const devices = await bridge.client.devices(creds);
-  const record = await bridge.keeper.adopt(options.account, { at, rt, region: creds.region, apikey });
-  print(`account "${options.account}" linked from an imported token pair: region ${record.region}, ${devices.length} devices`);
+  const { record, devices } = await bridge.accounts.importPair(options.account, { at, rt, apikey, region: options.region });
+  print(`account "${options.account}" linked from an imported token pair: region ${record.region}, ${devices} devices`);
   print(`the access token is taken to last until ${day(record.atExpiresAt)}, the refresh token until ${day(record.rtExpiresAt)}`);
   return 0;
 }
 
 async function createApiKey(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
-  const { id, key } = await bridge.store.apiKeys.create(options.account, options.label);
+  const { id, key } = await bridge.apiKeys.create(options.account, options.label);
   print(`API key ${id} for account "${options.account}" (shown once, store it now):\n${key}`);
   return 0;
 }
 
 async function status(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
-  const record = await bridge.store.tokens.get(options.account);
+  const record = await bridge.accounts.status(options.account);
   if (!record) {
     print(`account "${options.account}" is not linked: run login, register or import`);
     return 1;

@@ -1,0 +1,159 @@
+import type { JsonSchema, TSchema } from '../../schema';
+import { ERROR } from './answers';
+import { MAX_BODY_BYTES } from './errors';
+import type { Route } from './route';
+
+/*
+ * The OpenAPI 3.1 document, generated from the route declarations: the same schemas the
+ * router checks with. Every schema with an `$id` becomes a named component and is referred
+ * to by `$ref`; the error statuses a route shares with others are derived from what it
+ * declares (a body, parameters, an API key, whether it calls the cloud).
+ */
+
+const COMMON_ERRORS: Record<number, { name: string; description: string }> = {
+  400: { name: 'MalformedJson', description: 'the body is not JSON (`malformed_json`)' },
+  401: { name: 'Unauthorized', description: 'missing or wrong API key (`unauthorized`)' },
+  413: { name: 'PayloadTooLarge', description: `the body is larger than ${MAX_BODY_BYTES} bytes (\`payload_too_large\`); nothing was read` },
+  422: {
+    name: 'InvalidInput',
+    description: 'a field or parameter is missing, unknown or out of range (`invalid_input`; `error.field` names it). Nothing was sent to the cloud or stored.',
+  },
+  502: {
+    name: 'CloudFailed',
+    description: 'the device refused the params (`device_refused`), the stored eWeLink tokens were refused (`cloud_auth`: link the account again), or the cloud cannot be reached (`cloud_unavailable`)',
+  },
+  503: {
+    name: 'NotReady',
+    description: "the bridge's database cannot be reached (`store_unavailable`), no eWeLink tokens are stored for the account yet (`account_not_linked`), or the app credentials are not configured (`not_configured`)",
+  },
+};
+
+/** Copies a schema for the document, moving every `$id` schema into `components` and referring to it. */
+function hoister(components: Record<string, JsonSchema>) {
+  const visit = (node: unknown, root: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((n) => visit(n, false));
+    if (node === null || typeof node !== 'object') return node;
+    const schema = node as JsonSchema;
+    if (!root && typeof schema.$id === 'string') return refTo(schema);
+    const out: JsonSchema = {};
+    for (const key of Object.keys(schema)) if (key !== '$id') out[key] = visit(schema[key], false);
+    return out;
+  };
+  const refTo = (schema: JsonSchema): JsonSchema => {
+    const name = schema.$id as string;
+    if (!components[name]) {
+      components[name] = {};
+      components[name] = visit(schema, true) as JsonSchema;
+    }
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  return (schema: TSchema): JsonSchema => (typeof (schema as JsonSchema).$id === 'string' ? refTo(schema as JsonSchema) : (visit(schema, true) as JsonSchema));
+}
+
+/** Whether a parameter's schema can refuse a value (a bare string cannot). */
+function constrained(schema: JsonSchema): boolean {
+  return ['pattern', 'format', 'enum', 'const', 'anyOf', 'maximum', 'minimum', 'maxLength'].some((k) => k in schema) || (typeof schema.minLength === 'number' && schema.minLength > 0) || schema.type !== 'string';
+}
+
+function parameters(route: Route, doc: (s: TSchema) => JsonSchema): JsonSchema[] {
+  const out: JsonSchema[] = [];
+  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+    if (!schema) continue;
+    const required = new Set((schema.required as string[] | undefined) ?? []);
+    for (const [name, prop] of Object.entries(schema.properties as Record<string, TSchema>)) {
+      const described = doc(prop);
+      out.push({ name, in: where, required: where === 'path' || required.has(name), ...(described.description ? { description: described.description } : {}), schema: described });
+    }
+  }
+  return out;
+}
+
+/** The statuses a route can answer with besides its success, each with when it happens. */
+export function errorStatuses(route: Route): Map<number, string> {
+  const out = new Map<number, string>();
+  const params = route.params ? Object.values(route.params.properties as Record<string, JsonSchema>) : [];
+  if (route.body) out.set(400, COMMON_ERRORS[400]!.description);
+  if (route.auth === 'apiKey') out.set(401, COMMON_ERRORS[401]!.description);
+  out.set(413, COMMON_ERRORS[413]!.description);
+  if (route.body || route.query || params.some(constrained)) out.set(422, COMMON_ERRORS[422]!.description);
+  if (route.cloud !== false) out.set(502, COMMON_ERRORS[502]!.description);
+  if (route.cloud !== false || route.auth === 'apiKey') out.set(503, COMMON_ERRORS[503]!.description);
+  for (const [status, text] of Object.entries(route.errors ?? {})) {
+    const shared = out.get(Number(status));
+    out.set(Number(status), shared ? `${shared}; ${text}` : (text as string));
+  }
+  return new Map([...out].sort(([a], [b]) => a - b));
+}
+
+/** `PATCH /devices/{id}/shares/{uid}` → `patchDevicesIdSharesUid`. */
+function operationId(route: Route): string {
+  const words = route.path.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return route.method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+function build(routes: readonly Route[]): JsonSchema {
+  const schemas: Record<string, JsonSchema> = {};
+  const doc = hoister(schemas);
+  const errorRef = doc(ERROR);
+  const errorContent = { 'application/json': { schema: errorRef } };
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of routes) {
+    const responses: Record<string, unknown> = {
+      [route.ok.status]: route.ok.schema ? { description: route.ok.description, content: { 'application/json': { schema: doc(route.ok.schema) } } } : { description: route.ok.description },
+    };
+    for (const [status, description] of errorStatuses(route)) {
+      const shared = COMMON_ERRORS[status];
+      responses[status] = shared && shared.description === description ? { $ref: `#/components/responses/${shared.name}` } : { description, content: errorContent };
+    }
+    const params = parameters(route, doc);
+    const op: JsonSchema = {
+      operationId: operationId(route),
+      summary: route.summary,
+      tags: [route.tag],
+      security: route.auth === 'apiKey' ? [{ apiKey: [] }] : [],
+      responses,
+    };
+    if (route.description) op.description = route.description;
+    if (params.length > 0) op.parameters = params;
+    if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: doc(route.body) } } };
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ewelink-bridge',
+      version: '1',
+      description:
+        'Drive eWeLink (Sonoff) devices over HTTPS: read and switch them, manage devices, groups and shares, and mint webhooks. Errors are always `{"error": {"code", "message", "field"?, "requestId"}}`. A path with a `.` or `..` segment (also percent-encoded) is refused with 400 `bad_path` before routing.',
+    },
+    tags: [
+      { name: 'devices', description: 'state, control and management of the devices' },
+      { name: 'sharing', description: 'sharing devices with other eWeLink accounts' },
+      { name: 'groups', description: 'device groups, as the eWeLink app shows them' },
+      { name: 'timers', description: "device timers, kept by the bridge and pushed as each device's full timer array" },
+      { name: 'scenes', description: 'named sets of device commands, run on demand or on a schedule the devices run themselves' },
+      { name: 'webhooks', description: 'URLs bound to one device action' },
+      { name: 'api', description: 'about this API' },
+    ],
+    paths,
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `npx ewelink-bridge create-api-key`' } },
+      schemas,
+      responses: Object.fromEntries(Object.values(COMMON_ERRORS).map(({ name, description }) => [name, { description, content: errorContent }])),
+    },
+  };
+}
+
+let document: JsonSchema | undefined;
+
+/**
+ * The API's OpenAPI 3.1 document, built on first use; with `serverUrl` (where the caller
+ * reached the bridge) it names that as the server.
+ *
+ * @example
+ * const doc = openApiDocument(routes, 'https://abc123.execute-api.eu-west-1.amazonaws.com');
+ */
+export function openApiDocument(routes: readonly Route[], serverUrl?: string): JsonSchema {
+  document ??= build(routes);
+  return serverUrl ? { ...document, servers: [{ url: serverUrl }] } : document;
+}

@@ -1,0 +1,55 @@
+import type { TObject } from '@sinclair/typebox';
+import type { Bridge } from '../../bridge';
+import { Type, type Static, type TSchema } from '../../schema';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webhooks' | 'api';
+
+/** What a handler receives: every part checked and typed before it runs. */
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The bridge account the API key speaks for ('' on routes without one). */
+  accountId: string;
+  /** `https://host` the caller reached the bridge at, for URLs handed out. */
+  baseUrl: string;
+}
+
+/**
+ * One route of the HTTP API, declared once: the router checks its parts against these
+ * schemas, and the OpenAPI document is generated from the same declaration.
+ */
+export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSchema> {
+  method: Method;
+  /** Path pattern with `{name}` segments; `params` declares each. */
+  path: string;
+  /** `apiKey`: `Authorization: Bearer <API key>`; `none`: public (a webhook's secret is in its path). */
+  auth: 'apiKey' | 'none';
+  summary: string;
+  description?: string;
+  tag: Tag;
+  params?: P;
+  query?: Q;
+  /** The JSON body; routes without one ignore whatever is sent (IFTTT sends its own). */
+  body?: B;
+  ok: { status: 200 | 201 | 204; description: string; schema?: TSchema };
+  /** Statuses particular to this route, and when they happen (the common ones are derived). */
+  errors?: Partial<Record<403 | 404 | 409 | 422 | 429 | 504, string>>;
+  /** Whether the eWeLink cloud is called (so 502 can happen); default true. */
+  cloud?: boolean;
+  handle(input: RouteInput<Static<P>, Static<Q>, Static<B>>, bridge: Bridge): Promise<unknown>;
+}
+
+/** A declared route, its types erased: what the router, the document and the stack list. */
+export type Route = RouteSpec<TObject, TObject, TSchema>;
+
+/** A route whose handler's input types follow from its schemas. */
+export function route<P extends TObject = TObject, Q extends TObject = TObject, B extends TSchema = TSchema>(spec: RouteSpec<P, Q, B>): Route {
+  return spec as unknown as Route;
+}
+
+/** The path parameters of a route, each by its schema. */
+export function pathParams<T extends Record<string, TSchema>>(params: T) {
+  return Type.Object(params, { additionalProperties: false });
+}

@@ -1,0 +1,103 @@
+import type { Bridge } from '../../bridge';
+import { InvalidInput, Unauthorized } from '../../errors';
+import { parse, parseQuery } from '../../schema';
+import { badPath, malformedJson, methodNotAllowed, noSuchRoute } from './errors';
+import type { Route } from './route';
+import { routes } from './routes';
+
+/** A request as the router sees it, whatever carried it (API Gateway, the local server). */
+export interface HttpRequest {
+  method: string;
+  /** The path exactly as sent: still percent-encoded. */
+  rawPath: string;
+  /** The query string's parameters (a repeated one: its last value). */
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  /** The raw body, or undefined when there was none. */
+  body: string | undefined;
+  /** `https://host` the caller reached the bridge at. */
+  baseUrl: string;
+}
+
+export interface HttpAnswer {
+  status: number;
+  /** Sent as JSON; undefined sends no body (204). */
+  body: unknown;
+  /** `METHOD /pattern` of the route that answered, for the log (never the raw path: a hook's secret is in it). */
+  route: string;
+}
+
+/**
+ * The path's segments, decoded. A `.` or `..` segment, also percent-encoded, is refused
+ * before routing: a server or proxy that normalised it would send the request to another
+ * route (`/devices/1/timers/%2e%2e` is `DELETE /devices/1`).
+ */
+export function pathSegments(rawPath: string): string[] {
+  const segments = rawPath.replace(/\/+$/, '').split('/');
+  const decoded: string[] = [];
+  for (const segment of segments) {
+    let text: string;
+    try {
+      text = decodeURIComponent(segment);
+    } catch {
+      throw badPath('the path has a malformed %-escape');
+    }
+    if (text === '.' || text === '..') throw badPath();
+    decoded.push(text);
+  }
+  return decoded;
+}
+
+/** The route and its raw path parameters for a request, or the 404/405 there is instead. */
+export function matchRoute(method: string, rawPath: string): { route: Route; params: Record<string, string> } {
+  const segments = pathSegments(rawPath);
+  let pathMatched = false;
+  for (const candidate of routes) {
+    const pattern = candidate.path.split('/');
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const fits = pattern.every((part, i) => {
+      const segment = segments[i] as string;
+      if (part.startsWith('{')) {
+        params[part.slice(1, -1)] = segment;
+        return segment.length > 0;
+      }
+      return part === segment;
+    });
+    if (!fits) continue;
+    pathMatched = true;
+    if (candidate.method === method) return { route: candidate, params };
+  }
+  throw pathMatched ? methodNotAllowed(method) : noSuchRoute();
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Serves one request: finds the route, checks the API key, then the path parameters, the
+ * query and the body against the route's schemas, and only then runs its handler with typed
+ * values. Errors are thrown, for the adapter's one error mapping.
+ */
+export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<HttpAnswer> {
+  const { route, params: rawParams } = matchRoute(req.method, req.rawPath);
+  let accountId = '';
+  if (route.auth === 'apiKey') {
+    const key = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    if (!key) throw new Unauthorized('send the API key as "Authorization: Bearer <key>"');
+    ({ accountId } = await bridge.apiKeys.authenticate(key));
+  }
+  const params = route.params ? parse(route.params, rawParams) : undefined;
+  const query = route.query ? parseQuery(route.query, req.query) : undefined;
+  const body = route.body ? parse(route.body, jsonOf(req.body)) : undefined;
+  const out = await route.handle({ params, query, body, accountId, baseUrl: req.baseUrl } as never, bridge);
+  return { status: route.ok.status, body: route.ok.status === 204 ? undefined : out, route: `${route.method} ${route.path}` };
+}
+
+function jsonOf(body: string | undefined): unknown {
+  if (body === undefined || body.trim() === '') throw new InvalidInput('body', 'a JSON body is required');
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw malformedJson();
+  }
+}

@@ -1,0 +1,76 @@
+import { ADD_TO_GROUP, CREATE_GROUP, UPDATE_GROUP } from '../../../groups/groups';
+import { GROUP, GROUP_LIST } from '../answers';
+import { route, type Route } from '../route';
+import { GROUP_404, GROUP_DEVICE_PATH, GROUP_PATH } from './common';
+
+/** Device groups: list, create, rename or reorder, delete, move devices in and out. */
+export const groupRoutes: Route[] = [
+  route({
+    method: 'GET',
+    path: '/groups',
+    auth: 'apiKey',
+    tag: 'groups',
+    summary: 'List the device groups',
+    description: 'In the order the eWeLink app shows them, each with the devices in it (from the cached device list).',
+    ok: { status: 200, description: 'the groups', schema: GROUP_LIST },
+    handle: async ({ accountId }, bridge) => ({ groups: await bridge.groups.list(accountId) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/groups',
+    auth: 'apiKey',
+    tag: 'groups',
+    summary: 'Create a group',
+    body: CREATE_GROUP,
+    ok: { status: 201, description: 'the new group', schema: GROUP },
+    handle: ({ accountId, body }, bridge) => bridge.groups.create(accountId, body),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/groups/{groupId}',
+    auth: 'apiKey',
+    tag: 'groups',
+    summary: 'Rename or reorder a group',
+    params: GROUP_PATH,
+    body: UPDATE_GROUP,
+    ok: { status: 200, description: 'the group as it is now', schema: GROUP },
+    errors: { 404: GROUP_404 },
+    handle: ({ accountId, params, body }, bridge) => bridge.groups.update(accountId, params.groupId, body),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/groups/{groupId}',
+    auth: 'apiKey',
+    tag: 'groups',
+    summary: 'Delete a group',
+    description: 'Its devices stay in the account, in no group.',
+    params: GROUP_PATH,
+    ok: { status: 204, description: 'deleted' },
+    errors: { 404: GROUP_404 },
+    handle: ({ accountId, params }, bridge) => bridge.groups.remove(accountId, params.groupId),
+  }),
+  route({
+    method: 'POST',
+    path: '/groups/{groupId}/devices',
+    auth: 'apiKey',
+    tag: 'groups',
+    summary: 'Move devices into a group',
+    description: 'Each device leaves the group it was in; devices already in the group stay.',
+    params: GROUP_PATH,
+    body: ADD_TO_GROUP,
+    ok: { status: 200, description: 'the group with its devices', schema: GROUP },
+    errors: { 404: `${GROUP_404}, or no such device (nothing is moved)` },
+    handle: ({ accountId, params, body }, bridge) => bridge.groups.addDevices(accountId, params.groupId, body.deviceids),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/groups/{groupId}/devices/{id}',
+    auth: 'apiKey',
+    tag: 'groups',
+    summary: 'Take a device out of a group',
+    params: GROUP_DEVICE_PATH,
+    ok: { status: 204, description: 'the device is in no group now (or in its other groups)' },
+    errors: { 404: `${GROUP_404}, no such device, or the device is not in the group` },
+    handle: ({ accountId, params }, bridge) => bridge.groups.removeDevice(accountId, params.groupId, params.id),
+  }),
+];

@@ -1,0 +1,81 @@
+import { SCENE_INPUT } from '../../../scenes/scene-service';
+import { SCENE_CHANGE, SCENE_LIST, SCENE_PUSHES, SCENE_RUN, STORED_SCENE } from '../answers';
+import { route, type Route } from '../route';
+import { SCENE_PATH } from './common';
+
+const SCENE_404 = 'no such scene (`not_found`)';
+
+/** Scenes: named sets of device commands, run now or on a schedule the devices run themselves. */
+export const sceneRoutes: Route[] = [
+  route({
+    method: 'GET',
+    path: '/scenes',
+    auth: 'apiKey',
+    tag: 'scenes',
+    summary: 'List the scenes',
+    cloud: false,
+    ok: { status: 200, description: 'the scenes', schema: SCENE_LIST },
+    handle: async ({ accountId }, bridge) => ({ scenes: await bridge.scenes.list(accountId) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/scenes',
+    auth: 'apiKey',
+    tag: 'scenes',
+    summary: 'Create a scene',
+    description: 'A scheduled scene is compiled into the timers of every device it acts on and pushed to them.',
+    body: SCENE_INPUT,
+    ok: { status: 201, description: 'the scene, and the pushes to its devices when scheduled', schema: SCENE_CHANGE },
+    errors: { 404: 'a device of an action is not in the account (`not_found`)', 422: 'also: a device cannot do its action' },
+    handle: ({ accountId, body }, bridge) => bridge.scenes.create(accountId, body),
+  }),
+  route({
+    method: 'GET',
+    path: '/scenes/{sceneId}',
+    auth: 'apiKey',
+    tag: 'scenes',
+    summary: 'Read a scene',
+    params: SCENE_PATH,
+    cloud: false,
+    ok: { status: 200, description: 'the scene', schema: STORED_SCENE },
+    errors: { 404: SCENE_404 },
+    handle: ({ accountId, params }, bridge) => bridge.scenes.get(accountId, params.sceneId),
+  }),
+  route({
+    method: 'PUT',
+    path: '/scenes/{sceneId}',
+    auth: 'apiKey',
+    tag: 'scenes',
+    summary: 'Replace a scene',
+    description: 'Replaces the scene as read: when another caller changed it in between, the write is refused with 409 and nothing changes; read it again and retry.',
+    params: SCENE_PATH,
+    body: SCENE_INPUT,
+    ok: { status: 200, description: 'the scene, and the pushes to the devices it acted on before or acts on now', schema: SCENE_CHANGE },
+    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: 'also: a device cannot do its action' },
+    handle: ({ accountId, params, body }, bridge) => bridge.scenes.replace(accountId, params.sceneId, body),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/scenes/{sceneId}',
+    auth: 'apiKey',
+    tag: 'scenes',
+    summary: 'Delete a scene',
+    params: SCENE_PATH,
+    ok: { status: 200, description: 'the pushes to the devices it was scheduled on', schema: SCENE_PUSHES },
+    errors: { 404: SCENE_404 },
+    handle: async ({ accountId, params }, bridge) => ({ pushes: await bridge.scenes.remove(accountId, params.sceneId) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/scenes/{sceneId}/run',
+    auth: 'apiKey',
+    tag: 'scenes',
+    summary: 'Run a scene now',
+    description:
+      'Every action at once, over one socket session; each device answers for itself, so an offline device is reported in its own result and holds up nobody else. Any body is ignored: the actions are stored.',
+    params: SCENE_PATH,
+    ok: { status: 200, description: 'a result per device', schema: SCENE_RUN },
+    errors: { 404: SCENE_404 },
+    handle: ({ accountId, params }, bridge) => bridge.scenes.run(accountId, params.sceneId),
+  }),
+];

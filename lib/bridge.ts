@@ -1,0 +1,117 @@
+import { ApiKeys } from './accounts/api-keys';
+import { AccountLinking } from './accounts/linking';
+import { TokenKeeper } from './accounts/token-keeper';
+import { configFromEnv, type BridgeConfig } from './config';
+import { DeviceController } from './devices/controller';
+import { DeviceDirectory } from './devices/directory';
+import { DeviceManagement } from './devices/management';
+import { NotConfigured } from './errors';
+import { EwelinkClient } from './ewelink/client';
+import { CommandChannel, type CommandChannelOptions } from './ewelink/command';
+import type { PushedMessage } from './ewelink/socket';
+import { Groups } from './groups/groups';
+import { SceneService } from './scenes/scene-service';
+import { SHARE_WAIT_MS, Sharing } from './sharing/sharing';
+import { createStore, type Store } from './store';
+import { TimerService } from './timers/timer-service';
+import { Webhooks } from './webhooks/webhooks';
+
+/**
+ * The bridge as its callers see it: the domain's services and nothing below them. Adapters,
+ * handlers and the admin command reach the cloud and the table only through these.
+ */
+export interface Bridge {
+  readonly config: BridgeConfig;
+  readonly accounts: AccountLinking;
+  readonly apiKeys: ApiKeys;
+  readonly directory: DeviceDirectory;
+  readonly controller: DeviceController;
+  readonly management: DeviceManagement;
+  readonly groups: Groups;
+  readonly sharing: Sharing;
+  readonly webhooks: Webhooks;
+  readonly timers: TimerService;
+  readonly scenes: SceneService;
+  close(): void;
+}
+
+/** What the bridge is wired from: for tests that inspect the table or the cloud's view directly. */
+export interface BridgeParts {
+  store: Store;
+  client: EwelinkClient;
+  keeper: TokenKeeper;
+  channel: CommandChannel;
+}
+
+export interface BridgeTuning {
+  /** The bridge's clock for compiling timers (tests move it with the simulator's). */
+  now?: () => number;
+  socket?: CommandChannelOptions;
+  deviceListTtlSec?: number;
+}
+
+/**
+ * Wires the bridge and hands back its parts too (tests only; everything else uses `createBridge`).
+ *
+ * @example
+ * const { bridge, parts } = wireBridge(config);
+ */
+export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { bridge: Bridge; parts: BridgeParts } {
+  const store = createStore({ tableName: config.tableName, endpoint: config.dynamoEndpoint });
+  const client = new EwelinkClient({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.apiUrl });
+  const keeper = new TokenKeeper(store.tokens, client);
+  // A share waits on a person; the HTTP function must answer first, so the bridge gives up waiting before it.
+  const channel = new CommandChannel(client, { shareTimeoutMs: SHARE_WAIT_MS, ...tuning.socket });
+  const directory = new DeviceDirectory(store.devices, client, keeper, { ttlSec: tuning.deviceListTtlSec });
+  const controller = new DeviceController(directory, keeper, channel, client);
+  const timers = new TimerService(store.timers, directory, keeper, channel, tuning.now);
+  channel.on('push', (message: PushedMessage) => {
+    if (message.action === 'sysmsg' && typeof message.params.online === 'boolean') {
+      directory.noteOnline(message.deviceid, message.params.online).catch(() => undefined);
+    }
+  });
+  const bridge: Bridge = {
+    config,
+    accounts: new AccountLinking(client, keeper, store.tokens),
+    apiKeys: new ApiKeys(store.apiKeys),
+    directory,
+    controller,
+    management: new DeviceManagement(directory, keeper, client),
+    groups: new Groups(directory, keeper, client),
+    sharing: new Sharing(directory, keeper, channel),
+    webhooks: new Webhooks(store.hooks, controller),
+    timers,
+    scenes: new SceneService(store.timers, controller, timers, tuning.now),
+    close: () => channel.close(),
+  };
+  return { bridge, parts: { store, client, keeper, channel } };
+}
+
+/**
+ * Wires the bridge from its configuration.
+ *
+ * @example
+ * const bridge = createBridge(await configFromEnv());
+ * await bridge.controller.control('default', '1000000001', { power: 'on' });
+ */
+export function createBridge(config: BridgeConfig, tuning: BridgeTuning = {}): Bridge {
+  return wireBridge(config, tuning).bridge;
+}
+
+let fromEnv: Promise<Bridge> | undefined;
+
+/**
+ * The process's bridge, wired from the environment on first use. A failure (say, the secret
+ * still holds its placeholder) is not remembered: the next call tries again, so fixing the
+ * configuration needs no redeploy.
+ */
+export function bridgeFromEnv(): Promise<Bridge> {
+  fromEnv ??= configFromEnv().then(
+    (config) => createBridge(config),
+    (err: unknown) => {
+      fromEnv = undefined;
+      throw new NotConfigured('the bridge is not configured: set EWELINK_APP_ID and EWELINK_APP_SECRET, or store {"appId", "appSecret"} in the secret that EWELINK_SECRET_ARN names (the log has the cause)', undefined, { cause: err });
+    },
+  );
+  return fromEnv;
+}
