@@ -1,6 +1,6 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
-import type { CommandChannel, Route } from '../ewelink/command';
+import type { CommandChannel, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
 import { toDomainError } from '../errors';
 import type { CachedDevice } from '../store/types';
@@ -26,7 +26,7 @@ export interface DeviceState extends NormalisedState {
 /** What a command set (in its own terms), how it travelled, and the params the device was sent. */
 export interface ControlResult extends CommandOutcome {
   deviceid: string;
-  via: Route;
+  via: Via;
   params: DeviceParams;
 }
 

@@ -44,7 +44,7 @@ export interface ShareInvite {
 const SHARE_RESULTS: Readonly<Record<number, ShareOutcome>> = { 1: 'no_such_account', 2: 'accepted', 3: 'refused', 4: 'already_shared' };
 
 /** How a command reached the cloud. */
-export type Route = 'socket' | 'http';
+export type Via = 'socket' | 'http';
 
 interface Session {
   at: string;
@@ -76,7 +76,7 @@ export class CommandChannel extends EventEmitter {
   }
 
   /** Sends params to a device; says which route carried them. */
-  async send(creds: Credentials, target: CommandTarget, params: DeviceParams): Promise<Route> {
+  async send(creds: Credentials, target: CommandTarget, params: DeviceParams): Promise<Via> {
     const socket = await this.session(creds);
     if (socket) {
       try {
