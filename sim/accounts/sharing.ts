@@ -1,5 +1,5 @@
-import type { Account, DeviceRecord } from './accounts';
-import { isObject } from './fields';
+import type { Account, DeviceRecord } from './account-book';
+import { isObject } from '../fields';
 
 /** The spec's permit bits: what a receiver may do with the device's timers. */
 export const PERMIT = { addTimer: 1, editTimer: 2, deleteTimer: 4, enableTimer: 8 } as const;
