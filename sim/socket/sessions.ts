@@ -105,6 +105,11 @@ export class SocketHub {
     return this.accountSessions(account).length > 0;
   }
 
+  /** How many handshaken sessions of the account are not closed (or being dropped by the sim) yet. */
+  openSessions(account: Account): number {
+    return this.accountSessions(account).length;
+  }
+
   closeAll(): void {
     for (const session of this.sessions) this.drop(session);
     this.sessions.clear();

@@ -192,17 +192,21 @@ describe('refresh', () => {
   });
 
   it('answers 402 once the rt has outlived its lifetime', async () => {
-    // Prepare
-    const shortLived = await testSim({ rtLifetimeSec: 0.05 });
+    // Prepare: an rt of 60 s on a clock the test moves
+    const shortLived = await testSim({ rtLifetimeSec: 60, clock: { mode: 'manual', start: Date.parse('2026-03-02T00:00:00Z') } });
     const { rt } = shortLived.issueTokens(ALICE.email);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    const refresh = () => get(regionBase(shortLived, 'eu'), '/api/user/refresh', { grantType: 'refresh', rt }, { sign: true });
 
     // Act
-    const reply = await get(regionBase(shortLived, 'eu'), '/api/user/refresh', { grantType: 'refresh', rt }, { sign: true });
+    await shortLived.clock.advance(60_000 - 1);
+    const lastMoment = await refresh();
+    await shortLived.clock.advance(1);
+    const outlived = await refresh();
     await shortLived.close();
 
     // Assess
-    expect(reply.body.error).toBe(402);
+    expect(lastMoment.body).toMatchObject({ at: expect.any(String), rt });
+    expect(outlived.body.error).toBe(402);
   });
 });
 
@@ -222,12 +226,21 @@ describe('Bearer authorisation', () => {
   });
 
   it('expires an at by its lifetime', async () => {
-    const shortLived = await testSim({ atLifetimeSec: 0.05 });
+    // Prepare: an at of 60 s on a clock the test moves
+    const shortLived = await testSim({ atLifetimeSec: 60, clock: { mode: 'manual', start: Date.parse('2026-03-02T00:00:00Z') } });
     const { at } = shortLived.issueTokens(ALICE.email);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    const reply = await get(regionBase(shortLived, 'eu'), '/api/user/device', {}, { bearer: at });
+    const devices = () => get(regionBase(shortLived, 'eu'), '/api/user/device', {}, { bearer: at });
+
+    // Act
+    await shortLived.clock.advance(60_000 - 1);
+    const lastMoment = await devices();
+    await shortLived.clock.advance(1);
+    const expired = await devices();
     await shortLived.close();
-    expect(reply.body.error).toBe(402);
+
+    // Assess
+    expect(lastMoment.body.error).toBe(0);
+    expect(expired.body.error).toBe(402);
   });
 
   it('answers 301 with the account region for an at used at another region or the global host', async () => {
