@@ -2,7 +2,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index';
 import { ALICE, BOB, loginAlice, regionBase, testSim } from './fixture';
-import { APP_ID, commonFields, get, hmac, post, queryText } from './wire';
+import { signBody, signQuery } from '../../lib/ewelink/sign';
+import { APP_ID, APP_SECRET, commonFields, get, post } from './wire';
 
 let sim: Sim;
 let eu: string;
@@ -34,7 +35,7 @@ describe('Sign authorisation', () => {
     // Act
     const res = await request(`${eu}/api/user/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Sign ${hmac(signed)}` },
+      headers: { 'content-type': 'application/json', authorization: `Sign ${signBody(APP_SECRET, signed)}` },
       body: sent,
     });
 
@@ -47,7 +48,7 @@ describe('Sign authorisation', () => {
     const fields = { email: ALICE.email, password: ALICE.password };
     expect((await post(eu, '/api/user/login', fields, undefined)).body.error).toBe(401);
     expect((await post(eu, '/api/user/login', fields, { bearer: 'abc' })).body.error).toBe(401);
-    expect((await post(eu, '/api/user/login', fields, { header: `Sign ${hmac('something else')}` })).body.error).toBe(401);
+    expect((await post(eu, '/api/user/login', fields, { header: `Sign ${signBody(APP_SECRET, 'something else')}` })).body.error).toBe(401);
   });
 
   it('accepts a GET signed over the sorted, unencoded query and refuses an encoded one', async () => {
@@ -56,14 +57,12 @@ describe('Sign authorisation', () => {
     const strings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
     const url = new URL(`${sim.url}/api/user/region`);
     for (const [k, v] of Object.entries(strings)) url.searchParams.set(k, v);
-    const encodedText = Object.keys(strings)
-      .sort()
-      .map((k) => `${k}=${encodeURIComponent(strings[k] ?? '')}`)
-      .join('&');
+    // what a client would sign if it signed the values as they go on the wire, encoded
+    const encoded = Object.fromEntries(Object.entries(strings).map(([k, v]) => [k, encodeURIComponent(v)]));
 
     // Act
-    const good = await request(url, { headers: { authorization: `Sign ${hmac(queryText(strings))}` } });
-    const bad = await request(url, { headers: { authorization: `Sign ${hmac(encodedText)}` } });
+    const good = await request(url, { headers: { authorization: `Sign ${signQuery(APP_SECRET, strings)}` } });
+    const bad = await request(url, { headers: { authorization: `Sign ${signQuery(APP_SECRET, encoded)}` } });
 
     // Assess
     expect(await good.body.json()).toEqual({ region: 'eu', error: 0, requestid: `${strings['nonce']}-${strings['ts']}` });
