@@ -1,7 +1,6 @@
 import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { Value } from '@sinclair/typebox/value';
+import { Errors, ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { InvalidInput } from './errors';
 
 /*
@@ -142,7 +141,7 @@ const join = (at: string, path: string) => {
 
 /** The first error worth telling, as `InvalidInput`: unions are explained by the member the value was meant to be. */
 function explain(schema: TSchema, value: unknown, at: string): InvalidInput {
-  const first = Value.Errors(schema, value).First();
+  const first = Errors(schema, value).First();
   if (!first) return new InvalidInput(at || 'body', 'is not valid');
   return fromError(first, at);
 }
@@ -171,7 +170,7 @@ function fromError(error: ValueError, at: string): InvalidInput {
       }
       const member = memberMeant(error.schema, error.value);
       if (member) {
-        const inner = Value.Errors(member, error.value).First();
+        const inner = Errors(member, error.value).First();
         if (inner) return fromError(inner, field === 'body' && !at ? '' : field);
       }
       break;

@@ -15,11 +15,14 @@ export interface TimedWork {
 const TICK_MS = 1000;
 
 /**
- * The time the virtual devices live in. A real clock follows the machine's and runs what
- * falls due once a second; a manual one stands still until a test moves it, and then runs
- * everything due on the way, each at its own moment, before the move resolves.
+ * The time the simulated cloud and its virtual devices live in: device timers, token
+ * lifetimes, the wait before a share receiver may be asked again, the resend interval of
+ * verification codes. A real clock follows the machine's and runs what falls due once a
+ * second; a manual one stands still until a test moves it, and then runs everything due on
+ * the way, each at its own moment, before the move resolves. (Waits that answer a request
+ * late, such as latency or a device's timeout, are real time on either clock.)
  */
-export class DeviceClock implements SimClock {
+export class CloudClock implements SimClock {
   readonly mode: 'real' | 'manual';
   private current: number;
   /** Everything due up to and including this moment has run. */

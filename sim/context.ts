@@ -1,13 +1,13 @@
-import type { AccountBook } from './accounts';
-import type { DeviceControl } from './device-control';
-import type { GroupBook } from './groups';
-import type { DeviceHistory } from './history';
-import type { UnboundPool } from './pool';
-import type { ShareBook } from './sharing';
+import type { AccountBook } from './accounts/account-book';
+import type { DeviceControl } from './devices/control';
+import type { GroupBook } from './accounts/groups';
+import type { DeviceHistory } from './devices/history';
+import type { UnboundPool } from './devices/unbound-pool';
+import type { ShareBook } from './accounts/sharing';
 import type { PendingTimers } from './pending-timers';
 import type { StatsRecorder } from './stats';
-import type { TokenBook } from './tokens';
-import type { VerificationCodes } from './verification';
+import type { TokenBook } from './accounts/tokens';
+import type { VerificationCodes } from './accounts/verification-codes';
 import type { SimFaults } from './types';
 
 /** The config with its defaults filled in. */

@@ -12,7 +12,7 @@ function numberFromEnv(name: string): number | undefined {
   return value;
 }
 
-/** SIM_CLOCK_START (a UTC ISO time or ms since the epoch) makes the devices' clock manual, moved by /_sim/clock. */
+/** SIM_CLOCK_START (a UTC ISO time or ms since the epoch) makes the cloud's clock manual (device timers, token lifetimes, the share and code resend waits), moved by /_sim/clock. */
 function clockFromEnv(): SimConfig['clock'] {
   const raw = process.env['SIM_CLOCK_START'];
   if (raw === undefined || raw === '') return undefined;

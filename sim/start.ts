@@ -1,23 +1,23 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AccountBook, type DeviceRecord } from './accounts';
+import { AccountBook, type DeviceRecord } from './accounts/account-book';
 import type { SimContext, SimSettings } from './context';
-import { DeviceClock } from './clock';
-import { createControlAnswerer } from './control-routes';
-import { DeviceControl } from './device-control';
-import { DeviceTimers } from './device-timers';
-import { GroupBook } from './groups';
-import { DeviceHistory } from './history';
-import { UnboundPool } from './pool';
-import { ShareBook } from './sharing';
-import { VerificationCodes } from './verification';
+import { CloudClock } from './clock';
+import { createControlAnswerer } from './http/test-controls';
+import { DeviceControl } from './devices/control';
+import { DeviceTimers } from './devices/timers';
+import { GroupBook } from './accounts/groups';
+import { DeviceHistory } from './devices/history';
+import { UnboundPool } from './devices/unbound-pool';
+import { ShareBook } from './accounts/sharing';
+import { VerificationCodes } from './accounts/verification-codes';
 import { NotInSim } from './errors';
 import { createFaults } from './faults';
-import { createHttpHandler } from './http-server';
+import { createHttpHandler } from './http/server';
 import { PendingTimers } from './pending-timers';
-import { SocketHub } from './socket-sessions';
+import { SocketHub } from './socket/sessions';
 import { StatsRecorder } from './stats';
-import { TokenBook } from './tokens';
+import { TokenBook } from './accounts/tokens';
 import type { Sim, SimConfig, SimDevice } from './types';
 
 const DAY_SEC = 24 * 60 * 60;
@@ -73,14 +73,16 @@ export async function startSim(config: SimConfig): Promise<Sim> {
   };
   const book = new AccountBook(config.accounts ?? []);
   const pool = new UnboundPool(book, config.unboundDevices ?? [], config.unboundGsmDevices ?? []);
-  const codes = new VerificationCodes(positive('smsIntervalSec', config.smsIntervalSec, 60) * 1000);
-  const shares = new ShareBook(positive('shareRetryAfterSec', config.shareRetryAfterSec, 180) * 1000);
+  const clock = new CloudClock(config.clock);
+  const now = () => clock.now();
+  const codes = new VerificationCodes(positive('smsIntervalSec', config.smsIntervalSec, 60) * 1000, now);
+  const shares = new ShareBook(positive('shareRetryAfterSec', config.shareRetryAfterSec, 180) * 1000, now);
   const groups = new GroupBook();
-  const clock = new DeviceClock(config.clock);
-  const history = new DeviceHistory(() => clock.now());
+  const history = new DeviceHistory(now);
   const tokens = new TokenBook(
     positive('atLifetimeSec', config.atLifetimeSec, 30 * DAY_SEC) * 1000,
     positive('rtLifetimeSec', config.rtLifetimeSec, 60 * DAY_SEC) * 1000,
+    now,
   );
   const faults = createFaults();
   const stats = new StatsRecorder();
@@ -136,6 +138,11 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     },
     expireAccessToken(at) {
       if (!tokens.expire(at)) throw new NotInSim('sim: that access token is not known');
+    },
+    openSockets(login) {
+      const account = book.findByLogin(login);
+      if (!account) throw new NotInSim(`sim: no account with the login ${login}`);
+      return hub.openSessions(account);
     },
     setDeviceOnline(deviceid, online) {
       const device = knownDevice(deviceid);

@@ -27,8 +27,9 @@ export interface SimConfig {
   shareRetryAfterSec?: number;
   accounts?: AccountSeed[];
   /**
-   * The clock the virtual devices run their timers on. Real (the default) follows the machine's;
-   * manual starts at `start` (ms since the epoch) and moves only by `sim.clock.advance`/`set`.
+   * The cloud's clock: what device timers, token lifetimes, the share retry wait and the
+   * verification code interval go by. Real (the default) follows the machine's; manual starts
+   * at `start` (ms since the epoch) and moves only by `sim.clock.advance`/`set`.
    */
   clock?: SimClockConfig;
   /** Wi-Fi devices paired but in no account, for `/api/user/device/add`; each needs its `devicekey`. */
@@ -39,7 +40,11 @@ export interface SimConfig {
 
 export type SimClockConfig = { mode: 'real' } | { mode: 'manual'; start: number };
 
-/** The devices' clock: what their timers go by. */
+/**
+ * The cloud's clock: what device timers, token lifetimes, the share retry wait and the
+ * verification code interval go by. Waits before an answer (latency, device and share
+ * timeouts, the socket idle limit) stay real time.
+ */
 export interface SimClock {
   readonly mode: 'real' | 'manual';
   /** ms since the epoch; while a timer acts, on a manual clock, the moment it was due. */
@@ -110,7 +115,7 @@ export interface Sim {
   readonly apiUrlTemplate: string;
   readonly stats: SimStats;
   readonly faults: SimFaults;
-  /** The devices' clock; a manual one is moved by tests, running the timers due on the way. */
+  /** The cloud's clock; a manual one is moved by tests, running the device timers due on the way and ageing tokens. */
   readonly clock: SimClock;
   /** Every action of a device's own timer, oldest first. */
   readonly timerLog: readonly TimerFiring[];
@@ -120,6 +125,11 @@ export interface Sim {
   issueTokens(login: string): { at: string; rt: string; apikey: string; region: Region };
   /** That at is expired from now on (402). */
   expireAccessToken(at: string): void;
+  /**
+   * How many socket sessions the account has open now: handshaken, and not yet closed by either
+   * side (once none is, no push can reach the account). Throws on an unknown login.
+   */
+  openSockets(login: string): number;
   /** Sets the device online or offline and pushes `sysmsg` to the owner's sockets (and those it is shared to). */
   setDeviceOnline(deviceid: string, online: boolean): void;
   /** The last verification code sent to that e-mail address or phone number; throws when none was. */

@@ -1,4 +1,4 @@
-import type { Account, DeviceRecord } from './accounts';
+import type { Account, DeviceRecord } from './accounts/account-book';
 
 /*
  * The JSON shapes the cloud answers with, field for field as the spec's examples show.

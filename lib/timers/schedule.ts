@@ -1,7 +1,7 @@
 import { FormatRegistry } from '@sinclair/typebox';
 import { InvalidInput } from '../errors';
 import { isRealDate, RULE, Type, type Static } from '../schema';
-import { isTimeZone, offsetMinutes, wallTime, zonedToUtc } from './zoned-time';
+import { isTimeZone, wallTime, zonedToUtc } from './zoned-time';
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 const LOCAL_TIME = /^(\d{2}):(\d{2})$/;
@@ -98,14 +98,15 @@ export function localToUtc(localDateTimeText: string, timeZone: string): number 
  * repeatToUtcCron([1, 3], '08:00', 'Europe/Berlin', Date.parse('2026-01-05T00:00Z')) // '0 7 * * 1,3'
  */
 export function repeatToUtcCron(days: number[], time: string, timeZone: string, now: number): string {
-  const { hour, minute } = localTime(time, 'time');
+  localTime(time, 'time');
+  // The next occurrence as it really falls (a time in a spring gap falls just after it), so
+  // the cron fires exactly when a once timer for that wall time would.
   const next = nextRepeat(days, time, timeZone, now);
-  const offset = offsetMinutes(next, timeZone);
-  let utcMinutes = hour * 60 + minute - offset;
-  const shift = Math.floor(utcMinutes / 1440);
-  utcMinutes -= shift * 1440;
+  const local = wallTime(next, timeZone);
+  const utc = new Date(next);
+  const shift = Math.round((Date.UTC(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate()) - Date.UTC(local.year, local.month - 1, local.day)) / 86_400_000);
   const utcDays = [...new Set(days.map((d) => (((d + shift) % 7) + 7) % 7))].sort((a, b) => a - b);
-  return `${utcMinutes % 60} ${Math.floor(utcMinutes / 60)} * * ${utcDays.join(',')}`;
+  return `${utc.getUTCMinutes()} ${utc.getUTCHours()} * * ${utcDays.join(',')}`;
 }
 
 /** The next instant after `now` at which a weekly local time occurs. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../support/bridge';
 
 describe('HTTP API', () => {
@@ -143,12 +143,13 @@ describe('online/offline notices pushed by the cloud', () => {
       await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
       // Act
       h.sim.setDeviceOnline('1000000001', false);
-      await new Promise((r) => setTimeout(r, 200));
-      // Assess
+      // Assess: the store is written last (after memory), so once it shows the notice, both do
+      await vi.waitFor(async () => {
+        const stored = await h.parts.store.devices.get('default');
+        expect(stored?.devices.find((d) => d.deviceid === '1000000001')?.online).toBe(false);
+      }, { timeout: 5_000, interval: 20 });
       const listed = await h.call('GET', '/devices');
       expect(listed.body.devices.find((d: { deviceid: string }) => d.deviceid === '1000000001').online).toBe(false);
-      const stored = await h.parts.store.devices.get('default');
-      expect(stored?.devices.find((d) => d.deviceid === '1000000001')?.online).toBe(false);
     } finally {
       await h.close();
     }

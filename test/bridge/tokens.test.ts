@@ -84,9 +84,10 @@ describe('tokens', () => {
   });
 
   it('a dead refresh token is reported as such, and the stored pair and lease are left clean', async () => {
-    h = await startHarness({ sim: { rtLifetimeSec: 1 } });
+    // Prepare: the cloud's clock moved to the end of the rt's 60 s lifetime
+    h = await startHarness({ sim: { rtLifetimeSec: 60, clock: { mode: 'manual', start: Date.parse('2026-06-01T10:00:00Z') } } });
     const stale = (await h.parts.store.tokens.get(ACCOUNT))!;
-    await new Promise((r) => setTimeout(r, 1100));
+    await h.sim.clock.advance(60_000);
     await expect(h.parts.keeper.renew(ACCOUNT, stale.at)).rejects.toThrow(/refresh token has expired/);
     const stored = (await h.parts.store.tokens.get(ACCOUNT))!;
     expect(stored.at).toBe(stale.at);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EwelinkClient } from '../../lib/ewelink/client';
 import { CommandChannel, type CommandChannelOptions } from '../../lib/ewelink/command';
 import { closeHttpPools } from '../../lib/ewelink/http';
@@ -148,7 +148,8 @@ describe('CommandChannel', () => {
     const whileOpen = nextEvent<PushedMessage>(channel, 'push', (m) => m.deviceid === HEATER);
     sim.setDeviceOnline(HEATER, false);
     await whileOpen;
-    await sleep(300);
+    // the channel's idle check closes it; once the cloud holds no open session for alice, no push can reach it
+    await vi.waitFor(() => expect(sim.openSockets(ALICE.email)).toBe(0), { timeout: 5_000, interval: 10 });
 
     // Act
     const afterIdle = nextEvent<PushedMessage>(channel, 'push', (m) => m.deviceid === HEATER, 200);

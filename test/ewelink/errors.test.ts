@@ -25,7 +25,7 @@ import {
 import type { Region } from '../../lib/ewelink/hosts';
 import { closeHttpPools } from '../../lib/ewelink/http';
 import type { Sim } from '../../sim/index';
-import { ALICE, APP_ID, BOB, BOB_PLUG, CAROL, clientFor, credentialsFor, DAVE, GARAGE, GSM, httpLog, LAMP, rejection, sleep, testSim, UNBOUND } from './fixture';
+import { ALICE, APP_ID, BOB, BOB_PLUG, CAROL, clientFor, credentialsFor, DAVE, GARAGE, GSM, httpLog, LAMP, rejection, testSim, UNBOUND } from './fixture';
 
 /*
  * Every error code the simulated cloud can produce, as the typed error the client throws;
@@ -451,12 +451,12 @@ describe('typed errors from the simulated cloud', () => {
   });
 
   it('a dead refresh token → RefreshTokenExpired (402)', async () => {
-    // Prepare: a cloud whose rt lives one second
-    const shortLived = await testSim({ rtLifetimeSec: 1 });
+    // Prepare: a cloud whose rt lives one minute, its clock moved to the end of it
+    const shortLived = await testSim({ rtLifetimeSec: 60, clock: { mode: 'manual', start: Date.parse('2026-03-02T00:00:00Z') } });
     try {
       const shortClient = clientFor(shortLived.apiUrlTemplate);
       const { rt } = credentialsFor(shortLived, ALICE.email);
-      await sleep(1_100);
+      await shortLived.clock.advance(60_000);
 
       // Act
       const err = await rejection(shortClient.refresh(rt, 'eu'));

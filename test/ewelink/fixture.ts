@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EwelinkClient } from '../../lib/ewelink/client';
@@ -131,22 +130,6 @@ export function onlyHttpRecord(sim: Sim): HttpRecord {
   const records = httpLog(sim);
   if (records.length !== 1) throw new Error(`expected one HTTP request, the sim logged ${records.length}: ${records.map((r) => `${r.method} ${r.region}${r.path}`).join(', ')}`);
   return records[0] as HttpRecord;
-}
-
-/*
- * The signing rule, written here from the spec rather than imported from lib/ewelink/sign.ts,
- * so a mistake in the client's signer cannot be mirrored by the test.
- */
-export function hmacBase64(text: string, secret = APP_SECRET): string {
-  return createHmac('sha256', secret).update(text, 'utf8').digest('base64');
-}
-
-/** GET: decoded values, sorted by name, `k=v` joined with `&`. */
-export function signedQueryText(query: Record<string, string>): string {
-  return Object.keys(query)
-    .sort()
-    .map((k) => `${k}=${query[k]}`)
-    .join('&');
 }
 
 /** The error a promise rejects with; fails the test when it resolves. */

@@ -23,7 +23,6 @@ import {
   rejection,
   SHARE_RETRY_AFTER_SEC,
   SHARE_TIMEOUT_MS,
-  sleep,
   socketLog,
   STRIP,
   testSim,
@@ -71,7 +70,8 @@ let aliceChannel: CommandChannel;
 let daveChannel: CommandChannel;
 
 beforeAll(async () => {
-  sim = await testSim();
+  // A manual clock (from now): the wait before an unanswered receiver may be asked again is moved by the test, not slept.
+  sim = await testSim({ clock: { mode: 'manual', start: Date.now() } });
   client = clientFor(sim.apiUrlTemplate);
   alice = credentialsFor(sim, ALICE.email);
   dave = await online(DAVE.email);
@@ -145,13 +145,14 @@ describe('share', () => {
     expect(await aliceChannel.share(alice, lamp, { uid, deviceName: 'Lamp', permit: 15 })).toBe('no_such_account');
   });
 
-  it('no answer (504) → ShareTimeout; the same receiver asked again at once → 403; after the wait, asked again', async () => {
+  it('no answer (504) → ShareTimeout; the same receiver asked again before the wait is over → 403; once it is over, asked again', async () => {
     // Act
     const started = Date.now();
     const first = await rejection(aliceChannel.share(alice, lamp, { uid: FRANK.email, deviceName: 'Lamp' }));
     const waited = Date.now() - started;
+    await sim.clock.advance(SHARE_RETRY_AFTER_SEC * 1000 - 1);
     const tooSoon = await rejection(aliceChannel.share(alice, { deviceid: STRIP, apikey: ALICE.apikey }, { uid: FRANK.email, deviceName: 'Strip' }));
-    await sleep(SHARE_RETRY_AFTER_SEC * 1000);
+    await sim.clock.advance(1);
     const later = await rejection(aliceChannel.share(alice, lamp, { uid: FRANK.email, deviceName: 'Lamp' }));
 
     // Assess

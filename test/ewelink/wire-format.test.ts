@@ -1,19 +1,19 @@
 import { request } from 'undici';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EwelinkClient } from '../../lib/ewelink/client';
+import { signQuery } from '../../lib/ewelink/sign';
 import type { CloudDevice, DeviceParams, DispatchTarget, TokenGrant } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
 import {
   ALICE,
+  APP_SECRET,
   BOB,
   credentialsFor,
   GARAGE,
-  hmacBase64,
   type HttpRecord,
   LAMP,
   onlyHttpRecord,
   seeds,
-  signedQueryText,
   STRIP,
   type WireTap,
 } from './fixture';
@@ -213,7 +213,7 @@ describe('wire format: the + of a country code', () => {
     expect(tap.lines[0]).toMatch(/[?&]country_code=%2B86(&|$)/);
     const record = onlyHttpRecord(sim);
     expect(record.query['country_code']).toBe('+86');
-    expect(record.headers['authorization']).toBe(`Sign ${hmacBase64(signedQueryText(record.query))}`);
+    expect(record.headers['authorization']).toBe(`Sign ${signQuery(APP_SECRET, record.query)}`);
   });
 });
 

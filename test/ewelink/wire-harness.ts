@@ -4,7 +4,8 @@ import type { Region } from '../../lib/ewelink/hosts';
 import type { Credentials } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
 import { closeHttpPools } from '../../lib/ewelink/http';
-import { ALICE, APP_ID, clientFor, credentialsFor, hmacBase64, type HttpRecord, onlyHttpRecord, signedQueryText, startWireTap, testSim, type WireTap } from './fixture';
+import { signBody, signQuery } from '../../lib/ewelink/sign';
+import { ALICE, APP_ID, APP_SECRET, clientFor, credentialsFor, type HttpRecord, onlyHttpRecord, startWireTap, testSim, type WireTap } from './fixture';
 
 /*
  * The table-driven conformance check: what each client operation puts on the wire, as the
@@ -129,8 +130,8 @@ export function describeWireCases(title: string, env: () => WireEnv, cases: read
       // Assess: the Authorization scheme; a signature is HMAC-SHA256 over the bytes as received
       const authorization = record.headers['authorization'];
       if (row.auth === 'bearer') expect(authorization).toBe(`Bearer ${ctx.creds.at}`);
-      else if (inBody(row.method)) expect(authorization).toBe(`Sign ${hmacBase64(record.body)}`);
-      else expect(authorization).toBe(`Sign ${hmacBase64(signedQueryText(record.query))}`);
+      else if (inBody(row.method)) expect(authorization).toBe(`Sign ${signBody(APP_SECRET, record.body)}`);
+      else expect(authorization).toBe(`Sign ${signQuery(APP_SECRET, record.query)}`);
 
       // Assess: common fields, typed as the spec says, and the operation's own fields
       assessCommonFields(record, nowSec);

@@ -2,7 +2,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index';
 import { ALICE, BOB, loginAlice, regionBase, testSim } from './fixture';
-import { APP_ID, commonFields, get, hmac, post, queryText } from './wire';
+import { signBody, signQuery } from '../../lib/ewelink/sign';
+import { APP_ID, APP_SECRET, commonFields, get, post } from './wire';
 
 let sim: Sim;
 let eu: string;
@@ -34,7 +35,7 @@ describe('Sign authorisation', () => {
     // Act
     const res = await request(`${eu}/api/user/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Sign ${hmac(signed)}` },
+      headers: { 'content-type': 'application/json', authorization: `Sign ${signBody(APP_SECRET, signed)}` },
       body: sent,
     });
 
@@ -47,7 +48,7 @@ describe('Sign authorisation', () => {
     const fields = { email: ALICE.email, password: ALICE.password };
     expect((await post(eu, '/api/user/login', fields, undefined)).body.error).toBe(401);
     expect((await post(eu, '/api/user/login', fields, { bearer: 'abc' })).body.error).toBe(401);
-    expect((await post(eu, '/api/user/login', fields, { header: `Sign ${hmac('something else')}` })).body.error).toBe(401);
+    expect((await post(eu, '/api/user/login', fields, { header: `Sign ${signBody(APP_SECRET, 'something else')}` })).body.error).toBe(401);
   });
 
   it('accepts a GET signed over the sorted, unencoded query and refuses an encoded one', async () => {
@@ -56,14 +57,12 @@ describe('Sign authorisation', () => {
     const strings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
     const url = new URL(`${sim.url}/api/user/region`);
     for (const [k, v] of Object.entries(strings)) url.searchParams.set(k, v);
-    const encodedText = Object.keys(strings)
-      .sort()
-      .map((k) => `${k}=${encodeURIComponent(strings[k] ?? '')}`)
-      .join('&');
+    // what a client would sign if it signed the values as they go on the wire, encoded
+    const encoded = Object.fromEntries(Object.entries(strings).map(([k, v]) => [k, encodeURIComponent(v)]));
 
     // Act
-    const good = await request(url, { headers: { authorization: `Sign ${hmac(queryText(strings))}` } });
-    const bad = await request(url, { headers: { authorization: `Sign ${hmac(encodedText)}` } });
+    const good = await request(url, { headers: { authorization: `Sign ${signQuery(APP_SECRET, strings)}` } });
+    const bad = await request(url, { headers: { authorization: `Sign ${signQuery(APP_SECRET, encoded)}` } });
 
     // Assess
     expect(await good.body.json()).toEqual({ region: 'eu', error: 0, requestid: `${strings['nonce']}-${strings['ts']}` });
@@ -192,17 +191,21 @@ describe('refresh', () => {
   });
 
   it('answers 402 once the rt has outlived its lifetime', async () => {
-    // Prepare
-    const shortLived = await testSim({ rtLifetimeSec: 0.05 });
+    // Prepare: an rt of 60 s on a clock the test moves
+    const shortLived = await testSim({ rtLifetimeSec: 60, clock: { mode: 'manual', start: Date.parse('2026-03-02T00:00:00Z') } });
     const { rt } = shortLived.issueTokens(ALICE.email);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    const refresh = () => get(regionBase(shortLived, 'eu'), '/api/user/refresh', { grantType: 'refresh', rt }, { sign: true });
 
     // Act
-    const reply = await get(regionBase(shortLived, 'eu'), '/api/user/refresh', { grantType: 'refresh', rt }, { sign: true });
+    await shortLived.clock.advance(60_000 - 1);
+    const lastMoment = await refresh();
+    await shortLived.clock.advance(1);
+    const outlived = await refresh();
     await shortLived.close();
 
     // Assess
-    expect(reply.body.error).toBe(402);
+    expect(lastMoment.body).toMatchObject({ at: expect.any(String), rt });
+    expect(outlived.body.error).toBe(402);
   });
 });
 
@@ -222,12 +225,21 @@ describe('Bearer authorisation', () => {
   });
 
   it('expires an at by its lifetime', async () => {
-    const shortLived = await testSim({ atLifetimeSec: 0.05 });
+    // Prepare: an at of 60 s on a clock the test moves
+    const shortLived = await testSim({ atLifetimeSec: 60, clock: { mode: 'manual', start: Date.parse('2026-03-02T00:00:00Z') } });
     const { at } = shortLived.issueTokens(ALICE.email);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    const reply = await get(regionBase(shortLived, 'eu'), '/api/user/device', {}, { bearer: at });
+    const devices = () => get(regionBase(shortLived, 'eu'), '/api/user/device', {}, { bearer: at });
+
+    // Act
+    await shortLived.clock.advance(60_000 - 1);
+    const lastMoment = await devices();
+    await shortLived.clock.advance(1);
+    const expired = await devices();
     await shortLived.close();
-    expect(reply.body.error).toBe(402);
+
+    // Assess
+    expect(lastMoment.body.error).toBe(0);
+    expect(expired.body.error).toBe(402);
   });
 
   it('answers 301 with the account region for an at used at another region or the global host', async () => {

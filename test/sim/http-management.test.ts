@@ -241,19 +241,26 @@ describe('400 for a missing or mistyped field', () => {
 
 describe('answers in the spec’s shapes', () => {
   it('sms: {error: 0}; the code readable at /_sim/codes; again too soon: 160038; after smsIntervalSec: sent', async () => {
+    // Prepare: a cloud of its own, with the 60 s interval on a clock the test moves
+    const own = await testSim({ smsIntervalSec: 60, clock: { mode: 'manual', start: Date.parse('2026-03-02T00:00:00Z') } });
+    const sendCode = () => post(regionBase(own, 'eu'), '/api/sms', { sendType: '0', email: 'shape@example.com' }, { sign: true });
+
     // Act
-    const first = await post(eu, '/api/sms', { sendType: '0', email: 'shape@example.com' }, { sign: true });
-    const code = await control(sim.url, 'GET', `/_sim/codes?to=${encodeURIComponent('shape@example.com')}`);
-    const tooSoon = await post(eu, '/api/sms', { sendType: '0', email: 'shape@example.com' }, { sign: true });
-    await new Promise((resolve) => setTimeout(resolve, 320));
-    const later = await post(eu, '/api/sms', { sendType: '0', email: 'shape@example.com' }, { sign: true });
+    const first = await sendCode();
+    const code = await control(own.url, 'GET', `/_sim/codes?to=${encodeURIComponent('shape@example.com')}`);
+    await own.clock.advance(60_000 - 1);
+    const tooSoon = await sendCode();
+    await own.clock.advance(1);
+    const later = await sendCode();
+    const nobody = await control(own.url, 'GET', '/_sim/codes?to=nobody@example.com');
+    await own.close();
 
     // Assess
     expect(first.body).toEqual({ error: 0 });
     expect(code.body).toEqual({ to: 'shape@example.com', code: expect.stringMatching(/^\d{4}$/) });
     expect(tooSoon.body).toMatchObject({ error: 160038 });
     expect(later.body).toEqual({ error: 0 });
-    expect((await control(sim.url, 'GET', '/_sim/codes?to=nobody@example.com')).status).toBe(404);
+    expect(nobody.status).toBe(404);
   });
 
   it('sms: 301 with the region for an account elsewhere; 401 for resetting no account; 409 for registering a taken one', async () => {

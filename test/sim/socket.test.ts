@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sim } from '../../sim/index';
 import { ALICE, BOB, BOB_PLUG, GARAGE, HEATER, LAMP, STRIP, testSim, wsUrl } from './fixture';
 import { bySequence, onlineSocket, queryMessage, sequence, SocketClient, updateMessage, userOnline } from './wire';
@@ -90,6 +90,32 @@ describe('handshake', () => {
     expect(await client.next((m) => m.error === 406)).toMatchObject({ error: 406 });
     await client.closed;
   });
+
+  it('openSockets counts an account’s handshaken sessions, and no longer one its client closed', async () => {
+    // Prepare: a cloud of its own, so no other test's socket is still closing
+    const own = await testSim();
+    try {
+      const token = own.issueTokens(ALICE.email);
+      const bare = await SocketClient.open(wsUrl(own));
+      const first = await onlineSocket(wsUrl(own), token.at, token.apikey);
+      const second = await onlineSocket(wsUrl(own), token.at, token.apikey);
+      const whileOpen = own.openSockets(ALICE.email);
+
+      // Act
+      first.close();
+      await first.closed;
+
+      // Assess: the socket without a handshake never counted
+      expect(whileOpen).toBe(2);
+      expect(own.openSockets(ALICE.email)).toBe(1);
+      expect(own.openSockets(BOB.phoneNumber)).toBe(0);
+      expect(() => own.openSockets('nobody@example.com')).toThrow(/no account/);
+      bare.close();
+      second.close();
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('heartbeat', () => {
@@ -100,23 +126,27 @@ describe('heartbeat', () => {
   });
 
   it('closes a socket that stays silent for idleTimeoutSec', async () => {
-    // Prepare
+    // Prepare: the sim's waits run on fake timers the test moves; the sockets stay real
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const quick = await testSim({ idleTimeoutSec: 0.3 });
-    const token = quick.issueTokens(ALICE.email);
-    const client = await onlineSocket(`${quick.url.replace('http:', 'ws:')}/api/ws`, token.at, token.apikey);
-    const started = Date.now();
+    try {
+      const token = quick.issueTokens(ALICE.email);
+      const client = await onlineSocket(`${quick.url.replace('http:', 'ws:')}/api/ws`, token.at, token.apikey);
+      const closed = client.closed.then(() => 'closed');
 
-    // Act: pings keep it open past the timeout, then silence closes it
-    for (let i = 0; i < 3; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      client.send('ping');
-      await client.next((m) => m === 'pong');
+      // Act and Assess: 1 ms short of the limit it is still open, and each ping buys another whole limit
+      for (let i = 0; i < 3; i += 1) {
+        vi.advanceTimersByTime(299);
+        client.send('ping');
+        expect(await Promise.race([client.next((m) => m === 'pong'), closed])).toBe('pong');
+      }
+      // then 300 ms of silence close it
+      vi.advanceTimersByTime(300);
+      expect(await closed).toBe('closed');
+    } finally {
+      vi.useRealTimers();
+      await quick.close();
     }
-    await client.closed;
-    await quick.close();
-
-    // Assess
-    expect(Date.now() - started).toBeGreaterThanOrEqual(450 + 300 - 20);
   });
 });
 
@@ -163,7 +193,7 @@ describe('update and query', () => {
     // Assess
     const push = await other.next((m) => m.action === 'update');
     expect(push).toEqual({ action: 'update', deviceid: STRIP, apikey, userAgent: 'device', params: { switches: [{ switch: 'on', outlet: 1 }] }, sequence: expect.any(String), ts: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A push to the sender would have been sent before its reply, on the same socket: it would be here already.
     expect(sender.pending().filter((m) => m.action === 'update')).toEqual([]);
   });
 

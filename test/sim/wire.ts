@@ -1,10 +1,12 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import WebSocket from 'ws';
+import { signBody, signQuery } from '../../lib/ewelink/sign';
 
 /*
- * The wire, by hand: signing, common fields, plain undici requests and plain ws sockets.
- * Deliberately no use of lib/ewelink, so the sim is checked against the spec, not the client.
+ * The wire, by hand: common fields, plain undici requests and plain ws sockets, so the sim is
+ * checked against the spec, not against the client. Signatures come from the one signer,
+ * lib/ewelink/sign.ts, which test/ewelink/sign.test.ts checks against values computed elsewhere.
  */
 
 export const APP_ID = 'test-app-id';
@@ -35,18 +37,6 @@ export function commonFields(): Record<string, unknown> {
   return { appid: APP_ID, nonce: nonce(), ts: Math.floor(Date.now() / 1000), version: 8 };
 }
 
-export function hmac(text: string, secret = APP_SECRET): string {
-  return createHmac('sha256', secret).update(text, 'utf8').digest('base64');
-}
-
-/** The GET rule: sorted by name, `k=v` joined by `&`, values not encoded. */
-export function queryText(params: Record<string, string>): string {
-  return Object.keys(params)
-    .sort()
-    .map((k) => `${k}=${params[k]}`)
-    .join('&');
-}
-
 function authorization(auth: Auth, signature: () => string): Record<string, string> {
   if (!auth) return {};
   if ('sign' in auth) return { authorization: `Sign ${signature()}` };
@@ -74,7 +64,7 @@ async function sendBody(method: 'POST' | 'PUT', base: string, path: string, fiel
   const started = performance.now();
   const res = await request(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...authorization(auth, () => hmac(body)), ...headers },
+    headers: { 'content-type': 'application/json', ...authorization(auth, () => signBody(APP_SECRET, body)), ...headers },
     body,
   });
   const text = await res.body.text();
@@ -96,7 +86,7 @@ async function sendQuery(method: 'GET' | 'DELETE', base: string, path: string, f
   const url = new URL(`${base}${path}`);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   const started = performance.now();
-  const res = await request(url, { method, headers: { ...authorization(auth, () => hmac(queryText(params))), ...headers } });
+  const res = await request(url, { method, headers: { ...authorization(auth, () => signQuery(APP_SECRET, params)), ...headers } });
   const text = await res.body.text();
   return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
 }

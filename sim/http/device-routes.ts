@@ -1,8 +1,8 @@
 import { usableDevice, viewFor, visibleDevices } from './device-access';
-import { isObject, optionalString, requiredString } from './fields';
-import { Refusal } from './errors';
-import type { BearerCall, BearerRoute } from './route-types';
-import { receiverRefusal } from './sharing';
+import { isObject, optionalString, requiredString } from '../fields';
+import { Refusal } from '../errors';
+import type { BearerCall, BearerRoute } from './cloud-route';
+import { receiverRefusal } from '../accounts/sharing';
 
 /*
  * The Bearer routes: devices, their status, and the dispatch of the long connection. A

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isRegion, type Region } from '../lib/ewelink/hosts';
-import { deviceKind, DEVICE_KINDS, type DeviceKind, type Params } from './device-kinds';
-import type { AccountSeed, DeviceSeed, ShareAnswer } from './types';
+import { isRegion, type Region } from '../../lib/ewelink/hosts';
+import { deviceKind, DEVICE_KINDS, type DeviceKind, type Params } from '../devices/kinds';
+import type { AccountSeed, DeviceSeed, ShareAnswer } from '../types';
 
 export interface Account {
   readonly id: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Account, DeviceRecord } from './accounts';
-import type { Params } from './device-kinds';
+import type { Account, DeviceRecord } from '../accounts/account-book';
+import type { Params } from './kinds';
 
 /** Who changed a device: an app (an account, perhaps a share receiver) or the device itself. */
 export type Operator = { userAgent: 'app'; account: Account; sequence?: string | number } | { userAgent: 'device' };

@@ -1,8 +1,8 @@
-import { NotInSim } from './errors';
-import { applyFaultPatch, faultsView } from './faults';
-import type { Answer } from './http-server';
-import { isObject } from './fields';
-import type { Sim, SimClock } from './types';
+import { NotInSim } from '../errors';
+import { applyFaultPatch, faultsView } from '../faults';
+import type { Answer } from './server';
+import { isObject } from '../fields';
+import type { Sim, SimClock } from '../types';
 
 /*
  * Test-only routes under /_sim/, for when the sim runs as its own process. They drive the
@@ -81,7 +81,7 @@ async function moveClock(controls: Controls, method: string, path: string, raw: 
   return { status: 200, body: { ...clockView(controls.clock), fired: controls.timerLog.slice(before) } };
 }
 
-function route(controls: Controls, method: string, path: string, raw: string, query: URLSearchParams): Answer {
+function otherControl(controls: Controls, method: string, path: string, raw: string, query: URLSearchParams): Answer {
   const key = `${method} ${path}`;
   if (key === 'GET /_sim/codes') {
     const to = query.get('to');
@@ -140,7 +140,7 @@ function route(controls: Controls, method: string, path: string, raw: string, qu
 export function createControlAnswerer(controls: Controls) {
   return async function answerControl(method: string, path: string, raw: string, query: URLSearchParams = new URLSearchParams()): Promise<Answer> {
     try {
-      return (await moveClock(controls, method, path, raw)) ?? route(controls, method, path, raw, query);
+      return (await moveClock(controls, method, path, raw)) ?? otherControl(controls, method, path, raw, query);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return failure(error instanceof NotInSim ? 404 : 400, message);

@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Region } from '../lib/ewelink/hosts';
-import type { SimContext } from './context';
-import { checkCommonParams, isObject, type Fields } from './fields';
-import { placeRequest } from './regions';
-import { Refusal } from './errors';
+import type { Region } from '../../lib/ewelink/hosts';
+import type { SimContext } from '../context';
+import { checkCommonParams, isObject, type Fields } from '../fields';
+import { placeRequest } from '../accounts/regions';
+import { Refusal } from '../errors';
 import { findRoute } from './routes';
-import type { Call } from './route-types';
+import type { Call } from './cloud-route';
 import { bodySignature, credential, querySignature, signaturesEqual } from './signature';
 
 export interface Answer {

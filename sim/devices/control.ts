@@ -1,9 +1,9 @@
-import type { Account, DeviceRecord } from './accounts';
-import type { Acceptance, Params } from './device-kinds';
+import type { Account, DeviceRecord } from '../accounts/account-book';
+import type { Acceptance, Params } from './kinds';
 import type { Operator } from './history';
-import type { PendingTimers } from './pending-timers';
-import type { SimFaults } from './types';
-import { selectParams } from './views';
+import type { PendingTimers } from '../pending-timers';
+import type { SimFaults } from '../types';
+import { selectParams } from '../views';
 
 export type CommandOutcome = { ok: true; params: Params } | { ok: false; code: 400 | 504; reason: string };
 

@@ -1,5 +1,5 @@
-import type { Account, DeviceRecord } from './accounts';
-import { isObject } from './fields';
+import type { Account, DeviceRecord } from './account-book';
+import { isObject } from '../fields';
 
 /** The spec's permit bits: what a receiver may do with the device's timers. */
 export const PERMIT = { addTimer: 1, editTimer: 2, deleteTimer: 4, enableTimer: 8 } as const;
@@ -25,13 +25,16 @@ function pairKey(sharer: Account, receiver: Account): string {
 /**
  * Who each device is shared with, and which receivers may not be asked yet: after an
  * invitation went unanswered (504), the same sharer may ask the same receiver again only
- * after `retryAfterMs`, whichever device it is about.
+ * after `retryAfterMs` (on the sim's clock), whichever device it is about.
  */
 export class ShareBook {
   private readonly byDevice = new Map<string, Map<Account, Share>>();
   private readonly quietUntil = new Map<string, number>();
 
-  constructor(private readonly retryAfterMs: number) {}
+  constructor(
+    private readonly retryAfterMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   access(device: DeviceRecord, account: Account): Access | undefined {
     if (device.owner === account) return { role: 'owner' };
@@ -71,12 +74,12 @@ export class ShareBook {
   }
 
   /** ms until the receiver may be asked again by this sharer; 0 when they may now. */
-  waitBeforeAsking(sharer: Account, receiver: Account, now = Date.now()): number {
+  waitBeforeAsking(sharer: Account, receiver: Account, now = this.now()): number {
     return Math.max(0, (this.quietUntil.get(pairKey(sharer, receiver)) ?? 0) - now);
   }
 
   /** The receiver let an invitation time out. */
-  unanswered(sharer: Account, receiver: Account, now = Date.now()): void {
+  unanswered(sharer: Account, receiver: Account, now = this.now()): void {
     this.quietUntil.set(pairKey(sharer, receiver), now + this.retryAfterMs);
   }
 }

@@ -1,8 +1,8 @@
-import type { Account, DeviceRecord } from './accounts';
-import type { SimContext } from './context';
-import { Refusal } from './errors';
-import type { Access, Share } from './sharing';
-import { deviceView, loginView } from './views';
+import type { Account, DeviceRecord } from '../accounts/account-book';
+import type { SimContext } from '../context';
+import { Refusal } from '../errors';
+import type { Access, Share } from '../accounts/sharing';
+import { deviceView, loginView } from '../views';
 
 /*
  * Who may do what with a device: its owner everything; a share receiver may see and control

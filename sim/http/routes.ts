@@ -2,12 +2,12 @@ import { ACCOUNT_ROUTES } from './account-routes';
 import { MANAGEMENT_ROUTES } from './device-management-routes';
 import { DEVICE_ROUTES } from './device-routes';
 import { GROUP_ROUTES } from './group-routes';
-import type { Route } from './route-types';
+import type { CloudRoute } from './cloud-route';
 
 /** Every cloud route the sim answers, first match wins. */
-export const ROUTES: readonly Route[] = [...ACCOUNT_ROUTES, ...DEVICE_ROUTES, ...MANAGEMENT_ROUTES, ...GROUP_ROUTES];
+export const ROUTES: readonly CloudRoute[] = [...ACCOUNT_ROUTES, ...DEVICE_ROUTES, ...MANAGEMENT_ROUTES, ...GROUP_ROUTES];
 
-export function findRoute(method: string, path: string): { route: Route; pathParams: Record<string, string> } | undefined {
+export function findRoute(method: string, path: string): { route: CloudRoute; pathParams: Record<string, string> } | undefined {
   const segments = path.split('/');
   for (const route of ROUTES) {
     if (route.method !== method) continue;

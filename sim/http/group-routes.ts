@@ -1,10 +1,10 @@
-import type { Account } from './accounts';
-import type { SimContext } from './context';
+import type { Account } from '../accounts/account-book';
+import type { SimContext } from '../context';
 import { callerApikey, usableDevice } from './device-access';
-import { Refusal } from './errors';
-import { fixedNumber, isObject, presentString, requiredInteger, requiredString, type Fields } from './fields';
-import type { Group } from './groups';
-import type { BearerRoute } from './route-types';
+import { Refusal } from '../errors';
+import { fixedNumber, isObject, presentString, requiredInteger, requiredString, type Fields } from '../fields';
+import type { Group } from '../accounts/groups';
+import type { BearerRoute } from './cloud-route';
 
 /*
  * Device groups (`/api/group`): each account's own, ordered by index. A device may sit in

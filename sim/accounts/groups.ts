@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Account } from './accounts';
+import type { Account } from './account-book';
 
 export interface Group {
   readonly id: string;

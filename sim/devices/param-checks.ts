@@ -1,4 +1,4 @@
-import { isObject, type Fields } from './fields';
+import { isObject, type Fields } from '../fields';
 import type { Check, CommandRule, ParamRule, Params } from './ruled-kind';
 
 /*

@@ -1,11 +1,11 @@
-import type { Region } from '../lib/ewelink/hosts';
-import type { Account } from './accounts';
-import { optionalString, requiredString, type Fields } from './fields';
-import { regionForCountryCode } from './regions';
-import { Refusal } from './errors';
-import type { BearerRoute, Call, Route, SignRoute } from './route-types';
-import { SEND_TYPES, type SendType } from './verification';
-import { userView } from './views';
+import type { Region } from '../../lib/ewelink/hosts';
+import type { Account } from '../accounts/account-book';
+import { optionalString, requiredString, type Fields } from '../fields';
+import { regionForCountryCode } from '../accounts/regions';
+import { Refusal } from '../errors';
+import type { BearerRoute, Call, CloudRoute, SignRoute } from './cloud-route';
+import { SEND_TYPES, type SendType } from '../accounts/verification-codes';
+import { userView } from '../views';
 
 /*
  * The account routes: the Sign-authorised ones called before there is a token (region,
@@ -185,4 +185,4 @@ const changePassword: BearerRoute = {
   },
 };
 
-export const ACCOUNT_ROUTES: readonly Route[] = [region, login, refresh, sms, register, resetPassword, changePassword];
+export const ACCOUNT_ROUTES: readonly CloudRoute[] = [region, login, refresh, sms, register, resetPassword, changePassword];

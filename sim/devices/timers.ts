@@ -1,9 +1,9 @@
-import type { DeviceRecord } from './accounts';
-import type { DueWork, TimedWork } from './clock';
-import type { Acceptance, Params } from './device-kinds';
-import { isObject } from './fields';
+import type { DeviceRecord } from '../accounts/account-book';
+import type { DueWork, TimedWork } from '../clock';
+import type { Acceptance, Params } from './kinds';
+import { isObject } from '../fields';
 import { isTimerType, nextOccurrence, readSchedule, type Schedule, type TimerAction } from './timer-schedule';
-import type { TimerFiring } from './types';
+import type { TimerFiring } from '../types';
 
 interface TimerDeps {
   /** Every device in the sim, online or not: a device runs its timers without the cloud. */

@@ -1,10 +1,10 @@
-import type { DeviceRecord } from './accounts';
-import type { SimContext } from './context';
+import type { DeviceRecord } from '../accounts/account-book';
+import type { SimContext } from '../context';
 import { callerApikey, ownedDevice, removeDevice, usableDevice, viewFor } from './device-access';
-import { Refusal } from './errors';
-import { isObject, optionalCount, optionalFlag, optionalString, presentString, requiredString, type Fields } from './fields';
-import { AddRefusal, ADD_TEXTS } from './pool';
-import type { BearerCall, BearerRoute } from './route-types';
+import { Refusal } from '../errors';
+import { isObject, optionalCount, optionalFlag, optionalString, presentString, requiredString, type Fields } from '../fields';
+import { AddRefusal, ADD_TEXTS } from '../devices/unbound-pool';
+import type { BearerCall, BearerRoute } from './cloud-route';
 
 /*
  * Managing the devices of an account: adding (Wi-Fi and GSM), deleting, renaming, naming

@@ -1,7 +1,12 @@
-import type { Region } from '../lib/ewelink/hosts';
-import type { Account } from './accounts';
-import type { SimContext } from './context';
-import type { Fields } from './fields';
+import type { Region } from '../../lib/ewelink/hosts';
+import type { Account } from '../accounts/account-book';
+import type { SimContext } from '../context';
+import type { Fields } from '../fields';
+
+/*
+ * How the simulated cloud declares one of its own HTTP routes (CloudRoute), as opposed to the
+ * bridge's API routes in lib: the auth it takes, and the handler that answers a Call.
+ */
 
 export interface Call {
   readonly method: string;
@@ -40,4 +45,4 @@ export interface BearerRoute extends RouteBase {
   handle(call: BearerCall, ctx: SimContext): Fields | Promise<Fields>;
 }
 
-export type Route = SignRoute | BearerRoute;
+export type CloudRoute = SignRoute | BearerRoute;

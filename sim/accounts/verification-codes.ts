@@ -21,14 +21,17 @@ function key(address: string): string {
 
 /**
  * The verification codes `/api/sms` "sent": four digits per address, the last one valid
- * until it is used. An address asking again sooner than the interval is refused.
+ * until it is used. An address asking again sooner than the interval (on the sim's clock) is refused.
  */
 export class VerificationCodes {
   private readonly sent = new Map<string, SentCode>();
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  send(address: string, sendType: SendType, now = Date.now()): Sending {
+  send(address: string, sendType: SendType, now = this.now()): Sending {
     const last = this.sent.get(key(address));
     if (last && now - last.sentAt < this.intervalMs) {
       return { ok: false, waitSec: Math.ceil((this.intervalMs - (now - last.sentAt)) / 1000) };

@@ -1,5 +1,5 @@
-import { isRegion, type Region } from '../lib/ewelink/hosts';
-import { Refusal } from './errors';
+import { isRegion, type Region } from '../../lib/ewelink/hosts';
+import { Refusal } from '../errors';
 
 /** Where a request landed: the region host it addressed (null = the global host) and its path. */
 export interface Placement {

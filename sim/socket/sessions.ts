@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Account, DeviceRecord } from './accounts';
-import type { SimContext } from './context';
-import type { Params } from './device-kinds';
-import { field, isNonce, isObject, isSecondsTimestamp, type Fields } from './fields';
+import type { Account, DeviceRecord } from '../accounts/account-book';
+import type { SimContext } from '../context';
+import type { Params } from '../devices/kinds';
+import { field, isNonce, isObject, isSecondsTimestamp, type Fields } from '../fields';
 import { answerShareAction, isShareAction } from './share-actions';
-import { receiverRefusal } from './sharing';
+import { receiverRefusal } from '../accounts/sharing';
 
 interface Session {
   /** 1, 2, … in the order connections were accepted. */
@@ -103,6 +103,11 @@ export class SocketHub {
   /** Whether the account has a socket session open (a share receiver must, to answer). */
   isOnline(account: Account): boolean {
     return this.accountSessions(account).length > 0;
+  }
+
+  /** How many handshaken sessions of the account are not closed (or being dropped by the sim) yet. */
+  openSessions(account: Account): number {
+    return this.accountSessions(account).length;
   }
 
   closeAll(): void {

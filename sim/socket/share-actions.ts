@@ -1,7 +1,7 @@
-import type { Account } from './accounts';
-import type { SimContext } from './context';
-import { field, isObject, type Fields } from './fields';
-import { ALL_PERMITS } from './sharing';
+import type { Account } from '../accounts/account-book';
+import type { SimContext } from '../context';
+import { field, isObject, type Fields } from '../fields';
+import { ALL_PERMITS } from '../accounts/sharing';
 
 /*
  * The socket actions `share`, `updateShare` and `cancelShare`. The receiver answers an

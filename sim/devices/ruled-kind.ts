@@ -1,4 +1,4 @@
-import { isObject } from './fields';
+import { isObject } from '../fields';
 import { isTimerType, readSchedule } from './timer-schedule';
 
 /*

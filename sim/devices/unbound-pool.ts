@@ -1,6 +1,6 @@
-import type { Account, AccountBook, DeviceRecord } from './accounts';
-import { deviceKind } from './device-kinds';
-import type { DeviceSeed, GsmDeviceSeed } from './types';
+import type { Account, AccountBook, DeviceRecord } from '../accounts/account-book';
+import { deviceKind } from './kinds';
+import type { DeviceSeed, GsmDeviceSeed } from '../types';
 
 /** A failure of the device-adding routes, in their legacy shape `{code, error: "<text>"}`. */
 export class AddRefusal extends Error {

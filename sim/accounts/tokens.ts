@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Account } from './accounts';
+import type { Account } from './account-book';
 
 interface AccessGrant {
   readonly account: Account;
@@ -21,6 +21,7 @@ function token(): string {
 /**
  * Access and refresh tokens. An account has one live at: a login or a refresh revokes
  * the ones before it. A refresh keeps the rt and its expiry, as the spec's example shows.
+ * Lifetimes run on the sim's clock, so a test on a manual clock moves past them.
  */
 export class TokenBook {
   private readonly access = new Map<string, AccessGrant>();
@@ -30,11 +31,12 @@ export class TokenBook {
   constructor(
     private readonly atLifetimeMs: number,
     private readonly rtLifetimeMs: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   issue(account: Account): { at: string; rt: string } {
     const rt = token();
-    this.refreshes.set(rt, { account, expiresAt: Date.now() + this.rtLifetimeMs });
+    this.refreshes.set(rt, { account, expiresAt: this.now() + this.rtLifetimeMs });
     return { at: this.grantAccess(account, 'login'), rt };
   }
 
@@ -42,14 +44,14 @@ export class TokenBook {
     const grant = this.access.get(at);
     if (!grant) return { ok: false, code: 401, reason: 'access token not known' };
     if (grant.revokedBy) return { ok: false, code: 401, reason: `access token replaced by a newer ${grant.revokedBy}` };
-    if (Date.now() >= grant.expiresAt) return { ok: false, code: 402, reason: 'access token expired' };
+    if (this.now() >= grant.expiresAt) return { ok: false, code: 402, reason: 'access token expired' };
     return { ok: true, account: grant.account };
   }
 
   /** The account of a live rt, or undefined when the rt is unknown or expired. */
   refreshOwner(rt: string): Account | undefined {
     const grant = this.refreshes.get(rt);
-    return grant && Date.now() < grant.expiresAt ? grant.account : undefined;
+    return grant && this.now() < grant.expiresAt ? grant.account : undefined;
   }
 
   /** A new at for a live rt (revoking the account's older ats), or undefined. */
@@ -62,7 +64,7 @@ export class TokenBook {
   expire(at: string): boolean {
     const grant = this.access.get(at);
     if (!grant) return false;
-    grant.expiresAt = Math.min(grant.expiresAt, Date.now());
+    grant.expiresAt = Math.min(grant.expiresAt, this.now());
     return true;
   }
 
@@ -74,7 +76,7 @@ export class TokenBook {
     }
     live.clear();
     const at = token();
-    this.access.set(at, { account, expiresAt: Date.now() + this.atLifetimeMs, revokedBy: undefined });
+    this.access.set(at, { account, expiresAt: this.now() + this.atLifetimeMs, revokedBy: undefined });
     live.add(at);
     this.liveAccess.set(account, live);
     return at;
