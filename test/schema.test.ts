@@ -304,7 +304,7 @@ describe('parseQuery', () => {
     expect(refused(() => parseQuery(HISTORY_QUERY, { pages: '2' }))).toEqual({ field: 'pages', message: 'pages: unknown field; this takes from, to, page, pageSize' });
   });
 
-  it.each([['constructor'], ['toString'], ['hasOwnProperty']])('refuses the parameter %s as unknown', (name) => {
+  it.each([['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty']])('refuses the parameter %s as unknown', (name) => {
     const query = Object.fromEntries(new URLSearchParams(`${name}=1`));
     expect(refused(() => parseQuery(HISTORY_QUERY, query)).field).toBe(name);
   });
