@@ -148,14 +148,15 @@ const NUMERALS: Record<string, RegExp> = { integer: /^-?\d{1,15}$/, number: /^-?
  */
 export function parseQuery<S extends TSchema>(schema: S, query: Record<string, string>): Static<S> {
   const props = ((schema as JsonSchema).properties ?? {}) as Record<string, JsonSchema>;
-  const read: Record<string, unknown> = {};
-  for (const [name, text] of Object.entries(query)) {
-    const type = Object.hasOwn(props, name) ? props[name]?.type : undefined;
-    if ((type === 'integer' || type === 'number') && NUMERALS[type]!.test(text)) read[name] = Number(text);
-    else if (type === 'boolean' && (text === 'true' || text === 'false')) read[name] = text === 'true';
-    else read[name] = text;
-  }
+  // Built from entries, so a parameter named "__proto__" stays a key (and is refused as unknown) instead of vanishing.
+  const read = Object.fromEntries(Object.entries(query).map(([name, text]) => [name, queryValue(Object.hasOwn(props, name) ? props[name]?.type : undefined, text)]));
   return parse(schema, read, '');
+}
+
+function queryValue(type: unknown, text: string): unknown {
+  if ((type === 'integer' || type === 'number') && NUMERALS[type]!.test(text)) return Number(text);
+  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
 }
 
 const join = (at: string, path: string) => {

@@ -55,6 +55,10 @@ export class Webhooks {
     if (!TOKEN.test(hookId) || !TOKEN.test(secret)) throw refused();
     const hook = await this.hooks.get(hookId);
     if (!hook || !secretMatches(secret, hook.secretHash)) throw refused();
-    return this.controller.control(hook.accountId, hook.deviceid, parseCommand(hook.action));
+    // The stored action is checked again, as when the hook was made: it may predate a rule, or
+    // the device may have changed. Errors name it as `action`, since the call itself carries none.
+    const action = parseCommand(hook.action, 'action');
+    await this.controller.check(hook.accountId, hook.deviceid, action, 'action');
+    return this.controller.control(hook.accountId, hook.deviceid, action);
   }
 }
