@@ -57,10 +57,11 @@ export class DeviceController {
     return device;
   }
 
-  async control(accountId: string, deviceid: string, command: DeviceCommand): Promise<ControlResult> {
+  /** Sends the command; `at` prefixes the field in errors (`action` for a stored one). */
+  async control(accountId: string, deviceid: string, command: DeviceCommand, at?: string): Promise<ControlResult> {
     const device = await this.directory.find(accountId, deviceid);
     const profile = profileOf(device);
-    const channels = checkCommand(deviceid, profile, command);
+    const channels = checkCommand(deviceid, profile, command, at);
     const reads = paramsToRead(profile, command);
     const target = { deviceid, apikey: device.apikey };
     try {
