@@ -5,10 +5,12 @@ import { HttpApi, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_API_URL } from '../lib/ewelink/hosts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lib/store/schema';
@@ -28,7 +30,7 @@ export interface EwelinkBridgeStackProps extends StackProps {
   /** Log level of the handlers (Powertools): DEBUG, INFO, WARN or ERROR. */
   readonly logLevel?: string;
   /**
-   * Directory holding `http-api.ts` and `refresh-tokens.ts`. Tests point it at stub
+   * Directory holding `http-api.ts`, `refresh-tokens.ts` and `reconcile-timers.ts`. Tests point it at stub
    * handlers so they do not depend on the real ones compiling.
    *
    * @default the repository's `functions/`
@@ -60,12 +62,17 @@ const REFRESH_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:P
 // The reconcile reads the model and records pushes (and refreshes a token or the device list on the way).
 const RECONCILE_TABLE_ACTIONS = REFRESH_TABLE_ACTIONS;
 
+// A scheduled function that throws is run again twice by Lambda (its asynchronous retries);
+// a run that still fails, or waited too long to start, goes to the failed-runs queue.
+const LAMBDA_ASYNC_RETRIES = 2;
+
 const COMPLETE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
 
 /**
  * The deployed bridge: one DynamoDB table, the eWeLink app credentials in Secrets Manager,
- * the HTTP API in front of one Lambda function, and a daily schedule that refreshes the
- * stored eWeLink tokens.
+ * the HTTP API in front of one Lambda function, a daily schedule that refreshes the stored
+ * eWeLink tokens and an hourly one that reconciles device timers. A scheduled run that fails
+ * for good is kept in a queue.
  *
  * @example
  * new EwelinkBridgeStack(app, 'EwelinkBridge', { logLevel: 'DEBUG' });
@@ -80,6 +87,8 @@ export class EwelinkBridgeStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly refreshSchedule: Schedule;
+  /** Scheduled runs that failed for good: Lambda's on-failure destination and the schedules' dead-letter queue. */
+  readonly failedRuns: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: EwelinkBridgeStackProps = {}) {
     super(scope, id, props);
@@ -162,21 +171,27 @@ export class EwelinkBridgeStack extends Stack {
       this.api.addRoutes({ path: route.path, methods: [route.method], integration });
     }
 
-    this.refreshSchedule = new Schedule(this, 'RefreshTokensSchedule', {
+    this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
+      // The longest SQS keeps anything: a failed run waits two weeks for someone to read it.
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    this.refreshSchedule = this.runOnSchedule('RefreshTokensSchedule', this.refreshFunction, {
       description: 'Daily refresh of the stored eWeLink access tokens',
-      schedule: ScheduleExpression.rate(Duration.days(1)),
-      target: new LambdaInvoke(this.refreshFunction.handler, {
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
-      }),
+      rate: Duration.days(1),
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(1),
     });
 
     // Hourly: a device back online gets its array within the hour, and a repeat timer's UTC
     // form is recompiled soon after each occurrence, before a DST change can move it.
-    this.reconcileSchedule = new Schedule(this, 'ReconcileTimersSchedule', {
+    this.reconcileSchedule = this.runOnSchedule('ReconcileTimersSchedule', this.reconcileFunction, {
       description: 'Hourly reconcile of device timers with the model',
-      schedule: ScheduleExpression.rate(Duration.hours(1)),
-      target: new LambdaInvoke(this.reconcileFunction.handler, { retryAttempts: 2, maxEventAge: Duration.minutes(30) }),
+      rate: Duration.hours(1),
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(30),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });
@@ -184,6 +199,30 @@ export class EwelinkBridgeStack extends Stack {
     new CfnOutput(this, 'SecretArn', {
       value: this.secret.secretArn,
       description: 'Secret holding the eWeLink app credentials {"appId","appSecret"}',
+    });
+  }
+
+  /**
+   * Runs `fn` at `rate`. Two kinds of failure are told apart and both end in the failed-runs
+   * queue: the scheduler's retry policy only covers handing the event to Lambda (a throttled
+   * or missing function), past it the event goes to the schedule's dead-letter queue; a run
+   * that throws is Lambda's to retry, and past those retries it goes to the function's
+   * on-failure destination.
+   */
+  private runOnSchedule(id: string, fn: BridgeFunction, options: { description: string; rate: Duration; retryAttempts: number; maxEventAge: Duration }): Schedule {
+    fn.handler.configureAsyncInvoke({
+      onFailure: new SqsDestination(this.failedRuns),
+      retryAttempts: LAMBDA_ASYNC_RETRIES,
+      maxEventAge: options.maxEventAge,
+    });
+    return new Schedule(this, id, {
+      description: options.description,
+      schedule: ScheduleExpression.rate(options.rate),
+      target: new LambdaInvoke(fn.handler, {
+        retryAttempts: options.retryAttempts,
+        maxEventAge: options.maxEventAge,
+        deadLetterQueue: this.failedRuns,
+      }),
     });
   }
 }

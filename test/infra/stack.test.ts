@@ -115,12 +115,14 @@ describe('EwelinkBridgeStack', () => {
   let outdir: string;
   let httpFunctionId: string;
   let refreshFunctionId: string;
+  let reconcileFunctionId: string;
 
   beforeAll(() => {
     // Prepare: one synthesis (with esbuild bundling of the stub handlers) for the file
     ({ stack, template, outdir } = synthesise({}, { bundle: true }));
     httpFunctionId = logicalId(stack, stack.httpFunction.handler);
     refreshFunctionId = logicalId(stack, stack.refreshFunction.handler);
+    reconcileFunctionId = logicalId(stack, stack.reconcileFunction.handler);
   }, 120_000);
 
   afterAll(() => {
@@ -251,36 +253,77 @@ describe('EwelinkBridgeStack', () => {
     });
   });
 
-  describe('schedule', () => {
-    it('invokes the refresh function daily with retries', () => {
+  describe('schedules', () => {
+    function scheduleOf(functionId: string): Resource {
+      return Object.values(template.findResources('AWS::Scheduler::Schedule')).find((r) => JSON.stringify(r).includes(functionId)) as Resource;
+    }
+
+    it('invoke the refresh function daily and the reconcile hourly, with retries', () => {
       // Assess
       template.resourceCountIs('AWS::Scheduler::Schedule', 2);
-      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      expect(scheduleOf(refreshFunctionId).Properties).toMatchObject({
         ScheduleExpression: 'rate(1 day)',
         State: 'ENABLED',
-        Target: {
-          Arn: { 'Fn::GetAtt': [refreshFunctionId, 'Arn'] },
-          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-        },
+        Target: { Arn: { 'Fn::GetAtt': [refreshFunctionId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
+      });
+      expect(scheduleOf(reconcileFunctionId).Properties).toMatchObject({
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Target: { Arn: { 'Fn::GetAtt': [reconcileFunctionId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 1800 } },
       });
     });
 
-    it('uses a role that can only invoke the refresh function', () => {
+    it('park an event the scheduler could not hand to Lambda in the failed-runs queue (their retry policy stops there)', () => {
       // Prepare
-      const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((r) => JSON.stringify(r).includes(refreshFunctionId)) as Resource;
-      const roleArn = (schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn;
-      const roleId = roleArn['Fn::GetAtt'][0];
+      const queueArn = { 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'Arn'] };
+      for (const functionId of [refreshFunctionId, reconcileFunctionId]) {
+        // Act
+        const target = scheduleOf(functionId).Properties.Target as { DeadLetterConfig?: unknown };
+        // Assess
+        expect(target.DeadLetterConfig).toEqual({ Arn: queueArn });
+      }
+    });
 
-      // Act
-      const statements = statementsOfRole(template, roleId);
+    it('send a run that still throws after Lambda retried it twice to the same queue', () => {
+      // Prepare
+      const queueArn = { 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'Arn'] };
+      const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Resource[];
 
+      // Assess: one for each scheduled function, none for the HTTP function (API Gateway calls it synchronously)
+      expect(configs).toHaveLength(2);
+      expect(configs.map((c) => c.Properties.FunctionName)).toEqual(expect.arrayContaining([{ Ref: refreshFunctionId }, { Ref: reconcileFunctionId }]));
+      for (const config of configs) {
+        expect(config.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: queueArn } } });
+      }
+    });
+
+    it('keep failed runs two weeks, encrypted, reachable over TLS only', () => {
       // Assess
-      expect(statements.length).toBeGreaterThan(0);
-      for (const statement of statements) {
-        expect(actionsOf(statement)).toEqual(['lambda:InvokeFunction']);
-        for (const resource of resourcesOf(statement)) {
-          expect(JSON.stringify(resource)).toContain(refreshFunctionId);
-          expect(JSON.stringify(resource)).not.toContain(httpFunctionId);
+      template.resourceCountIs('AWS::SQS::Queue', 1);
+      template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 86_400, SqsManagedSseEnabled: true });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    it('use roles that can only invoke their own function and send to the failed-runs queue', () => {
+      for (const [functionId, otherIds] of [
+        [refreshFunctionId, [httpFunctionId, reconcileFunctionId]],
+        [reconcileFunctionId, [httpFunctionId, refreshFunctionId]],
+      ] as const) {
+        // Prepare
+        const roleArn = (scheduleOf(functionId).Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn;
+
+        // Act
+        const statements = statementsOfRole(template, roleArn['Fn::GetAtt'][0]);
+
+        // Assess
+        expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+        for (const statement of statements) {
+          const resources = JSON.stringify(resourcesOf(statement));
+          if (actionsOf(statement).includes('sqs:SendMessage')) expect(resourcesOf(statement)).toEqual([{ 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'Arn'] }]);
+          else expect(resources).toContain(functionId);
+          for (const other of otherIds) expect(resources).not.toContain(other);
         }
       }
     });
