@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_API_URL } from '../lib/ewelink/hosts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lib/store/schema';
+import { BridgeAlarms } from './alarms';
 import { BridgeFunction } from './bridge-function';
 import { HTTP_ROUTES } from './routes';
 
@@ -29,6 +30,11 @@ export interface EwelinkBridgeStackProps extends StackProps {
   readonly ewelinkApiUrl?: string;
   /** Log level of the handlers (Powertools): DEBUG, INFO, WARN or ERROR. */
   readonly logLevel?: string;
+  /**
+   * An e-mail address subscribed to the alarms' topic (AWS mails it a link to confirm first).
+   * Without it the topic has no subscriber until one is added (the README says how).
+   */
+  readonly alarmEmail?: string;
   /**
    * Directory holding `http-api.ts`, `refresh-tokens.ts` and `reconcile-timers.ts`. Tests point it at stub
    * handlers so they do not depend on the real ones compiling.
@@ -72,7 +78,7 @@ const COMPLETE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:se
  * The deployed bridge: one DynamoDB table, the eWeLink app credentials in Secrets Manager,
  * the HTTP API in front of one Lambda function, a daily schedule that refreshes the stored
  * eWeLink tokens and an hourly one that reconciles device timers. A scheduled run that fails
- * for good is kept in a queue.
+ * for good is kept in a queue; alarms on failures notify an SNS topic.
  *
  * @example
  * new EwelinkBridgeStack(app, 'EwelinkBridge', { logLevel: 'DEBUG' });
@@ -89,6 +95,7 @@ export class EwelinkBridgeStack extends Stack {
   readonly refreshSchedule: Schedule;
   /** Scheduled runs that failed for good: Lambda's on-failure destination and the schedules' dead-letter queue. */
   readonly failedRuns: sqs.Queue;
+  readonly alarms: BridgeAlarms;
 
   constructor(scope: Construct, id: string, props: EwelinkBridgeStackProps = {}) {
     super(scope, id, props);
@@ -194,12 +201,22 @@ export class EwelinkBridgeStack extends Stack {
       maxEventAge: Duration.minutes(30),
     });
 
+    this.alarms = new BridgeAlarms(this, 'Alarms', {
+      httpFunction: this.httpFunction,
+      refreshFunction: this.refreshFunction,
+      failedRuns: this.failedRuns,
+      logGroups: [this.httpFunction, this.refreshFunction, this.reconcileFunction].map((fn) => fn.logGroup),
+      email: props.alarmEmail,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table of the bridge' });
     new CfnOutput(this, 'SecretArn', {
       value: this.secret.secretArn,
       description: 'Secret holding the eWeLink app credentials {"appId","appSecret"}',
     });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic the alarms notify; subscribe to it' });
+    new CfnOutput(this, 'FailedRunsQueueUrl', { value: this.failedRuns.queueUrl, description: 'Queue holding scheduled runs that failed for good' });
   }
 
   /**

@@ -329,6 +329,110 @@ describe('EwelinkBridgeStack', () => {
     });
   });
 
+  describe('alarms', () => {
+    function alarmOn(namespace: string, metricName: string): Resource {
+      const found = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).filter(
+        (alarm) => alarm.Properties.Namespace === namespace && alarm.Properties.MetricName === metricName,
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    }
+
+    function alarmOnFunction(functionId: string): Resource {
+      const dimensions = [{ Name: 'FunctionName', Value: { Ref: functionId } }];
+      const found = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).filter(
+        (alarm) => JSON.stringify(alarm.Properties.Dimensions) === JSON.stringify(dimensions),
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    }
+
+    /** Fires on the first occurrence in five minutes, notifies the topic, and counts no data as nothing wrong. */
+    function expectFirstOccurrenceAlarm(alarm: Resource, statistic: string) {
+      expect(alarm.Properties).toMatchObject({
+        Statistic: statistic,
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarms.topic) }],
+      });
+    }
+
+    it('notify one SNS topic that takes TLS only and lets this account\'s CloudWatch alarms publish', () => {
+      // Prepare
+      const topicRef = { Ref: logicalId(stack, stack.alarms.topic) };
+
+      // Assess
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [topicRef],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sns:Publish',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('fire on the first error of the refresh function, and of the HTTP function (whose Errors count its timeouts too)', () => {
+      for (const functionId of [refreshFunctionId, httpFunctionId]) {
+        // Act
+        const alarm = alarmOnFunction(functionId);
+
+        // Assess
+        expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+        expectFirstOccurrenceAlarm(alarm, 'Sum');
+      }
+    });
+
+    it('fire while a failed run waits in the queue, and say so again once it is empty', () => {
+      // Act
+      const alarm = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
+
+      // Assess
+      expectFirstOccurrenceAlarm(alarm, 'Maximum');
+      expect(alarm.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'QueueName'] } }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: logicalId(stack, stack.alarms.topic) }]);
+    });
+
+    it('fire on the first error-level line logged by any function', () => {
+      // Prepare
+      const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')) as Resource[];
+      const functionLogs = [stack.httpFunction, stack.refreshFunction, stack.reconcileFunction].map((fn) => ({ Ref: logicalId(stack, fn.logGroup) }));
+
+      // Act
+      const alarm = alarmOn(stack.alarms.errorLogMetric.namespace, 'ErrorLogLines');
+
+      // Assess: Powertools writes JSON lines with "level"; each function's log group feeds the one metric
+      expect(filters.map((f) => f.Properties.LogGroupName)).toEqual(expect.arrayContaining(functionLogs));
+      expect(filters).toHaveLength(3);
+      for (const filter of filters) {
+        expect(filter.Properties).toMatchObject({
+          FilterPattern: '{ ($.level = "ERROR") || ($.level = "CRITICAL") }',
+          MetricTransformations: [{ MetricNamespace: stack.alarms.errorLogMetric.namespace, MetricName: 'ErrorLogLines', MetricValue: '1' }],
+        });
+      }
+      expectFirstOccurrenceAlarm(alarm, 'Sum');
+    });
+
+    it('are these four and leave the stage\'s 5xx count alone (an offline device answers 504 by design)', () => {
+      // Prepare
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+
+      // Assess
+      expect(alarms).toHaveLength(4);
+      expect(alarms.map((a) => a.Properties.Namespace)).not.toContain('AWS/ApiGateway');
+    });
+  });
+
   describe('IAM', () => {
     it('grants no wildcard action, and no wildcard resource for DynamoDB or Secrets Manager', () => {
       // Assess
@@ -417,10 +521,10 @@ describe('EwelinkBridgeStack', () => {
   });
 
   describe('outputs', () => {
-    it('give the API URL, the table name and the secret ARN', () => {
+    it('give the API URL, the table name, the secret ARN, the alarm topic and the failed-runs queue', () => {
       // Assess
       const outputs = template.findOutputs('*');
-      expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'SecretArn', 'TableName']);
+      expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'FailedRunsQueueUrl', 'SecretArn', 'TableName']);
     });
   });
 
@@ -438,7 +542,17 @@ describe('EwelinkBridgeStack', () => {
       expect(secretStatements.flatMap(resourcesOf)).toEqual([SECRET_ARN, SECRET_ARN, SECRET_ARN]);
     });
 
-    it('reject a partial secret ARN and an unknown log level before synthesising anything', () => {
+    it('subscribe the alarm e-mail given at deploy time, and nobody without one', () => {
+      // Act
+      const subscribed = synthesise({ alarmEmail: 'ops@example.com' }).template;
+
+      // Assess
+      subscribed.resourceCountIs('AWS::SNS::Subscription', 1);
+      subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    it('reject a partial secret ARN, an unknown log level and a malformed alarm e-mail before synthesising anything', () => {
       // Prepare
       const outdir = mkdtempSync(path.join(tmpdir(), 'ewelink-bridge-cdk-'));
       outdirs.push(outdir);
@@ -449,6 +563,7 @@ describe('EwelinkBridgeStack', () => {
         () => new EwelinkBridgeStack(app, 'PartialArn', { ewelinkSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ewelink' }),
       ).toThrow(/complete secret ARN/);
       expect(() => new EwelinkBridgeStack(app, 'BadLevel', { logLevel: 'LOUD' })).toThrow(/logLevel/);
+      expect(() => new EwelinkBridgeStack(app, 'BadEmail', { alarmEmail: 'ops at example' })).toThrow(/alarmEmail/);
     });
   });
 });
