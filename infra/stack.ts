@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -53,6 +54,25 @@ const LOG_RETENTION = RetentionDays.ONE_MONTH;
 // rate limits, so the whole API is capped well below what a household needs.
 const API_THROTTLE = { burstLimit: 50, rateLimit: 25 };
 
+/**
+ * One JSON line per request in the stage's access log. Never the raw path, in any form: a
+ * webhook's secret is a path segment. `$context.routeKey` is the matched route's pattern
+ * (`POST /hooks/{hookId}/{secret}`), which is enough to tell requests apart.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  sourceIp: '$context.identity.sourceIp',
+  responseLength: '$context.responseLength',
+  // API Gateway's own refusals (429 throttled, 404 no route) and Lambda invoke failures.
+  error: '$context.error.message',
+  integrationError: '$context.integrationErrorMessage',
+};
+
 // Item-level actions only: no Scan, no BatchWriteItem, nothing on the table itself.
 // Transactions need no action of their own: IAM checks each Put/Update/Delete/ConditionCheck
 // inside TransactWriteItems against PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
@@ -92,6 +112,8 @@ export class EwelinkBridgeStack extends Stack {
   readonly reconcileSchedule: Schedule;
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  /** The stage's access log: one JSON line per request (ACCESS_LOG_FIELDS). */
+  readonly accessLogs: LogGroup;
   readonly refreshSchedule: Schedule;
   /** Scheduled runs that failed for good: Lambda's on-failure destination and the schedules' dead-letter queue. */
   readonly failedRuns: sqs.Queue;
@@ -161,13 +183,18 @@ export class EwelinkBridgeStack extends Stack {
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: SERVICE_NAME,
       description: 'ewelink-bridge: HTTPS entry point for webhooks, IFTTT and voice assistants',
-      // The default stage is declared below so it can carry throttling.
+      // The default stage is declared below so it can carry throttling and access logs.
       createDefaultStage: false,
     });
+    this.accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
     const integration = new HttpLambdaIntegration('HttpApiIntegration', this.httpFunction.handler, {
       // One invoke permission for this API instead of one per route; the function

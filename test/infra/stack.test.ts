@@ -184,8 +184,8 @@ describe('EwelinkBridgeStack', () => {
     });
 
     it('log to their own log groups kept for a month', () => {
-      // Assess
-      template.resourceCountIs('AWS::Logs::LogGroup', 3);
+      // Assess: one per function, and the stage's access log
+      template.resourceCountIs('AWS::Logs::LogGroup', 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
       template.hasResourceProperties('AWS::Lambda::Function', {
         LoggingConfig: { LogGroup: { Ref: logicalId(stack, stack.httpFunction.logGroup) } },
@@ -240,6 +240,31 @@ describe('EwelinkBridgeStack', () => {
         FunctionName: { 'Fn::GetAtt': [httpFunctionId, 'Arn'] },
         SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(stack, stack.api) }, '/*/*/*'])] }),
       });
+    });
+
+    it('logs each request as one JSON line with route, status, latency and source IP, and never the raw path', () => {
+      // Prepare
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
+      const settings = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+
+      // Act
+      const line = JSON.parse(settings.Format) as Record<string, string>;
+      const variables = settings.Format.match(/\$[\w.]+/g) ?? [];
+
+      // Assess: a webhook's secret is a path segment, so no variable may carry the path
+      expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.accessLogs), 'Arn'] });
+      expect(line).toMatchObject({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        sourceIp: '$context.identity.sourceIp',
+      });
+      expect(variables.length).toBeGreaterThanOrEqual(Object.keys(line).length);
+      for (const variable of variables) {
+        expect(variable).toMatch(/^\$context\./);
+        expect(variable.toLowerCase()).not.toContain('path');
+      }
     });
 
     it('throttles the default stage', () => {
