@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, LogGroupLogDestination, type CfnStage, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -53,6 +53,14 @@ const LOG_RETENTION = RetentionDays.ONE_MONTH;
 // One leaked webhook URL must not be able to push the eWeLink account into the cloud's
 // rate limits, so the whole API is capped well below what a household needs.
 const API_THROTTLE = { burstLimit: 50, rateLimit: 25 };
+
+/**
+ * The webhook route is the one anybody holding a hook's URL can call, without an API key, and
+ * IFTTT-style callers send a request now and then: it gets its own much lower limit, so a
+ * leaked or looping hook cannot use up the stage's share.
+ */
+export const WEBHOOK_ROUTE_KEY = 'POST /hooks/{hookId}/{secret}';
+const WEBHOOK_THROTTLE = { burstLimit: 5, rateLimit: 2 };
 
 /**
  * One JSON line per request in the stage's access log. Never the raw path, in any form: a
@@ -196,14 +204,24 @@ export class EwelinkBridgeStack extends Stack {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+    let webhookRoute: HttpRoute | undefined;
     const integration = new HttpLambdaIntegration('HttpApiIntegration', this.httpFunction.handler, {
       // One invoke permission for this API instead of one per route; the function
       // serves nothing else, so per-route scoping would add resources, not safety.
       scopePermissionToRoute: false,
     });
     for (const route of HTTP_ROUTES) {
-      this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+      const [added] = this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+      if (`${route.method} ${route.path}` === WEBHOOK_ROUTE_KEY) webhookRoute = added;
     }
+    if (!webhookRoute) throw new Error(`the router has no route ${WEBHOOK_ROUTE_KEY}, whose throttle the stack sets`);
+    const stage = this.stage.node.defaultChild as CfnStage;
+    // HttpStage has no per-route settings of its own; the keys are CloudFormation's.
+    stage.routeSettings = {
+      [WEBHOOK_ROUTE_KEY]: { ThrottlingBurstLimit: WEBHOOK_THROTTLE.burstLimit, ThrottlingRateLimit: WEBHOOK_THROTTLE.rateLimit },
+    };
+    // API Gateway refuses settings for a route it does not have yet.
+    stage.node.addDependency(webhookRoute);
 
     this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
       // The longest SQS keeps anything: a failed run waits two weeks for someone to read it.

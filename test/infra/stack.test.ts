@@ -276,6 +276,16 @@ describe('EwelinkBridgeStack', () => {
         DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 },
       });
     });
+
+    it('gives the webhook route, callable by anyone holding its URL, its own lower limit (2/s, burst 5)', () => {
+      // Prepare
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource & { DependsOn?: string[] };
+      const [hookRouteId] = Object.entries(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: 'POST /hooks/{hookId}/{secret}' } }))[0]!;
+
+      // Assess: settings name a route API Gateway must already have, so the stage waits for it
+      expect(stage.Properties.RouteSettings).toEqual({ 'POST /hooks/{hookId}/{secret}': { ThrottlingBurstLimit: 5, ThrottlingRateLimit: 2 } });
+      expect(stage.DependsOn).toContain(hookRouteId);
+    });
   });
 
   describe('schedules', () => {
