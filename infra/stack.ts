@@ -138,8 +138,10 @@ export class EwelinkBridgeStack extends Stack {
       billing: dynamodb.Billing.onDemand(),
       timeToLiveAttribute: TTL_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Tokens, API keys, hooks and scenes outlive the stack: deleting it leaves the table.
+      // Tokens, API keys, hooks and scenes outlive the stack: deleting it leaves the table,
+      // and deleting the table itself (console, CLI, a replacement) is refused until this is turned off.
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
 
     this.secret = props.ewelinkSecretArn

@@ -130,7 +130,7 @@ describe('EwelinkBridgeStack', () => {
   });
 
   describe('table', () => {
-    it('is one on-demand table keyed pk/sk with TTL and point-in-time recovery, kept on delete', () => {
+    it('is one on-demand table keyed pk/sk with TTL and point-in-time recovery, kept on delete and protected from deletion', () => {
       // Assess
       template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
       template.hasResource('AWS::DynamoDB::GlobalTable', {
@@ -150,6 +150,7 @@ describe('EwelinkBridgeStack', () => {
           Replicas: [
             Match.objectLike({
               PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              DeletionProtectionEnabled: true,
             }),
           ],
         },
