@@ -50,6 +50,17 @@ const SERVICE_NAME = 'ewelink-bridge';
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
+/** API Gateway's integration limit for HTTP APIs: past it the caller gets a 503, whatever the function does. */
+export const API_INTEGRATION_LIMIT = Duration.seconds(30);
+/**
+ * One second inside that limit, so a request that overruns ends as the function's own timeout,
+ * which its Errors metric counts and the alarm sees, not as a 503 while the function goes on.
+ * test/infra/stack.test.ts sets it against the limits in lib/ (HTTP calls, socket, refresh
+ * wait): it covers a command or a share on a warm container, but not yet a command that first
+ * refreshes its token on a new container; that needs per-request deadlines.
+ */
+export const HTTP_FUNCTION_TIMEOUT = Duration.seconds(29);
+
 // One leaked webhook URL must not be able to push the eWeLink account into the cloud's
 // rate limits, so the whole API is capped well below what a household needs.
 const API_THROTTLE = { burstLimit: 50, rateLimit: 25 };
@@ -160,8 +171,7 @@ export class EwelinkBridgeStack extends Stack {
       entry: path.join(handlersDir, 'http-api.ts'),
       description: 'ewelink-bridge HTTP API: devices, control, webhooks',
       memorySize: 256,
-      // A socket attempt (at most ~5 s) plus the HTTP fallback (at most 10 s) fit, under API Gateway's 30 s.
-      timeout: Duration.seconds(20),
+      timeout: HTTP_FUNCTION_TIMEOUT,
       environment,
       logRetention: LOG_RETENTION,
     });
