@@ -216,7 +216,6 @@ export class EwelinkBridgeStack extends Stack {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    let webhookRoute: HttpRoute | undefined;
     const integration = new HttpLambdaIntegration('HttpApiIntegration', this.httpFunction.handler, {
       // One invoke permission for this API instead of one per route; the function
       // serves nothing else, so per-route scoping would add resources, not safety.
@@ -226,18 +225,19 @@ export class EwelinkBridgeStack extends Stack {
       id: 'AwsSolutions-APIG4',
       reason: 'the function checks API keys itself (lib/access.ts); the webhook route is authorised by the secret in its URL and /openapi.json is public by design',
     });
+    let webhookRoute: HttpRoute | undefined;
     for (const route of HTTP_ROUTES) {
       const [added] = this.api.addRoutes({ path: route.path, methods: [route.method], integration });
       if (`${route.method} ${route.path}` === WEBHOOK_ROUTE_KEY) webhookRoute = added;
     }
     if (!webhookRoute) throw new Error(`the router has no route ${WEBHOOK_ROUTE_KEY}, whose throttle the stack sets`);
-    const stage = this.stage.node.defaultChild as CfnStage;
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
     // HttpStage has no per-route settings of its own; the keys are CloudFormation's.
-    stage.routeSettings = {
+    cfnStage.routeSettings = {
       [WEBHOOK_ROUTE_KEY]: { ThrottlingBurstLimit: WEBHOOK_THROTTLE.burstLimit, ThrottlingRateLimit: WEBHOOK_THROTTLE.rateLimit },
     };
     // API Gateway refuses settings for a route it does not have yet.
-    stage.node.addDependency(webhookRoute);
+    cfnStage.node.addDependency(webhookRoute);
 
     this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
       // The longest SQS keeps anything: a failed run waits two weeks for someone to read it.
