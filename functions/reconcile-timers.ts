@@ -8,14 +8,6 @@ const logger = new Logger({ serviceName: 'ewelink-bridge' });
 /**
  * Scheduled (hourly): brings every device's timers in line with the model. Pending arrays
  * reach devices that came back online, repeat timers follow DST changes, drift is reported.
+ * Every account gets its turn; the run fails at the end if any account failed, so it is retried.
  */
-export const handler = middy(async () => {
-  const bridge = await bridgeFromEnv();
-  const reports = [];
-  for (const accountId of await bridge.accounts.accountIds()) {
-    const report = await bridge.timers.reconcile(accountId);
-    logger.info('timers reconciled', { accountId, pushed: report.pushed.length, inSync: report.inSync.length, pending: report.pending, failed: report.failed, drift: report.drift });
-    reports.push({ accountId, ...report });
-  }
-  return reports;
-}).use(injectLambdaContext(logger));
+export const handler = middy(async () => (await bridgeFromEnv()).reconcileTimers(logger)).use(injectLambdaContext(logger));

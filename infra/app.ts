@@ -4,6 +4,7 @@ import { EwelinkBridgeStack } from './stack';
 // The CDK app behind `npx cdk synth|deploy` (cdk.json). Settings come from context:
 //   npx cdk deploy -c ewelinkSecretArn=arn:aws:secretsmanager:...:secret:name-AbCdEf
 //                  -c ewelinkApiUrl=https://{region}-api.coolkit.cc:8080 -c logLevel=DEBUG
+//                  -c alarmEmail=ops@example.com
 const app = new App();
 
 new EwelinkBridgeStack(app, 'EwelinkBridge', {
@@ -11,6 +12,7 @@ new EwelinkBridgeStack(app, 'EwelinkBridge', {
   ewelinkSecretArn: contextString(app, 'ewelinkSecretArn'),
   ewelinkApiUrl: contextString(app, 'ewelinkApiUrl'),
   logLevel: contextString(app, 'logLevel'),
+  alarmEmail: contextString(app, 'alarmEmail'),
 });
 Tags.of(app).add('project', 'ewelink-bridge');
 

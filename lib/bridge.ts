@@ -13,6 +13,7 @@ import { Groups } from './groups/groups';
 import { SceneService } from './scenes/scene-service';
 import { SHARE_WAIT_MS, Sharing } from './sharing/sharing';
 import { createStore, type Store } from './store';
+import { reconcileAccounts, type ReconcileLog, type ReconcileReport } from './timers/reconcile-accounts';
 import { TimerService } from './timers/timer-service';
 import { Webhooks } from './webhooks/webhooks';
 
@@ -32,6 +33,8 @@ export interface Bridge {
   readonly webhooks: Webhooks;
   readonly timers: TimerService;
   readonly scenes: SceneService;
+  /** The hourly reconcile: every linked account's timers in turn; throws at the end naming the accounts that failed. */
+  reconcileTimers(log?: ReconcileLog): Promise<(ReconcileReport & { accountId: string })[]>;
   close(): void;
 }
 
@@ -70,9 +73,10 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
       directory.noteOnline(message.deviceid, message.params.online).catch(() => undefined);
     }
   });
+  const accounts = new AccountLinking(client, keeper, store.tokens);
   const bridge: Bridge = {
     config,
-    accounts: new AccountLinking(client, keeper, store.tokens),
+    accounts,
     apiKeys: new ApiKeys(store.apiKeys),
     directory,
     controller,
@@ -82,6 +86,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
     webhooks: new Webhooks(store.hooks, controller),
     timers,
     scenes: new SceneService(store.timers, controller, timers, tuning.now),
+    reconcileTimers: async (log) => reconcileAccounts(await accounts.accountIds(), (accountId) => timers.reconcile(accountId), log),
     close: () => channel.close(),
   };
   return { bridge, parts: { store, client, keeper, channel } };

@@ -9,6 +9,8 @@ const DAY_MS = 86_400_000;
 /** The cloud's documented lifetimes: at 30 days, rt about 60 days. */
 export const AT_LIFETIME_MS = 30 * DAY_MS;
 export const RT_LIFETIME_MS = 60 * DAY_MS;
+/** How long a caller waits, by default, for another instance's refresh to be stored, ms. */
+export const REFRESH_WAIT_MS = 6_000;
 
 export interface TokenKeeperOptions {
   /** How long a refresh lease is held, ms (default 30 000). */
@@ -139,7 +141,7 @@ export class TokenKeeper {
   }
 
   private async awaitNewer(accountId: string, version: number): Promise<TokenRecord> {
-    const deadline = this.now() + (this.options.waitMs ?? 8_000);
+    const deadline = this.now() + (this.options.waitMs ?? REFRESH_WAIT_MS);
     for (;;) {
       const record = await this.load(accountId);
       if (record.version > version) return record;

@@ -30,6 +30,11 @@ export interface CommandChannelOptions {
   shareTimeoutMs?: number;
 }
 
+/** The command path's default limit for opening a socket, ms: the upgrade and the `userOnline` handshake together. */
+export const SOCKET_CONNECT_TIMEOUT_MS = 4_000;
+/** The command path's default wait for the reply to an `update` or `query`, ms, before it falls back to HTTP. */
+export const SOCKET_REQUEST_TIMEOUT_MS = 5_000;
+
 /** An invitation to share a device: who (`uid`, an e-mail address or phone number) and what they may do with its timers. */
 export interface ShareInvite {
   uid: string;
@@ -182,8 +187,8 @@ export class CommandChannel extends EventEmitter {
       at,
       apikey,
       appId: this.client.appId,
-      connectTimeoutMs: this.options.connectTimeoutMs ?? 4_000,
-      requestTimeoutMs: this.options.requestTimeoutMs ?? 5_000,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? SOCKET_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? SOCKET_REQUEST_TIMEOUT_MS,
     });
     socket.on('push', (message: PushedMessage) => this.emit('push', message));
     socket.once('close', () => {

@@ -36,6 +36,9 @@ export interface CloudHttpOptions {
   timeoutMs?: number;
 }
 
+/** How long one HTTP call waits for the cloud's headers (and then between body chunks), ms, unless the client is given another limit. */
+export const HTTP_TIMEOUT_MS = 6_000;
+
 // One keep-alive pool per origin for the whole process: warm invocations reuse the TLS session.
 const pools = new Map<string, PoolType>();
 
@@ -62,7 +65,7 @@ export class CloudHttp {
   private readonly timeoutMs: number;
 
   constructor(private readonly options: CloudHttpOptions) {
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs ?? HTTP_TIMEOUT_MS;
   }
 
   /** Sends `call` to the host at `baseUrl` (which may carry a path prefix) and returns the decoded reply. */

@@ -65,6 +65,8 @@ export class CloudSocket extends EventEmitter {
   /** Connects, authenticates and starts the heartbeat; throws `SocketUnavailable` or the handshake's error. */
   static async open(options: SocketOptions): Promise<CloudSocket> {
     const timeoutMs = options.connectTimeoutMs ?? 5_000;
+    // One budget for the upgrade and the handshake together: the handshake gets what is left.
+    const started = Date.now();
     const ws = new WebSocket(options.url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
       const fail = (err: Error) => {
@@ -86,7 +88,7 @@ export class CloudSocket extends EventEmitter {
       'userOnline',
       sequence,
       { action: 'userOnline', at: options.at, apikey: options.apikey, ...commonParams(options.appId), userAgent: 'app', sequence },
-      timeoutMs,
+      Math.max(1, timeoutMs - (Date.now() - started)),
     ).catch((err: Error) => {
       socket.close();
       throw err;

@@ -10,7 +10,7 @@ import type { CachedDevice } from '../store/types';
 
 /**
  * How long a share waits for the receiver's answer before the bridge answers 504 itself, ms:
- * the HTTP function has 20 s, and a session may take a few seconds to open first.
+ * the HTTP function has 29 s (infra/stack.ts), and opening a session may take up to 4 s first.
  */
 export const SHARE_WAIT_MS = 12_000;
 

@@ -6,8 +6,12 @@ import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EwelinkBridgeStack } from '../../infra/stack';
+import { API_INTEGRATION_LIMIT, EwelinkBridgeStack } from '../../infra/stack';
+import { REFRESH_WAIT_MS } from '../../lib/accounts/token-keeper';
+import { SOCKET_CONNECT_TIMEOUT_MS, SOCKET_REQUEST_TIMEOUT_MS } from '../../lib/ewelink/command';
 import { DEFAULT_API_URL } from '../../lib/ewelink/hosts';
+import { HTTP_TIMEOUT_MS } from '../../lib/ewelink/http';
+import { SHARE_WAIT_MS } from '../../lib/sharing/sharing';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lib/store/schema';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -115,12 +119,14 @@ describe('EwelinkBridgeStack', () => {
   let outdir: string;
   let httpFunctionId: string;
   let refreshFunctionId: string;
+  let reconcileFunctionId: string;
 
   beforeAll(() => {
     // Prepare: one synthesis (with esbuild bundling of the stub handlers) for the file
     ({ stack, template, outdir } = synthesise({}, { bundle: true }));
     httpFunctionId = logicalId(stack, stack.httpFunction.handler);
     refreshFunctionId = logicalId(stack, stack.refreshFunction.handler);
+    reconcileFunctionId = logicalId(stack, stack.reconcileFunction.handler);
   }, 120_000);
 
   afterAll(() => {
@@ -128,7 +134,7 @@ describe('EwelinkBridgeStack', () => {
   });
 
   describe('table', () => {
-    it('is one on-demand table keyed pk/sk with TTL and point-in-time recovery, kept on delete', () => {
+    it('is one on-demand table keyed pk/sk with TTL and point-in-time recovery, kept on delete and protected from deletion', () => {
       // Assess
       template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
       template.hasResource('AWS::DynamoDB::GlobalTable', {
@@ -148,6 +154,7 @@ describe('EwelinkBridgeStack', () => {
           Replicas: [
             Match.objectLike({
               PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              DeletionProtectionEnabled: true,
             }),
           ],
         },
@@ -156,12 +163,13 @@ describe('EwelinkBridgeStack', () => {
   });
 
   describe('functions', () => {
-    it('are two Node.js 22 arm64 functions with the bridge environment', () => {
+    it('are Node.js 22 arm64 functions with the bridge environment', () => {
       // Assess
       template.resourceCountIs('AWS::Lambda::Function', 3);
       for (const [id, timeout] of [
-        [httpFunctionId, 20],
+        [httpFunctionId, 29],
         [refreshFunctionId, 60],
+        [reconcileFunctionId, 300],
       ] as const) {
         const fn = template.findResources('AWS::Lambda::Function')[id] as Resource;
         expect(fn.Properties).toMatchObject({
@@ -182,8 +190,8 @@ describe('EwelinkBridgeStack', () => {
     });
 
     it('log to their own log groups kept for a month', () => {
-      // Assess
-      template.resourceCountIs('AWS::Logs::LogGroup', 3);
+      // Assess: one per function, and the stage's access log
+      template.resourceCountIs('AWS::Logs::LogGroup', 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
       template.hasResourceProperties('AWS::Lambda::Function', {
         LoggingConfig: { LogGroup: { Ref: logicalId(stack, stack.httpFunction.logGroup) } },
@@ -206,6 +214,58 @@ describe('EwelinkBridgeStack', () => {
       expect(source).toContain('createRequire');
       expect(source).not.toMatch(/from\s*["']@aws-sdk\//);
       expect((await handler()).body).toBe('function');
+    });
+  });
+
+  /**
+   * What the HTTP function may have to wait for, step by step, each step at the limit the code
+   * gives it (lib/ewelink, lib/accounts). The worst case of a path is every step running right up
+   * to its limit and then failing over to the next. Left out, for want of a limit in the code:
+   * DynamoDB and Secrets Manager calls, undici's connect time under the HTTP limit, and a second
+   * attempt after the cloud refuses a token (the whole path again).
+   */
+  describe('HTTP function time budget', () => {
+    const STEP_MS = {
+      // An expired token: one signed GET /api/user/refresh, or the wait for another container's.
+      inlineRefresh: Math.max(HTTP_TIMEOUT_MS, REFRESH_WAIT_MS),
+      // POST /dispatch/app, unless this container asked within the last ten minutes.
+      dispatch: HTTP_TIMEOUT_MS,
+      // CloudSocket.open: the upgrade and the userOnline handshake share the connect limit.
+      socketOpen: SOCKET_CONNECT_TIMEOUT_MS,
+      // The update, unanswered: the session is given up.
+      socketRequest: SOCKET_REQUEST_TIMEOUT_MS,
+      // The same params over POST /api/user/device/status.
+      httpFallback: HTTP_TIMEOUT_MS,
+      // A share waits on a person (lib/sharing).
+      shareWait: SHARE_WAIT_MS,
+    };
+    const total = (...steps: (keyof typeof STEP_MS)[]) => steps.reduce((sum, step) => sum + STEP_MS[step], 0);
+    const WARM_COMMAND = total('socketOpen', 'socketRequest', 'httpFallback');
+    const WARM_SHARE = total('socketOpen', 'shareWait');
+    const COLD_COMMAND_WITH_REFRESH = total('inlineRefresh', 'dispatch', 'socketOpen', 'socketRequest', 'httpFallback');
+    let timeoutMs: number;
+    beforeAll(() => {
+      timeoutMs = ((template.findResources('AWS::Lambda::Function')[httpFunctionId] as Resource).Properties.Timeout as number) * 1000;
+    });
+
+    it('ends one second inside API Gateway\'s 30 s, so an overrun is the function\'s own timeout, counted in Errors', () => {
+      // Assess
+      expect(timeoutMs).toBe(API_INTEGRATION_LIMIT.toMilliseconds() - 1000);
+    });
+
+    it(`covers a command on a warm container: socket opened but silent, then the HTTP fallback (${WARM_COMMAND / 1000} s)`, () => {
+      // Assess
+      expect(timeoutMs).toBeGreaterThanOrEqual(WARM_COMMAND);
+    });
+
+    it(`covers a share on a warm container: socket opened, then the wait for the receiver (${WARM_SHARE / 1000} s)`, () => {
+      // Assess
+      expect(timeoutMs).toBeGreaterThanOrEqual(WARM_SHARE);
+    });
+
+    it(`covers a command that first refreshes its token, on a new container: refresh, dispatch, socket opened but silent, HTTP fallback (${COLD_COMMAND_WITH_REFRESH / 1000} s)`, () => {
+      // Assess
+      expect(timeoutMs).toBeGreaterThanOrEqual(COLD_COMMAND_WITH_REFRESH);
     });
   });
 
@@ -240,6 +300,31 @@ describe('EwelinkBridgeStack', () => {
       });
     });
 
+    it('logs each request as one JSON line with route, status, latency and source IP, and never the raw path', () => {
+      // Prepare
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
+      const settings = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+
+      // Act
+      const line = JSON.parse(settings.Format) as Record<string, string>;
+      const variables = settings.Format.match(/\$[\w.]+/g) ?? [];
+
+      // Assess: a webhook's secret is a path segment, so no variable may carry the path
+      expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.accessLogs), 'Arn'] });
+      expect(line).toMatchObject({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        sourceIp: '$context.identity.sourceIp',
+      });
+      expect(variables.length).toBeGreaterThanOrEqual(Object.keys(line).length);
+      for (const variable of variables) {
+        expect(variable).toMatch(/^\$context\./);
+        expect(variable.toLowerCase()).not.toContain('path');
+      }
+    });
+
     it('throttles the default stage', () => {
       // Assess
       template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
@@ -249,40 +334,195 @@ describe('EwelinkBridgeStack', () => {
         DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 },
       });
     });
+
+    it('gives the webhook route, callable by anyone holding its URL, its own lower limit (2/s, burst 5)', () => {
+      // Prepare
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource & { DependsOn?: string[] };
+      const [hookRouteId] = Object.entries(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: 'POST /hooks/{hookId}/{secret}' } }))[0]!;
+
+      // Assess: settings name a route API Gateway must already have, so the stage waits for it
+      expect(stage.Properties.RouteSettings).toEqual({ 'POST /hooks/{hookId}/{secret}': { ThrottlingBurstLimit: 5, ThrottlingRateLimit: 2 } });
+      expect(stage.DependsOn).toContain(hookRouteId);
+    });
   });
 
-  describe('schedule', () => {
-    it('invokes the refresh function daily with retries', () => {
+  describe('schedules', () => {
+    function scheduleOf(functionId: string): Resource {
+      return Object.values(template.findResources('AWS::Scheduler::Schedule')).find((r) => JSON.stringify(r).includes(functionId)) as Resource;
+    }
+
+    it('invoke the refresh function daily and the reconcile hourly, with retries', () => {
       // Assess
       template.resourceCountIs('AWS::Scheduler::Schedule', 2);
-      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      expect(scheduleOf(refreshFunctionId).Properties).toMatchObject({
         ScheduleExpression: 'rate(1 day)',
         State: 'ENABLED',
-        Target: {
-          Arn: { 'Fn::GetAtt': [refreshFunctionId, 'Arn'] },
-          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        Target: { Arn: { 'Fn::GetAtt': [refreshFunctionId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
+      });
+      expect(scheduleOf(reconcileFunctionId).Properties).toMatchObject({
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Target: { Arn: { 'Fn::GetAtt': [reconcileFunctionId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 1800 } },
+      });
+    });
+
+    it('park an event the scheduler could not hand to Lambda in the failed-runs queue (their retry policy stops there)', () => {
+      // Prepare
+      const queueArn = { 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'Arn'] };
+      for (const functionId of [refreshFunctionId, reconcileFunctionId]) {
+        // Act
+        const target = scheduleOf(functionId).Properties.Target as { DeadLetterConfig?: unknown };
+        // Assess
+        expect(target.DeadLetterConfig).toEqual({ Arn: queueArn });
+      }
+    });
+
+    it('send a run that still throws after Lambda retried it twice to the same queue', () => {
+      // Prepare
+      const queueArn = { 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'Arn'] };
+      const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Resource[];
+
+      // Assess: one for each scheduled function, none for the HTTP function (API Gateway calls it synchronously)
+      expect(configs).toHaveLength(2);
+      expect(configs.map((c) => c.Properties.FunctionName)).toEqual(expect.arrayContaining([{ Ref: refreshFunctionId }, { Ref: reconcileFunctionId }]));
+      for (const config of configs) {
+        expect(config.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: queueArn } } });
+      }
+    });
+
+    it('keep failed runs two weeks, encrypted, reachable over TLS only', () => {
+      // Assess
+      template.resourceCountIs('AWS::SQS::Queue', 1);
+      template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 86_400, SqsManagedSseEnabled: true });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    it('use roles that can only invoke their own function and send to the failed-runs queue', () => {
+      for (const [functionId, otherIds] of [
+        [refreshFunctionId, [httpFunctionId, reconcileFunctionId]],
+        [reconcileFunctionId, [httpFunctionId, refreshFunctionId]],
+      ] as const) {
+        // Prepare
+        const roleArn = (scheduleOf(functionId).Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn;
+
+        // Act
+        const statements = statementsOfRole(template, roleArn['Fn::GetAtt'][0]);
+
+        // Assess
+        expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+        for (const statement of statements) {
+          const resources = JSON.stringify(resourcesOf(statement));
+          if (actionsOf(statement).includes('sqs:SendMessage')) expect(resourcesOf(statement)).toEqual([{ 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'Arn'] }]);
+          else expect(resources).toContain(functionId);
+          for (const other of otherIds) expect(resources).not.toContain(other);
+        }
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    function alarmOn(namespace: string, metricName: string): Resource {
+      const found = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).filter(
+        (alarm) => alarm.Properties.Namespace === namespace && alarm.Properties.MetricName === metricName,
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    }
+
+    function alarmOnFunction(functionId: string): Resource {
+      const dimensions = [{ Name: 'FunctionName', Value: { Ref: functionId } }];
+      const found = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).filter(
+        (alarm) => JSON.stringify(alarm.Properties.Dimensions) === JSON.stringify(dimensions),
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    }
+
+    /** Fires on the first occurrence in five minutes, notifies the topic, and counts no data as nothing wrong. */
+    function expectFirstOccurrenceAlarm(alarm: Resource, statistic: string) {
+      expect(alarm.Properties).toMatchObject({
+        Statistic: statistic,
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarms.topic) }],
+      });
+    }
+
+    it('notify one SNS topic that takes TLS only and lets this account\'s CloudWatch alarms publish', () => {
+      // Prepare
+      const topicRef = { Ref: logicalId(stack, stack.alarms.topic) };
+
+      // Assess
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [topicRef],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sns:Publish',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+            }),
+          ]),
         },
       });
     });
 
-    it('uses a role that can only invoke the refresh function', () => {
-      // Prepare
-      const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((r) => JSON.stringify(r).includes(refreshFunctionId)) as Resource;
-      const roleArn = (schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn;
-      const roleId = roleArn['Fn::GetAtt'][0];
+    it('fire on the first error of the refresh function, and of the HTTP function (whose Errors count its timeouts too)', () => {
+      for (const functionId of [refreshFunctionId, httpFunctionId]) {
+        // Act
+        const alarm = alarmOnFunction(functionId);
 
+        // Assess
+        expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+        expectFirstOccurrenceAlarm(alarm, 'Sum');
+      }
+    });
+
+    it('fire while a failed run waits in the queue, and say so again once it is empty', () => {
       // Act
-      const statements = statementsOfRole(template, roleId);
+      const alarm = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
 
       // Assess
-      expect(statements.length).toBeGreaterThan(0);
-      for (const statement of statements) {
-        expect(actionsOf(statement)).toEqual(['lambda:InvokeFunction']);
-        for (const resource of resourcesOf(statement)) {
-          expect(JSON.stringify(resource)).toContain(refreshFunctionId);
-          expect(JSON.stringify(resource)).not.toContain(httpFunctionId);
-        }
+      expectFirstOccurrenceAlarm(alarm, 'Maximum');
+      expect(alarm.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, stack.failedRuns), 'QueueName'] } }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: logicalId(stack, stack.alarms.topic) }]);
+    });
+
+    it('fire on the first error-level line logged by any function', () => {
+      // Prepare
+      const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')) as Resource[];
+      const functionLogs = [stack.httpFunction, stack.refreshFunction, stack.reconcileFunction].map((fn) => ({ Ref: logicalId(stack, fn.logGroup) }));
+
+      // Act
+      const alarm = alarmOn(stack.alarms.errorLogMetric.namespace, 'ErrorLogLines');
+
+      // Assess: Powertools writes JSON lines with "level"; each function's log group feeds the one metric
+      expect(filters.map((f) => f.Properties.LogGroupName)).toEqual(expect.arrayContaining(functionLogs));
+      expect(filters).toHaveLength(3);
+      for (const filter of filters) {
+        expect(filter.Properties).toMatchObject({
+          FilterPattern: '{ ($.level = "ERROR") || ($.level = "CRITICAL") }',
+          MetricTransformations: [{ MetricNamespace: stack.alarms.errorLogMetric.namespace, MetricName: 'ErrorLogLines', MetricValue: '1' }],
+        });
       }
+      expectFirstOccurrenceAlarm(alarm, 'Sum');
+    });
+
+    it('are these four and leave the stage\'s 5xx count alone (an offline device answers 504 by design)', () => {
+      // Prepare
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+
+      // Assess
+      expect(alarms).toHaveLength(4);
+      expect(alarms.map((a) => a.Properties.Namespace)).not.toContain('AWS/ApiGateway');
     });
   });
 
@@ -374,10 +614,10 @@ describe('EwelinkBridgeStack', () => {
   });
 
   describe('outputs', () => {
-    it('give the API URL, the table name and the secret ARN', () => {
+    it('give the API URL, the table name, the secret ARN, the alarm topic and the failed-runs queue', () => {
       // Assess
       const outputs = template.findOutputs('*');
-      expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'SecretArn', 'TableName']);
+      expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'FailedRunsQueueUrl', 'SecretArn', 'TableName']);
     });
   });
 
@@ -395,7 +635,17 @@ describe('EwelinkBridgeStack', () => {
       expect(secretStatements.flatMap(resourcesOf)).toEqual([SECRET_ARN, SECRET_ARN, SECRET_ARN]);
     });
 
-    it('reject a partial secret ARN and an unknown log level before synthesising anything', () => {
+    it('subscribe the alarm e-mail given at deploy time, and nobody without one', () => {
+      // Act
+      const subscribed = synthesise({ alarmEmail: 'ops@example.com' }).template;
+
+      // Assess
+      subscribed.resourceCountIs('AWS::SNS::Subscription', 1);
+      subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    it('reject a partial secret ARN, an unknown log level and a malformed alarm e-mail before synthesising anything', () => {
       // Prepare
       const outdir = mkdtempSync(path.join(tmpdir(), 'ewelink-bridge-cdk-'));
       outdirs.push(outdir);
@@ -406,6 +656,7 @@ describe('EwelinkBridgeStack', () => {
         () => new EwelinkBridgeStack(app, 'PartialArn', { ewelinkSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ewelink' }),
       ).toThrow(/complete secret ARN/);
       expect(() => new EwelinkBridgeStack(app, 'BadLevel', { logLevel: 'LOUD' })).toThrow(/logLevel/);
+      expect(() => new EwelinkBridgeStack(app, 'BadEmail', { alarmEmail: 'ops at example' })).toThrow(/alarmEmail/);
     });
   });
 });

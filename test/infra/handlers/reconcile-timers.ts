@@ -1,2 +1,2 @@
-// Stand-in for functions/refresh-tokens.ts in the stack tests.
-export const handler = async () => 'refreshed';
+// Stand-in for functions/reconcile-timers.ts in the stack tests.
+export const handler = async () => 'reconciled';
