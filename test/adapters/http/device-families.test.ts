@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kelvinStep, toRgb, type ColorInput } from '../../lib/devices/conversions';
-import { socketUpdates, startHarness, testAccount, type Harness } from '../support/bridge';
-import { scanTable } from '../support/dynamo';
+import { kelvinStep, toRgb, type ColorInput } from '../../../lib/devices/conversions';
+import { socketUpdates, startHarness, testAccount, type Harness } from '../../support/bridge';
+import { scanTable } from '../../support/dynamo';
 
 /*
  * Every device family of the uiid table, end to end: a semantic command goes in over HTTP,

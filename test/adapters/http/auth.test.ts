@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/adapters/http/routes';
-import { startHarness, type Harness } from '../support/bridge';
-import { cloudTraffic } from '../support/refusals';
+import { routes } from '../../../lib/adapters/http/routes';
+import { startHarness, type Harness } from '../../support/bridge';
+import { cloudTraffic } from '../../support/refusals';
 
 const SAMPLE_PARAMS: Record<string, string> = { id: '1000000001', groupId: '0123456789abcdef01234567', uid: encodeURIComponent('friend@example.com') };
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isBridgeMid } from '../../lib/timers/compile';
-import { ACCOUNT, startHarness, testAccount, type Harness } from '../support/bridge';
+import { isBridgeMid } from '../../../lib/timers/compile';
+import { ACCOUNT, startHarness, testAccount, type Harness } from '../../support/bridge';
 
 const LAMP = '1000000001';
 const STRIP = '1000000004';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanTable } from '../support/dynamo';
-import { httpCalls, socketUpdates, startHarness, type Harness } from '../support/bridge';
+import { scanTable } from '../../support/dynamo';
+import { httpCalls, socketUpdates, startHarness, type Harness } from '../../support/bridge';
 
 describe('webhooks end to end (simulated cloud over real sockets, DynamoDB Local)', () => {
   let h: Harness;

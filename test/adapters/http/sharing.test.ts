@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountSeed } from '../../sim';
-import { ACCOUNT, startHarness, testAccount, type Harness } from '../support/bridge';
-import { expectInvalid } from '../support/refusals';
+import type { AccountSeed } from '../../../sim';
+import { ACCOUNT, startHarness, testAccount, type Harness } from '../../support/bridge';
+import { expectInvalid } from '../../support/refusals';
 
 const receiver = (email: string, deviceid: string, shareAnswer: AccountSeed['shareAnswer']): AccountSeed => ({
   email,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHarness, type Harness } from '../support/bridge';
+import { startHarness, type Harness } from '../../support/bridge';
 
 describe('HTTP API', () => {
   let h: Harness;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, startHarness, type Harness } from '../support/bridge';
-import { cloudTraffic, expectInvalid } from '../support/refusals';
+import { ACCOUNT, startHarness, type Harness } from '../../support/bridge';
+import { cloudTraffic, expectInvalid } from '../../support/refusals';
 
 const NEW_DEVICE = { deviceid: '1000000777', devicekey: '5a1b6e7c-0d2f-4b1e-9c3a-7e8f9a0b1c2d' };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, startHarness, type Harness } from '../support/bridge';
-import { expectInvalid } from '../support/refusals';
+import { ACCOUNT, startHarness, type Harness } from '../../support/bridge';
+import { expectInvalid } from '../../support/refusals';
 
 describe('group routes', () => {
   let h: Harness;
