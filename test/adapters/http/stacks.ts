@@ -55,6 +55,8 @@ export async function closedPort(): Promise<number> {
 }
 
 export interface ServedBridge {
+  /** What it was wired from: where its table and cloud are (or are not). */
+  config: BridgeConfig;
   bridge: Bridge;
   parts: BridgeParts;
   url: string;
@@ -67,6 +69,7 @@ export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: 
   const { bridge, parts } = wireBridge(config, tuning);
   const server = await serveApi(httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' })));
   return {
+    config,
     bridge,
     parts,
     url: server.url,
@@ -94,14 +97,14 @@ export async function withoutCloud(h: Harness, options: { coldCache?: boolean } 
 
 /**
  * The harness's bridge with its database taken away: `closedPort` points DynamoDB at a port
- * nothing listens on, `tableGone` at a table that does not exist. `cloud: false` takes the
- * cloud away too.
+ * nothing listens on, `tableGone` at a table that does not exist. `cloudToo` takes the cloud
+ * away as well.
  */
-export async function withoutStore(h: Harness, options: { how?: 'closedPort' | 'tableGone'; cloud?: boolean } = {}): Promise<ServedBridge> {
+export async function withoutStore(h: Harness, options: { how?: 'closedPort' | 'tableGone'; cloudToo?: boolean } = {}): Promise<ServedBridge> {
   const config = harnessConfig(h);
   if (options.how === 'tableGone') config.tableName = `${config.tableName}-gone`;
   else config.dynamoEndpoint = `http://127.0.0.1:${await closedPort()}`;
-  if (options.cloud === false) config.apiUrl = `http://127.0.0.1:${await closedPort()}/{region}`;
+  if (options.cloudToo) config.apiUrl = `http://127.0.0.1:${await closedPort()}/{region}`;
   return serveBridge(config, h.apiKey);
 }
 
