@@ -9,6 +9,7 @@ import { startHarness, testAccount, type Harness } from '../../support/bridge';
 import { cloudTraffic } from '../../support/refusals';
 import { onlineSocket, type SocketClient } from '../../sim/wire';
 import { documented, documentedStatuses, schemaErrors, type Json } from './document';
+import { leaksIn } from './leaks';
 import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, type ApiAnswer, type Call, type ServedBridge } from './stacks';
 
 /*
@@ -639,7 +640,10 @@ for (const [key, { route, provokers }] of TABLE) {
         } else {
           expect(outcome.text, `${key} ${status} documents no body`).toBe('');
         }
-        if (status >= 400) expect(outcome.body.error.requestId).toEqual(expect.any(String));
+        if (status >= 400) {
+          expect(outcome.body.error.requestId).toEqual(expect.any(String));
+          expect(leaksIn(outcome.text), outcome.text).toEqual([]);
+        }
         // Assess: refused input reached no device and no cloud
         if (NOTHING_SENT.has(status)) expect(outcome.traffic, `${key} ${status}: messages to the cloud`).toBe(0);
       });
