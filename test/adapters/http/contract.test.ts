@@ -1,4 +1,7 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { httpApiHandler } from '../../../lib/adapters/http/lambda';
 import { MAX_BODY_BYTES } from '../../../lib/adapters/http/errors';
 import { errorStatuses } from '../../../lib/adapters/http/openapi';
 import type { Route } from '../../../lib/adapters/http/route';
@@ -146,6 +149,25 @@ async function act(call: () => Promise<ApiAnswer>): Promise<Outcome> {
   return { ...answer, traffic: cloudTraffic(s.h) };
 }
 
+/** Invokes the Lambda handler with the API Gateway (payload 2.0) event of a call with the owner's key. */
+async function invokeLambda(method: string, path: string, body: string): Promise<ApiAnswer> {
+  const handler = httpApiHandler(s.h.bridge, new Logger({ logLevel: 'SILENT' }));
+  const headers = { host: 'bridge.example.com', authorization: `Bearer ${s.h.apiKey}`, 'content-type': 'application/json' };
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    requestContext: { domainName: 'bridge.example.com', requestId: 'contract-lambda', http: { method, path } },
+    body,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  const res = await handler(event, {} as Context);
+  const text = res.body ?? '';
+  return { status: res.statusCode ?? 200, body: text ? JSON.parse(text) : undefined, text, contentType: res.headers?.['content-type'] as string | undefined };
+}
+
 /** A preparing call's answer, which must have `status`. */
 function must(answer: ApiAnswer, status: number): any {
   if (answer.status !== status) throw new Error(`preparing: expected ${status}, got ${answer.status} ${answer.text}`);
@@ -237,7 +259,11 @@ function commonProvokers(route: Route): Provokers {
   const out: Provokers = {};
   if (route.body) out[400] = () => act(() => s.owner(route.method, path, { raw: '{' }));
   if (route.auth === 'apiKey') out[401] = () => act(() => s.owner(route.method, path, { body, auth: false }));
-  out[413] = () => act(() => s.owner(route.method, path, { raw: `"${'x'.repeat(MAX_BODY_BYTES)}"` }));
+  out[413] = [
+    () => act(() => s.owner(route.method, path, { raw: `"${'x'.repeat(MAX_BODY_BYTES)}"` })),
+    // As API Gateway hands it to the function: the handler's own limit, the local server's not in the way.
+    () => act(() => invokeLambda(route.method, path, 'x'.repeat(MAX_BODY_BYTES + 1))),
+  ];
   const bad = badInput(route);
   if (bad) out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
   if (route.cloud !== false) out[502] = () => act(() => s.noCloud.call(route.method, path, { body }));
