@@ -136,6 +136,11 @@ export async function startSim(config: SimConfig): Promise<Sim> {
       const { at, rt } = tokens.issue(account);
       return { at, rt, apikey: account.apikey, region: account.region };
     },
+    setShareAnswer(login, answer) {
+      const account = book.findByLogin(login);
+      if (!account) throw new NotInSim(`sim: no account with the login ${login}`);
+      account.shareAnswer = answer;
+    },
     expireAccessToken(at) {
       if (!tokens.expire(at)) throw new NotInSim('sim: that access token is not known');
     },

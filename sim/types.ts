@@ -123,6 +123,11 @@ export interface Sim {
   device(deviceid: string): SimDevice;
   /** Tokens exactly as a login would issue them (so the account's older ats are revoked). */
   issueTokens(login: string): { at: string; rt: string; apikey: string; region: Region };
+  /**
+   * How the account answers share invitations (and changes of a share) from now on: a receiver
+   * who accepted a share may decline a change of it, or stop answering. Throws on an unknown login.
+   */
+  setShareAnswer(login: string, answer: ShareAnswer): void;
   /** That at is expired from now on (402). */
   expireAccessToken(at: string): void;
   /**

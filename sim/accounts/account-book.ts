@@ -14,8 +14,8 @@ export interface Account {
   readonly nickname: string;
   readonly createdAt: string;
   readonly devices: Map<string, DeviceRecord>;
-  /** How the account answers share invitations while it is online. */
-  readonly shareAnswer: ShareAnswer;
+  /** How the account answers share invitations while it is online (a person may change their mind). */
+  shareAnswer: ShareAnswer;
 }
 
 export interface DeviceRecord {

@@ -132,6 +132,24 @@ describe('replies', () => {
     expect(list.body.devicelist[0].sharedBy.permit).toBe(3);
   });
 
+  it('a receiver who changes their mind declines an updateShare (result 3), and the permit stays', async () => {
+    // Prepare: dana holds the share (permit 3, from the test above) and now says no
+    const socket = await online(ALICE.email);
+    sim.setShareAnswer(DANA.email, 'refuse');
+    try {
+      // Act
+      const reply = await ask(socket, shareMessage('updateShare', {}, { permit: 15 }));
+      // Assess
+      expect(reply).toMatchObject({ error: 0, result: 3 });
+      const { at } = sim.issueTokens(DANA.email);
+      const list = await get(regionBase(sim, 'eu'), '/api/user/device', {}, { bearer: at });
+      expect(list.body.devicelist[0].sharedBy.permit).toBe(3);
+    } finally {
+      sim.setShareAnswer(DANA.email, 'accept');
+    }
+    expect(() => sim.setShareAnswer('nobody@example.com', 'refuse')).toThrow(/no account/);
+  });
+
   it('cancelShare: {error: 0} echoing, also when there was nothing to cancel', async () => {
     const socket = await online(ALICE.email);
     const first = shareMessage('cancelShare', {}, { permit: undefined, shareTime: undefined });

@@ -34,9 +34,15 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
   /** The JSON body; routes without one ignore whatever is sent (IFTTT sends its own). */
   body?: B;
   ok: { status: 200 | 201 | 204; description: string; schema?: TSchema };
-  /** Statuses particular to this route, and when they happen (the common ones are derived). */
-  errors?: Partial<Record<403 | 404 | 409 | 422 | 429 | 504, string>>;
-  /** Whether the eWeLink cloud is called (so 502 can happen); default true. */
+  /**
+   * Statuses particular to this route, and when they happen (the common ones are derived; 401
+   * is derived for API-key routes only, so a route with its own secret declares it here).
+   */
+  errors?: Partial<Record<401 | 403 | 404 | 409 | 422 | 429 | 504, string>>;
+  /**
+   * Whether a failure of the eWeLink cloud fails the route (so 502 can happen); default true.
+   * A route that reports each cloud failure inside its answer (a scene run) says false.
+   */
   cloud?: boolean;
   handle(input: RouteInput<Static<P>, Static<Q>, Static<B>>, bridge: Bridge): Promise<unknown>;
 }

@@ -28,7 +28,11 @@ export const hookRoutes: Route[] = [
     description: 'No API key: the secret in the path is the authority. The request body is ignored, so IFTTT may send anything.',
     params: HOOK_PATH,
     ok: { status: 200, description: 'what was set', schema: CONTROL_RESULT },
-    errors: { 404: 'the device is no longer in the account (`not_found`)', 504: 'the device did not answer (`device_offline`)' },
+    errors: {
+      401: 'no such webhook, or the secret does not match: the same answer for either (`unauthorized`); nothing runs',
+      404: 'the device is no longer in the account (`not_found`)',
+      504: 'the device did not answer (`device_offline`)',
+    },
     handle: ({ params }, bridge) => bridge.webhooks.run(params.hookId, params.secret),
   }),
 ];

@@ -74,6 +74,8 @@ export const sceneRoutes: Route[] = [
     description:
       'Every action at once, over one socket session; each device answers for itself, so an offline device is reported in its own result and holds up nobody else. Any body is ignored: the actions are stored.',
     params: SCENE_PATH,
+    // Each device's failure, the cloud's included, is in its own result: the run itself never answers 502.
+    cloud: false,
     ok: { status: 200, description: 'a result per device', schema: SCENE_RUN },
     errors: { 404: SCENE_404 },
     handle: ({ accountId, params }, bridge) => bridge.scenes.run(accountId, params.sceneId),

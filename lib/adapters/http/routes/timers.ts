@@ -13,9 +13,9 @@ export const timerRoutes: Route[] = [
     auth: 'apiKey',
     tag: 'timers',
     summary: "List a device's timers",
-    description: 'The local model, and what was last pushed to the device (`push.status`: `done`, `pending` while the device is offline, `failed`).',
+    description:
+      'The local model, and what was last pushed to the device (`push.status`: `done`, `pending` while the device is offline, `failed`). The device is looked up in the device list, which is fetched from the cloud when the cached one is stale.',
     params: DEVICE_PATH,
-    cloud: false,
     ok: { status: 200, description: 'the timers and the last push', schema: TIMER_LIST },
     errors: { 404: DEVICE_404 },
     handle: ({ accountId, params }, bridge) => bridge.timers.list(accountId, params.id),

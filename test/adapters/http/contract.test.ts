@@ -1,0 +1,678 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { httpApiHandler } from '../../../lib/adapters/http/lambda';
+import { MAX_BODY_BYTES } from '../../../lib/adapters/http/errors';
+import { errorStatuses } from '../../../lib/adapters/http/openapi';
+import type { Route } from '../../../lib/adapters/http/route';
+import { routes } from '../../../lib/adapters/http/routes';
+import { parse, type TSchema } from '../../../lib/schema';
+import type { AccountSeed, ShareAnswer } from '../../../sim';
+import { startHarness, testAccount, type Harness } from '../../support/bridge';
+import { cloudTraffic } from '../../support/refusals';
+import { onlineSocket, type SocketClient } from '../../sim/wire';
+import { documented, documentedStatuses, schemaErrors, type Json } from './document';
+import { leaksIn } from './leaks';
+import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, type ApiAnswer, type Call, type ServedBridge } from './stacks';
+
+/*
+ * The API's contract, checked against the real stack: for every route, every status the
+ * generated OpenAPI document lists for it (its success and each error) is provoked through
+ * the local server, the bridge, DynamoDB Local and the simulated cloud, and the answer must
+ * carry that status and a body the document's schema for it accepts. The provokers are a
+ * table (route → status → how to get it); the table must cover exactly what the document
+ * lists, so neither can drift from the other unnoticed.
+ */
+
+// ---- The stack, and who calls it -------------------------------------------------------------
+
+const LAMP = '1000000001';
+const SPARE = '1000000002';
+const SHARED = '1000000003';
+const STRIP = '1000000004';
+const DOOMED = '1000000005';
+const RACE = '1000000006';
+const PLUG = '1000000009';
+const UNKNOWN = '1000000404';
+const NOBODY = 'nobody';
+
+const receiver = (name: string, shareAnswer: ShareAnswer): AccountSeed => ({ email: `${name}@example.com`, password: `${name}-password`, region: 'eu', shareAnswer });
+const FRIEND = receiver('friend', 'accept');
+const GRUMPY = receiver('grumpy', 'refuse');
+const AWAY = receiver('away', 'ignore');
+const AWAY_TOO = receiver('away-too', 'ignore');
+const FICKLE = receiver('fickle', 'accept');
+const SHY = receiver('shy', 'accept');
+const SHY_TOO = receiver('shy-too', 'accept');
+/** Receivers with a socket session open, as a person signed in to the eWeLink app: only they answer. */
+const ONLINE = [FRIEND, GRUMPY, FICKLE, SHY, SHY_TOO];
+const email = (seed: AccountSeed) => seed.email as string;
+
+const NEW_WIFI = { deviceid: '1000000777', devicekey: '5a1b6e7c-0d2f-4b1e-9c3a-7e8f9a0b1c2d' };
+const GSM = { first: 'gsm0123456789', second: 'gsm9876543210', firstId: '1000000888', secondId: '1000000889' };
+
+const TIMER = { schedule: { type: 'repeat', days: [1, 2, 3, 4, 5], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'on' } };
+const SCENE = { name: 'Evening', actions: [{ deviceid: LAMP, command: { power: 'on' } }] };
+const SCHEDULED_SCENE = { ...SCENE, name: 'Mornings', schedule: { type: 'repeat', days: [1], time: '07:00' }, timeZone: 'Europe/Berlin' };
+
+interface Stacks {
+  h: Harness;
+  /** The owner's API key. */
+  owner: Call;
+  /** FRIEND's API key: SHARED is shared to that account. */
+  friend: Call;
+  /** The key of an account that was never linked to eWeLink. */
+  nobody: Call;
+  /** The same bridge and table with the cloud at a closed port, every device list fetched afresh. */
+  noCloud: ServedBridge;
+  /** The same bridge with DynamoDB at a closed port. */
+  noStore: ServedBridge;
+  sockets: SocketClient[];
+}
+
+let s: Stacks;
+let timerRace: Promise<RaceOutcomes>;
+
+beforeAll(async () => {
+  const devices = [
+    { deviceid: LAMP, name: 'Lamp', uiid: 1, params: { switch: 'off' } },
+    { deviceid: SPARE, name: 'Spare', uiid: 1, params: { switch: 'off' } },
+    { deviceid: SHARED, name: 'Shared strip', uiid: 4, params: { switches: [0, 1, 2, 3].map((outlet) => ({ switch: 'off', outlet })) } },
+    { deviceid: STRIP, name: 'Strip', uiid: 4, params: { switches: [0, 1, 2, 3].map((outlet) => ({ switch: 'off', outlet })) } },
+    { deviceid: DOOMED, name: 'Doomed', uiid: 1, params: { switch: 'off' } },
+    { deviceid: RACE, name: 'Contested', uiid: 1, params: { switch: 'off' } },
+    { deviceid: PLUG, name: 'Plug', uiid: 1, online: false, params: { switch: 'off' } },
+  ];
+  const h = await startHarness({
+    account: testAccount({ devices }),
+    sim: {
+      accounts: [testAccount({ devices }), FRIEND, GRUMPY, AWAY, AWAY_TOO, FICKLE, SHY, SHY_TOO],
+      shareTimeoutMs: 200,
+      unboundDevices: [{ deviceid: NEW_WIFI.deviceid, devicekey: NEW_WIFI.devicekey, name: 'ITEAD', uiid: 1 }],
+      unboundGsmDevices: [
+        { gsmId: GSM.first, device: { deviceid: GSM.firstId, name: 'GSM', uiid: 1 } },
+        { gsmId: GSM.second, device: { deviceid: GSM.secondId, name: 'GSM', uiid: 1 } },
+      ],
+    },
+  });
+  const owner = caller(h.url, h.apiKey);
+  // Receivers sign in (a socket session each); FRIEND is also an account of this bridge.
+  const sockets: SocketClient[] = [];
+  let friendKey = '';
+  for (const seed of ONLINE) {
+    const tokens = h.sim.issueTokens(email(seed));
+    sockets.push(await onlineSocket(`${h.sim.url.replace('http:', 'ws:')}/api/ws`, tokens.at, tokens.apikey));
+    if (seed === FRIEND) {
+      await h.parts.keeper.adopt(email(seed), tokens);
+      friendKey = (await h.bridge.apiKeys.create(email(seed), 'contract')).key;
+    }
+  }
+  const nobodyKey = (await h.bridge.apiKeys.create(NOBODY, 'contract')).key;
+  const shared = await owner('POST', `/devices/${SHARED}/shares`, { body: { uid: email(FRIEND) } });
+  if (shared.status !== 200) throw new Error(`could not share ${SHARED}: ${shared.text}`);
+  s = {
+    h,
+    owner,
+    friend: caller(h.url, friendKey),
+    nobody: caller(h.url, nobodyKey),
+    noCloud: await withoutCloud(h, { coldCache: true }),
+    noStore: await withoutStore(h),
+    sockets,
+  };
+  ({ race: timerRace } = await startTimerRace());
+  // Awaited by the 409 cases, which report its failure.
+  timerRace.catch(() => undefined);
+});
+
+afterAll(async () => {
+  await timerRace?.catch(() => undefined);
+  for (const socket of s?.sockets ?? []) socket.close();
+  await s?.noCloud.close();
+  await s?.noStore.close();
+  await s?.h.close();
+});
+
+// ---- Provoking --------------------------------------------------------------------------------
+
+interface Outcome extends ApiAnswer {
+  /** HTTP requests and socket messages the simulated cloud received during the call (NaN: not counted). */
+  traffic: number;
+}
+
+type Provoker = (route: Route) => Promise<Outcome>;
+type Provokers = Partial<Record<number, Provoker | Provoker[]>>;
+
+/** Makes the call the case is about, counting what reached the cloud meanwhile. */
+async function act(call: () => Promise<ApiAnswer>): Promise<Outcome> {
+  s.h.sim.stats.reset();
+  const answer = await call();
+  return { ...answer, traffic: cloudTraffic(s.h) };
+}
+
+/** Invokes the Lambda handler with the API Gateway (payload 2.0) event of a call with the owner's key. */
+async function invokeLambda(method: string, path: string, body: string): Promise<ApiAnswer> {
+  const handler = httpApiHandler(s.h.bridge, new Logger({ logLevel: 'SILENT' }));
+  const headers = { host: 'bridge.example.com', authorization: `Bearer ${s.h.apiKey}`, 'content-type': 'application/json' };
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    requestContext: { domainName: 'bridge.example.com', requestId: 'contract-lambda', http: { method, path } },
+    body,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  const res = await handler(event, {} as Context);
+  const text = res.body ?? '';
+  return { status: res.statusCode ?? 200, body: text ? JSON.parse(text) : undefined, text, contentType: res.headers?.['content-type'] as string | undefined };
+}
+
+/** A preparing call's answer, which must have `status`. */
+function must(answer: ApiAnswer, status: number): any {
+  if (answer.status !== status) throw new Error(`preparing: expected ${status}, got ${answer.status} ${answer.text}`);
+  return answer.body;
+}
+
+/** Caches the device list for the caller, so a later call that sends nothing sends nothing at all. */
+async function warm(call: Call = s.owner): Promise<void> {
+  must(await call('GET', '/devices'), 200);
+}
+
+const newGroup = async (name = 'Group') => (must(await s.owner('POST', '/groups', { body: { name } }), 201) as { id: string }).id;
+const newTimer = async (deviceid = LAMP) => (must(await s.owner('POST', `/devices/${deviceid}/timers`, { body: TIMER }), 201) as { timer: { id: string } }).timer.id;
+const newScene = async (body: unknown = SCENE) => (must(await s.owner('POST', '/scenes', { body }), 201) as { scene: { id: string } }).scene.id;
+/** A new webhook's path (its secret in it). */
+const newHook = async (deviceid = LAMP) => new URL((must(await s.owner('POST', '/hooks', { body: { deviceid, action: { power: 'on' } } }), 201) as { url: string }).url).pathname;
+
+/** A share the receiver accepts, then their answer to anything further. */
+async function shareThenAnswer(deviceid: string, seed: AccountSeed, answer: ShareAnswer): Promise<void> {
+  must(await s.owner('POST', `/devices/${deviceid}/shares`, { body: { uid: email(seed), permit: 1 } }), 200);
+  s.h.sim.setShareAnswer(email(seed), answer);
+}
+
+interface RaceOutcomes {
+  POST: Outcome;
+  PUT: Outcome;
+  DELETE: Outcome;
+}
+
+/**
+ * Adding, replacing and deleting a timer of RACE at once, each losing every round to another
+ * writer that saves the device's timers between its read and its write (a real write to the
+ * real table; only its timing is arranged), until the edit gives up with 409. Each gives up
+ * only after its whole series of backed-off retries (seconds), so the three run beside the
+ * other cases: they touch only RACE's timers in the table, and no cloud once past their device
+ * lookup, which is over when this resolves (each has read the timers). The traffic of the
+ * race is not counted: the other cases reset the counters.
+ */
+async function startTimerRace(): Promise<{ race: Promise<RaceOutcomes> }> {
+  const timerId = await newTimer(RACE);
+  await warm();
+  const model = s.h.parts.store.timers;
+  const read = model.getTimers.bind(model);
+  let racing = 0;
+  let allRacing: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (allRacing = resolve));
+  const spy = vi.spyOn(model, 'getTimers').mockImplementation(async (accountId, deviceid) => {
+    const current = await read(accountId, deviceid);
+    if (deviceid === RACE) {
+      await model.putTimers(accountId, deviceid, current.timers, current.version);
+      if (++racing === 3) allRacing();
+    }
+    return current;
+  });
+  const uncounted = async (answer: Promise<ApiAnswer>): Promise<Outcome> => ({ ...(await answer), traffic: Number.NaN });
+  const path = `/devices/${RACE}/timers`;
+  const race = Promise.all([
+    uncounted(s.owner('POST', path, { body: TIMER })),
+    uncounted(s.owner('PUT', `${path}/${timerId}`, { body: TIMER })),
+    uncounted(s.owner('DELETE', `${path}/${timerId}`)),
+  ])
+    .then(([POST, PUT, DELETE]) => ({ POST, PUT, DELETE }))
+    .finally(() => spy.mockRestore());
+  await Promise.race([started, race]);
+  return { race };
+}
+
+/** A path parameter value, a body or a query the route's own checks refuse. */
+function badInput(route: Route): { path: string; body?: unknown } | undefined {
+  const sample = sampleParams(route);
+  for (const name of Object.keys(sample)) {
+    for (const candidate of ['not a valid value', 'x'.repeat(300)]) {
+      try {
+        parse(route.params as TSchema, { ...sample, [name]: candidate });
+      } catch {
+        return { path: pathOf(route, { [name]: candidate }), body: exampleBody(route) };
+      }
+    }
+  }
+  if (route.body) return { path: pathOf(route), body: [exampleBody(route)] };
+  if (route.query) return { path: `${pathOf(route)}?no-such-parameter=1` };
+  return undefined;
+}
+
+/** The statuses any route of its shape can be made to answer, and how. */
+function commonProvokers(route: Route): Provokers {
+  const path = pathOf(route);
+  const body = exampleBody(route);
+  const out: Provokers = {};
+  if (route.body) out[400] = () => act(() => s.owner(route.method, path, { raw: '{' }));
+  if (route.auth === 'apiKey') out[401] = () => act(() => s.owner(route.method, path, { body, auth: false }));
+  out[413] = [
+    () => act(() => s.owner(route.method, path, { raw: `"${'x'.repeat(MAX_BODY_BYTES)}"` })),
+    // As API Gateway hands it to the function: the handler's own limit, the local server's not in the way.
+    () => act(() => invokeLambda(route.method, path, 'x'.repeat(MAX_BODY_BYTES + 1))),
+  ];
+  const bad = badInput(route);
+  if (bad) out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
+  if (route.cloud !== false) out[502] = () => act(() => s.noCloud.call(route.method, path, { body }));
+  if (route.cloud !== false || route.auth === 'apiKey') out[503] = () => act(() => s.nobody(route.method, path, { body }));
+  return out;
+}
+
+/** The common provoker for a status, beside a route's own variants of it. */
+const common =
+  (status: number): Provoker =>
+  (route) =>
+    (commonProvokers(route)[status] as Provoker)(route);
+
+/** Statuses that need a particular state, and statuses a route gets otherwise than its shape suggests. */
+const SPECIFIC: Record<string, Provokers> = {
+  'GET /devices': {
+    200: () => act(() => s.owner('GET', '/devices')),
+  },
+  'GET /devices/{id}': {
+    200: () => act(() => s.owner('GET', `/devices/${LAMP}`)),
+    404: () => act(() => s.owner('GET', `/devices/${UNKNOWN}`)),
+  },
+  'POST /devices/{id}/control': {
+    200: () => act(() => s.owner('POST', `/devices/${LAMP}/control`, { body: { power: 'on' } })),
+    404: () => act(() => s.owner('POST', `/devices/${UNKNOWN}/control`, { body: { power: 'on' } })),
+    422: [
+      common(422),
+      async () => {
+        await warm();
+        return act(() => s.owner('POST', `/devices/${STRIP}/control`, { body: { power: 'on', channel: 4 } }));
+      },
+    ],
+    504: () => act(() => s.owner('POST', `/devices/${PLUG}/control`, { body: { power: 'on' } })),
+  },
+  'POST /devices': {
+    201: () => act(() => s.owner('POST', '/devices', { body: { deviceid: NEW_WIFI.deviceid, apikey: NEW_WIFI.devicekey, name: 'Porch light' } })),
+    404: () => act(() => s.owner('POST', '/devices', { body: { deviceid: '1000000555', apikey: NEW_WIFI.devicekey, name: 'Nowhere' } })),
+    409: () => act(() => s.owner('POST', '/devices', { body: { deviceid: LAMP, apikey: NEW_WIFI.devicekey, name: 'Again' } })),
+  },
+  'POST /devices/gsm': {
+    201: () => act(() => s.owner('POST', '/devices/gsm', { body: { id: GSM.first, name: 'Gate' } })),
+    404: () => act(() => s.owner('POST', '/devices/gsm', { body: { id: 'gsmunknown01', name: 'Gate' } })),
+    409: async () => {
+      must(await s.owner('POST', '/devices/gsm', { body: { id: GSM.second, name: 'Barn' } }), 201);
+      return act(() => s.owner('POST', '/devices/gsm', { body: { id: GSM.second, name: 'Barn again' } }));
+    },
+  },
+  'PATCH /devices/{id}': {
+    200: () => act(() => s.owner('PATCH', `/devices/${LAMP}`, { body: { name: 'Hall lamp' } })),
+    403: async () => {
+      await warm(s.friend);
+      return act(() => s.friend('PATCH', `/devices/${SHARED}`, { body: { name: 'Mine now' } }));
+    },
+    404: () => act(() => s.owner('PATCH', `/devices/${UNKNOWN}`, { body: { name: 'Ghost' } })),
+  },
+  'DELETE /devices/{id}': {
+    204: () => act(() => s.owner('DELETE', `/devices/${SPARE}`)),
+    403: async () => {
+      await warm(s.friend);
+      return act(() => s.friend('DELETE', `/devices/${SHARED}`));
+    },
+    404: () => act(() => s.owner('DELETE', `/devices/${UNKNOWN}`)),
+  },
+  'PUT /devices/{id}/channels': {
+    200: () => act(() => s.owner('PUT', `/devices/${STRIP}/channels`, { body: { names: { '0': 'Kettle' } } })),
+    403: async () => {
+      await warm(s.friend);
+      return act(() => s.friend('PUT', `/devices/${SHARED}/channels`, { body: { names: { '0': 'Mine' } } }));
+    },
+    404: () => act(() => s.owner('PUT', `/devices/${UNKNOWN}/channels`, { body: { names: { '0': 'Kettle' } } })),
+    422: [
+      common(422),
+      async () => {
+        await warm();
+        return act(() => s.owner('PUT', `/devices/${LAMP}/channels`, { body: { names: { '0': 'Only' } } }));
+      },
+    ],
+  },
+  'GET /devices/{id}/history': {
+    200: () => act(() => s.owner('GET', `/devices/${LAMP}/history?pageSize=5`)),
+    404: () => act(() => s.owner('GET', `/devices/${UNKNOWN}/history`)),
+    422: [
+      common(422),
+      () => act(() => s.owner('GET', `/devices/${LAMP}/history?from=2024-05-02T00:00:00Z&to=2024-05-01T00:00:00Z`)),
+    ],
+  },
+  'POST /devices/{id}/shares': {
+    200: async () => {
+      must(await s.owner('DELETE', `/devices/${LAMP}/shares/${email(FRIEND)}`), 204);
+      return act(() => s.owner('POST', `/devices/${LAMP}/shares`, { body: { uid: email(FRIEND), permit: 15, note: 'from Sam' } }));
+    },
+    403: async () => {
+      await warm(s.friend);
+      return act(() => s.friend('POST', `/devices/${SHARED}/shares`, { body: { uid: email(GRUMPY) } }));
+    },
+    404: () => act(() => s.owner('POST', `/devices/${STRIP}/shares`, { body: { uid: '+447700900123' } })),
+    409: [
+      () => act(() => s.owner('POST', `/devices/${SHARED}/shares`, { body: { uid: email(FRIEND) } })),
+      () => act(() => s.owner('POST', `/devices/${STRIP}/shares`, { body: { uid: email(GRUMPY) } })),
+    ],
+    429: async () => {
+      must(await s.owner('POST', `/devices/${LAMP}/shares`, { body: { uid: email(AWAY_TOO) } }), 504);
+      return act(() => s.owner('POST', `/devices/${LAMP}/shares`, { body: { uid: email(AWAY_TOO) } }));
+    },
+    504: () => act(() => s.owner('POST', `/devices/${LAMP}/shares`, { body: { uid: email(AWAY) } })),
+  },
+  'PATCH /devices/{id}/shares/{uid}': {
+    200: () => act(() => s.owner('PATCH', `/devices/${SHARED}/shares/${email(FRIEND)}`, { body: { permit: 3 } })),
+    403: async () => {
+      await warm(s.friend);
+      return act(() => s.friend('PATCH', `/devices/${SHARED}/shares/${email(GRUMPY)}`, { body: { permit: 3 } }));
+    },
+    404: () => act(() => s.owner('PATCH', `/devices/${STRIP}/shares/${email(FRIEND)}`, { body: { permit: 3 } })),
+    409: async () => {
+      await shareThenAnswer(STRIP, FICKLE, 'refuse');
+      return act(() => s.owner('PATCH', `/devices/${STRIP}/shares/${email(FICKLE)}`, { body: { permit: 15 } }));
+    },
+    429: async () => {
+      await shareThenAnswer(LAMP, SHY_TOO, 'ignore');
+      must(await s.owner('PATCH', `/devices/${LAMP}/shares/${email(SHY_TOO)}`, { body: { permit: 15 } }), 504);
+      return act(() => s.owner('PATCH', `/devices/${LAMP}/shares/${email(SHY_TOO)}`, { body: { permit: 15 } }));
+    },
+    504: async () => {
+      await shareThenAnswer(LAMP, SHY, 'ignore');
+      return act(() => s.owner('PATCH', `/devices/${LAMP}/shares/${email(SHY)}`, { body: { permit: 15 } }));
+    },
+  },
+  'DELETE /devices/{id}/shares/{uid}': {
+    204: () => act(() => s.owner('DELETE', `/devices/${LAMP}/shares/${email(FRIEND)}`)),
+    403: async () => {
+      await warm(s.friend);
+      return act(() => s.friend('DELETE', `/devices/${SHARED}/shares/${email(GRUMPY)}`));
+    },
+    404: () => act(() => s.owner('DELETE', `/devices/${UNKNOWN}/shares/${email(FRIEND)}`)),
+  },
+  'GET /groups': {
+    200: () => act(() => s.owner('GET', '/groups')),
+  },
+  'POST /groups': {
+    201: () => act(() => s.owner('POST', '/groups', { body: { name: 'Kitchen' } })),
+  },
+  'PATCH /groups/{groupId}': {
+    200: async () => {
+      const id = await newGroup('Hall');
+      return act(() => s.owner('PATCH', `/groups/${id}`, { body: { name: 'Hallway', index: 3 } }));
+    },
+    404: () => act(() => s.owner('PATCH', '/groups/0123456789abcdef01234567', { body: { name: 'Nowhere' } })),
+  },
+  'DELETE /groups/{groupId}': {
+    204: async () => {
+      const id = await newGroup('Attic');
+      return act(() => s.owner('DELETE', `/groups/${id}`));
+    },
+    404: () => act(() => s.owner('DELETE', '/groups/0123456789abcdef01234567')),
+  },
+  'POST /groups/{groupId}/devices': {
+    200: async () => {
+      const id = await newGroup('Den');
+      return act(() => s.owner('POST', `/groups/${id}/devices`, { body: { deviceids: [LAMP, STRIP] } }));
+    },
+    404: () => act(() => s.owner('POST', '/groups/0123456789abcdef01234567/devices', { body: { deviceids: [LAMP] } })),
+  },
+  'DELETE /groups/{groupId}/devices/{id}': {
+    204: async () => {
+      const id = await newGroup('Porch');
+      must(await s.owner('POST', `/groups/${id}/devices`, { body: { deviceids: [LAMP] } }), 200);
+      return act(() => s.owner('DELETE', `/groups/${id}/devices/${LAMP}`));
+    },
+    404: async () => {
+      const id = await newGroup('Empty');
+      return act(() => s.owner('DELETE', `/groups/${id}/devices/${STRIP}`));
+    },
+  },
+  'GET /devices/{id}/timers': {
+    200: async () => {
+      await newTimer();
+      return act(() => s.owner('GET', `/devices/${LAMP}/timers`));
+    },
+    404: () => act(() => s.owner('GET', `/devices/${UNKNOWN}/timers`)),
+  },
+  'POST /devices/{id}/timers': {
+    201: () => act(() => s.owner('POST', `/devices/${LAMP}/timers`, { body: TIMER })),
+    404: () => act(() => s.owner('POST', `/devices/${UNKNOWN}/timers`, { body: TIMER })),
+    409: async () => (await timerRace).POST,
+    422: [
+      common(422),
+      async () => {
+        await warm();
+        return act(() => s.owner('POST', `/devices/${LAMP}/timers`, { body: { ...TIMER, action: { power: 'on', brightness: 50 } } }));
+      },
+    ],
+  },
+  'PUT /devices/{id}/timers/{timerId}': {
+    200: async () => {
+      const id = await newTimer();
+      return act(() => s.owner('PUT', `/devices/${LAMP}/timers/${id}`, { body: { ...TIMER, action: { power: 'off' } } }));
+    },
+    404: () => act(() => s.owner('PUT', `/devices/${LAMP}/timers/6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a09`, { body: TIMER })),
+    409: async () => (await timerRace).PUT,
+  },
+  'DELETE /devices/{id}/timers/{timerId}': {
+    200: async () => {
+      const id = await newTimer();
+      return act(() => s.owner('DELETE', `/devices/${LAMP}/timers/${id}`));
+    },
+    404: () => act(() => s.owner('DELETE', `/devices/${LAMP}/timers/6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a09`)),
+    409: async () => (await timerRace).DELETE,
+  },
+  'GET /scenes': {
+    200: async () => {
+      await newScene();
+      return act(() => s.owner('GET', '/scenes'));
+    },
+    503: () => act(() => s.noStore.call('GET', '/scenes')),
+  },
+  'POST /scenes': {
+    201: () => act(() => s.owner('POST', '/scenes', { body: SCHEDULED_SCENE })),
+    404: () => act(() => s.owner('POST', '/scenes', { body: { ...SCENE, actions: [{ deviceid: UNKNOWN, command: { power: 'on' } }] } })),
+    422: [
+      common(422),
+      async () => {
+        await warm();
+        return act(() => s.owner('POST', '/scenes', { body: { ...SCENE, actions: [{ deviceid: LAMP, command: { power: 'on', brightness: 50 } }] } }));
+      },
+    ],
+  },
+  'GET /scenes/{sceneId}': {
+    200: async () => {
+      const id = await newScene();
+      return act(() => s.owner('GET', `/scenes/${id}`));
+    },
+    404: () => act(() => s.owner('GET', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b')),
+    503: () => act(() => s.noStore.call('GET', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b')),
+  },
+  'PUT /scenes/{sceneId}': {
+    200: async () => {
+      const id = await newScene();
+      return act(() => s.owner('PUT', `/scenes/${id}`, { body: SCHEDULED_SCENE }));
+    },
+    404: () => act(() => s.owner('PUT', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b', { body: SCENE })),
+    409: async () => {
+      // Another caller saves the scene just after this one read it.
+      const id = await newScene();
+      const model = s.h.parts.store.timers;
+      const read = model.getScene.bind(model);
+      const spy = vi.spyOn(model, 'getScene').mockImplementationOnce(async (accountId, sceneId) => {
+        const current = await read(accountId, sceneId);
+        if (current) await model.putScene(accountId, { ...current, name: 'Edited elsewhere' }, current.version);
+        return current;
+      });
+      try {
+        return await act(() => s.owner('PUT', `/scenes/${id}`, { body: { ...SCENE, name: 'Edited here' } }));
+      } finally {
+        spy.mockRestore();
+      }
+    },
+    502: async () => {
+      const id = await newScene();
+      return act(() => s.noCloud.call('PUT', `/scenes/${id}`, { body: SCENE }));
+    },
+    503: () => act(() => s.noStore.call('PUT', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b', { body: SCENE })),
+  },
+  'DELETE /scenes/{sceneId}': {
+    200: async () => {
+      const id = await newScene(SCHEDULED_SCENE);
+      return act(() => s.owner('DELETE', `/scenes/${id}`));
+    },
+    404: () => act(() => s.owner('DELETE', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b')),
+    // The scene is deleted, then its devices' timers cannot be pushed.
+    502: async () => {
+      const id = await newScene(SCHEDULED_SCENE);
+      return act(() => s.noCloud.call('DELETE', `/scenes/${id}`));
+    },
+    503: () => act(() => s.noStore.call('DELETE', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b')),
+  },
+  'POST /scenes/{sceneId}/run': {
+    200: async () => {
+      const id = await newScene({ ...SCENE, actions: [...SCENE.actions, { deviceid: PLUG, command: { power: 'on' } }] });
+      return act(() => s.owner('POST', `/scenes/${id}/run`));
+    },
+    404: () => act(() => s.owner('POST', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b/run')),
+    503: () => act(() => s.noStore.call('POST', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b/run')),
+  },
+  'POST /hooks': {
+    201: () => act(() => s.owner('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'toggle' }, name: 'hall button' } })),
+    404: () => act(() => s.owner('POST', '/hooks', { body: { deviceid: UNKNOWN, action: { power: 'on' } } })),
+    422: [
+      common(422),
+      async () => {
+        await warm();
+        return act(() => s.owner('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'on', brightness: 50 } } }));
+      },
+    ],
+  },
+  'POST /hooks/{hookId}/{secret}': {
+    200: async () => {
+      const path = await newHook();
+      return act(() => s.owner('POST', path, { auth: false, raw: 'anything IFTTT sends' }));
+    },
+    401: async () => {
+      const path = await newHook();
+      return act(() => s.owner('POST', `${path.slice(0, path.lastIndexOf('/'))}/wrongsecret123`, { auth: false }));
+    },
+    404: async () => {
+      const path = await newHook(DOOMED);
+      must(await s.owner('DELETE', `/devices/${DOOMED}`), 204);
+      return act(() => s.owner('POST', path, { auth: false }));
+    },
+    502: async () => {
+      const path = await newHook();
+      return act(() => s.noCloud.call('POST', path, { auth: false }));
+    },
+    503: async () => {
+      const { hook, secret } = await s.h.parts.store.hooks.create({ accountId: NOBODY, deviceid: LAMP, action: { power: 'on' } });
+      return act(() => s.owner('POST', `/hooks/${hook.hookId}/${secret}`, { auth: false }));
+    },
+    504: async () => {
+      const path = await newHook(PLUG);
+      return act(() => s.owner('POST', path, { auth: false }));
+    },
+  },
+  'GET /openapi.json': {
+    200: () => act(() => s.owner('GET', '/openapi.json', { auth: false })),
+  },
+};
+
+/** Every route's provokers: the common ones for its shape, then its own (which replace them). */
+const TABLE = new Map(routes.map((route) => [routeKey(route), { route, provokers: { ...commonProvokers(route), ...SPECIFIC[routeKey(route)] } as Provokers }]));
+
+/** Statuses whose answers promise that nothing reached the cloud: refused before the route ran, or by the bridge's own checks. */
+const NOTHING_SENT = new Set([400, 401, 403, 413, 422]);
+
+// ---- The checks -------------------------------------------------------------------------------
+
+describe('the table of provokers', () => {
+  it('covers every status the document lists for each route, and no status it does not list', () => {
+    // Prepare
+    const uncovered: string[] = [];
+    const undocumented: string[] = [];
+    // Act
+    for (const [key, { route, provokers }] of TABLE) {
+      const listed = documentedStatuses(route);
+      const provoked = Object.keys(provokers).map(Number);
+      uncovered.push(...listed.filter((status) => !provoked.includes(status)).map((status) => `${key} ${status}`));
+      undocumented.push(...provoked.filter((status) => !listed.includes(status)).map((status) => `${key} ${status}`));
+    }
+    // Assess
+    expect(uncovered, 'documented statuses no provoker covers').toEqual([]);
+    expect(undocumented, 'provoked statuses the document does not list').toEqual([]);
+  });
+
+  it("checks bodies by the document's schemas: a body they do not describe is refused", () => {
+    // Prepare
+    const route = routes.find((r) => routeKey(r) === 'GET /devices') as Route;
+    const list = documented(route, 200)?.content['application/json'].schema as Json;
+    const error = documented(route, 401)?.content['application/json'].schema as Json;
+    // Assess
+    expect(schemaErrors(list, { devices: [] })).toBeUndefined();
+    expect(schemaErrors(list, { devices: [{ deviceid: 1 }] })).toMatch(/deviceid/);
+    expect(schemaErrors(error, { error: { code: 'unauthorized', message: 'no key', requestId: 'r1' } })).toBeUndefined();
+    expect(schemaErrors(error, { error: { code: 'teapot', message: 'no key', requestId: 'r1' } })).toBeDefined();
+    expect(schemaErrors(error, { error: { code: 'unauthorized', message: 'no key' } })).toMatch(/requestId/);
+  });
+
+  it('names only routes there are', () => {
+    expect(Object.keys(SPECIFIC).filter((key) => !TABLE.has(key))).toEqual([]);
+  });
+
+  it("follows the document's statuses, which are the route's success and errorStatuses(route)", () => {
+    for (const route of routes) {
+      expect(documentedStatuses(route).sort(), routeKey(route)).toEqual([route.ok.status, ...errorStatuses(route).keys()].sort());
+    }
+  });
+});
+
+for (const [key, { route, provokers }] of TABLE) {
+  describe(key, () => {
+    const statuses = [...new Set([...documentedStatuses(route), ...Object.keys(provokers).map(Number)])].sort((a, b) => a - b);
+    const cases = statuses.flatMap((status) => {
+      const given = provokers[status];
+      const list = given === undefined ? [undefined] : Array.isArray(given) ? given : [given];
+      return list.map((provoke, i) => ({ status, provoke, title: list.length > 1 ? `${status} (${i + 1} of ${list.length})` : `${status}` }));
+    });
+
+    for (const { status, provoke, title } of cases) {
+      it(`answers ${title} as the document says`, async () => {
+        // Prepare
+        if (!provoke) expect.fail(`no provoker for ${key} ${status}`);
+        const response = documented(route, status);
+        // Act
+        const outcome = await provoke(route);
+        // Assess: the status, and that the document lists it
+        expect(outcome.status, `${key}: ${outcome.text.slice(0, 500)}`).toBe(status);
+        expect(response, `${key} ${status} is not in the document`).toBeDefined();
+        // Assess: the body, by the document's schema for this status
+        const schema = response?.content?.['application/json']?.schema as Json | undefined;
+        if (schema) {
+          expect(outcome.contentType).toMatch(/^application\/json/);
+          expect(schemaErrors(schema, outcome.body), `${key} ${status}: ${outcome.text.slice(0, 500)}`).toBeUndefined();
+        } else {
+          expect(outcome.text, `${key} ${status} documents no body`).toBe('');
+        }
+        if (status >= 400) {
+          expect(outcome.body.error.requestId).toEqual(expect.any(String));
+          expect(leaksIn(outcome.text), outcome.text).toEqual([]);
+        }
+        // Assess: refused input reached no device and no cloud
+        if (NOTHING_SENT.has(status)) expect(outcome.traffic, `${key} ${status}: messages to the cloud`).toBe(0);
+      });
+    }
+  });
+}

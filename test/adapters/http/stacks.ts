@@ -1,0 +1,145 @@
+import { createServer } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { request } from 'undici';
+import { httpApiHandler } from '../../../lib/adapters/http/lambda';
+import type { Route } from '../../../lib/adapters/http/route';
+import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../../lib/bridge';
+import type { BridgeConfig } from '../../../lib/config';
+import type { JsonSchema } from '../../../lib/schema';
+import { serveApi } from '../../../local/api-server';
+import { APP_ID, APP_SECRET, type Harness } from '../../support/bridge';
+
+/*
+ * The HTTP API over parts other than the harness's own: the same handler behind the same
+ * local server, wired to a cloud or a database that is not there. The variants share the
+ * harness's table (its tokens, API key and cached devices) unless the table is what is gone.
+ */
+
+export interface ApiAnswer {
+  status: number;
+  /** The body parsed as JSON; undefined when there was none. */
+  body: any;
+  /** The body as sent. */
+  text: string;
+  contentType: string | undefined;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  raw?: string;
+  /** false: no key; a string: that key; true (default): the stack's own. */
+  auth?: boolean | string;
+}
+
+export type Call = (method: string, path: string, options?: CallOptions) => Promise<ApiAnswer>;
+
+/** Calls the API served at `url`, with `apiKey` unless told otherwise. */
+export function caller(url: string, apiKey: string): Call {
+  return async function callApi(method, path, { body, raw, auth = true } = {}) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
+    const res = await request(url + path, { method: method as 'GET', headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const text = await res.body.text();
+    const type = res.headers['content-type'];
+    return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, text, contentType: Array.isArray(type) ? type[0] : type };
+  };
+}
+
+/** A port nothing listens on: connecting to it is refused at once. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface ServedBridge {
+  /** What it was wired from: where its table and cloud are (or are not). */
+  config: BridgeConfig;
+  bridge: Bridge;
+  parts: BridgeParts;
+  url: string;
+  call: Call;
+  close(): Promise<void>;
+}
+
+/** A bridge wired from `config`, behind the local server, calling with `apiKey`. */
+export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: BridgeTuning = {}): Promise<ServedBridge> {
+  const { bridge, parts } = wireBridge(config, tuning);
+  const server = await serveApi(httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' })));
+  return {
+    config,
+    bridge,
+    parts,
+    url: server.url,
+    call: caller(server.url, apiKey),
+    async close() {
+      bridge.close();
+      await server.close();
+    },
+  };
+}
+
+function harnessConfig(h: Harness): BridgeConfig {
+  return { tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: h.sim.apiUrlTemplate };
+}
+
+/**
+ * The harness's bridge with the cloud taken away: its table, tokens and key, but the cloud's
+ * URL is a closed port. `coldCache` makes every device lookup go to the cloud (a device list
+ * older than its TTL); otherwise the cached list is used while it is fresh.
+ */
+export async function withoutCloud(h: Harness, options: { coldCache?: boolean } = {}): Promise<ServedBridge> {
+  const port = await closedPort();
+  return serveBridge({ ...harnessConfig(h), apiUrl: `http://127.0.0.1:${port}/{region}` }, h.apiKey, options.coldCache ? { deviceListTtlSec: 0 } : {});
+}
+
+/**
+ * The harness's bridge with its database taken away: `closedPort` points DynamoDB at a port
+ * nothing listens on, `tableGone` at a table that does not exist. `cloudToo` takes the cloud
+ * away as well.
+ */
+export async function withoutStore(h: Harness, options: { how?: 'closedPort' | 'tableGone'; cloudToo?: boolean } = {}): Promise<ServedBridge> {
+  const config = harnessConfig(h);
+  if (options.how === 'tableGone') config.tableName = `${config.tableName}-gone`;
+  else config.dynamoEndpoint = `http://127.0.0.1:${await closedPort()}`;
+  if (options.cloudToo) config.apiUrl = `http://127.0.0.1:${await closedPort()}/{region}`;
+  return serveBridge(config, h.apiKey);
+}
+
+/** Values that pass each path parameter's check, for parameters whose schema gives no example. */
+const PARAM_FALLBACKS: Record<string, string> = {
+  timerId: '6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a09',
+  sceneId: '0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b',
+  hookId: 'nosuchhook1',
+  secret: 'nosuchsecret1',
+};
+
+/** Values for each path parameter of the route that pass its check: each schema's example, else a fallback. */
+export function sampleParams(route: Route): Record<string, string> {
+  const props = (route.params?.properties ?? {}) as Record<string, JsonSchema>;
+  return Object.fromEntries(
+    Object.entries(props).map(([name, schema]) => {
+      const value = (schema.examples as string[] | undefined)?.[0] ?? PARAM_FALLBACKS[name];
+      if (value === undefined) throw new Error(`no sample value for {${name}} of ${route.method} ${route.path}`);
+      return [name, value];
+    }),
+  );
+}
+
+/** A path for the route: its sample parameters, `values` replacing some, percent-encoded. */
+export function pathOf(route: Route, values: Record<string, string> = {}): string {
+  const params = { ...sampleParams(route), ...values };
+  return route.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] as string));
+}
+
+/** The route's body schema's first example: a body its check takes. */
+export function exampleBody(route: Route): unknown {
+  return ((route.body as JsonSchema | undefined)?.examples as unknown[] | undefined)?.[0];
+}
+
+/** `METHOD /pattern`, as the tables key routes. */
+export function routeKey(route: Route): string {
+  return `${route.method} ${route.path}`;
+}
