@@ -8,7 +8,9 @@ const logger = new Logger({ serviceName: 'ewelink-bridge' });
 /** Scheduled: refreshes every account token that expires within 7 days. Fails the run if any refresh failed, so it is retried. */
 export const handler = middy(async () => {
   const report = await (await bridgeFromEnv()).accounts.refreshExpiring();
-  logger.info('token refresh', { refreshed: report.refreshed.length, current: report.current.length, failed: report.failed });
+  const summary = { refreshed: report.refreshed.length, current: report.current.length, failed: report.failed };
+  if (report.failed.length > 0) logger.error('token refresh failed', summary);
+  else logger.info('token refresh', summary);
   if (report.failed.length > 0) throw new Error(`token refresh failed for ${report.failed.map((f) => f.accountId).join(', ')}`);
   return report;
 }).use(injectLambdaContext(logger));
