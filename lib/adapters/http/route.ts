@@ -1,5 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
 import type { Bridge } from '../../bridge';
+import type { AnswerName } from './answers';
 import { Type, type Static, type TSchema } from '../../schema';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -33,7 +34,8 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
   query?: Q;
   /** The JSON body; routes without one ignore whatever is sent (IFTTT sends its own). */
   body?: B;
-  ok: { status: 200 | 201 | 204; description: string; schema?: TSchema };
+  /** The success answer; `answer` names its schema in answers.ts, for the document. */
+  ok: { status: 200 | 201 | 204; description: string; answer?: AnswerName };
   /**
    * Statuses particular to this route, and when they happen (the common ones are derived; 401
    * is derived for API-key routes only, so a route with its own secret declares it here).
