@@ -8,8 +8,7 @@ import { ERROR_CODES } from './errors';
 /*
  * What the API answers, as schemas: for the document only (answers are built by the domain,
  * typed by TypeScript); the contract test validates real answers against them. Objects are
- * open: later versions may add fields. Routes name their answer (`ok.answer`), and this module
- * is loaded only when the document is built, so a cold start never builds these schemas.
+ * open: later versions may add fields.
  */
 
 const open = { additionalProperties: true } as const;
@@ -194,28 +193,3 @@ export const ERROR = Type.Object(
   },
   { ...open, $id: 'Error' },
 );
-
-/** Every success answer, by the name a route gives as `ok.answer`. */
-export const ANSWERS = {
-  ChannelNamesSet: CHANNEL_NAMES_SET,
-  ControlResult: CONTROL_RESULT,
-  CreatedHook: CREATED_HOOK,
-  DeviceHistory: DEVICE_HISTORY,
-  DeviceList: DEVICE_LIST,
-  DeviceState: DEVICE_STATE,
-  DeviceSummary: DEVICE_SUMMARY,
-  Group: GROUP,
-  GroupList: GROUP_LIST,
-  OpenApiDocument: OPENAPI_DOCUMENT,
-  PushOnly: PUSH_ONLY,
-  SceneChange: SCENE_CHANGE,
-  SceneList: SCENE_LIST,
-  ScenePushes: SCENE_PUSHES,
-  SceneRun: SCENE_RUN,
-  Share: SHARE,
-  StoredScene: STORED_SCENE,
-  TimerChange: TIMER_CHANGE,
-  TimerList: TIMER_LIST,
-};
-
-export type AnswerName = keyof typeof ANSWERS;

@@ -1,5 +1,5 @@
 import type { JsonSchema, TSchema } from '../../schema';
-import { ANSWERS, ERROR } from './answers';
+import { ERROR } from './answers';
 import { MAX_BODY_BYTES } from './errors';
 import type { Route } from './route';
 
@@ -99,7 +99,7 @@ function build(routes: readonly Route[]): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const responses: Record<string, unknown> = {
-      [route.ok.status]: route.ok.answer ? { description: route.ok.description, content: { 'application/json': { schema: doc(ANSWERS[route.ok.answer]) } } } : { description: route.ok.description },
+      [route.ok.status]: route.ok.schema ? { description: route.ok.description, content: { 'application/json': { schema: doc(route.ok.schema) } } } : { description: route.ok.description },
     };
     for (const [status, description] of errorStatuses(route)) {
       const shared = COMMON_ERRORS[status];

@@ -1,6 +1,5 @@
 import type { TObject } from '@sinclair/typebox';
 import type { Bridge } from '../../bridge';
-import type { AnswerName } from './answers';
 import { Type, type Static, type TSchema } from '../../schema';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -34,8 +33,7 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
   query?: Q;
   /** The JSON body; routes without one ignore whatever is sent (IFTTT sends its own). */
   body?: B;
-  /** The success answer; `answer` names its schema in answers.ts, for the document. */
-  ok: { status: 200 | 201 | 204; description: string; answer?: AnswerName };
+  ok: { status: 200 | 201 | 204; description: string; schema?: TSchema };
   /**
    * Statuses particular to this route, and when they happen (the common ones are derived; 401
    * is derived for API-key routes only, so a route with its own secret declares it here).

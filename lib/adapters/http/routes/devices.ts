@@ -1,6 +1,7 @@
 import { capabilitiesOf, deviceProfile } from '../../../devices/catalogue';
 import { DEVICE_COMMAND } from '../../../devices/command';
 import { ADD_DEVICE, ADD_GSM_DEVICE, CHANNEL_NAMES, HISTORY_QUERY, RENAME_DEVICE } from '../../../devices/management';
+import { CHANNEL_NAMES_SET, CONTROL_RESULT, DEVICE_HISTORY, DEVICE_LIST, DEVICE_STATE, DEVICE_SUMMARY } from '../answers';
 import { route, type Route } from '../route';
 import { DEVICE_404, DEVICE_PATH, NOT_OWNER } from './common';
 
@@ -13,7 +14,7 @@ export const deviceRoutes: Route[] = [
     tag: 'devices',
     summary: 'List the devices',
     description: 'From the cached device list (refreshed from the cloud when older than its TTL, and after any change made through the bridge).',
-    ok: { status: 200, description: 'the devices', answer: 'DeviceList' },
+    ok: { status: 200, description: 'the devices', schema: DEVICE_LIST },
     async handle({ accountId }, bridge) {
       const devices = await bridge.directory.list(accountId);
       return {
@@ -32,7 +33,7 @@ export const deviceRoutes: Route[] = [
     tag: 'devices',
     summary: "Read a device's live state",
     params: DEVICE_PATH,
-    ok: { status: 200, description: 'the state, in semantic form beside the raw params', answer: 'DeviceState' },
+    ok: { status: 200, description: 'the state, in semantic form beside the raw params', schema: DEVICE_STATE },
     errors: { 404: DEVICE_404 },
     handle: ({ accountId, params }, bridge) => bridge.controller.state(accountId, params.id),
   }),
@@ -44,7 +45,7 @@ export const deviceRoutes: Route[] = [
     summary: 'Switch a device or set its light',
     params: DEVICE_PATH,
     body: DEVICE_COMMAND,
-    ok: { status: 200, description: 'what was set, and whether it went over the socket or HTTP', answer: 'ControlResult' },
+    ok: { status: 200, description: 'what was set, and whether it went over the socket or HTTP', schema: CONTROL_RESULT },
     errors: { 404: DEVICE_404, 422: 'also: the device has no such channel, or cannot do what was asked', 504: 'the device did not answer: offline or unreachable (`device_offline`)' },
     handle: ({ accountId, params, body }, bridge) => bridge.controller.control(accountId, params.id, body),
   }),
@@ -56,7 +57,7 @@ export const deviceRoutes: Route[] = [
     summary: 'Add a just-paired Wi-Fi device to the account',
     description: 'The device id and its apikey come from pairing the device (its access-point mode). Answers the device as a fresh device list shows it.',
     body: ADD_DEVICE,
-    ok: { status: 201, description: 'the device, added', answer: 'DeviceSummary' },
+    ok: { status: 201, description: 'the device, added', schema: DEVICE_SUMMARY },
     errors: { 404: 'the cloud knows no such device (`not_found`)', 409: 'the device is already in this or another account (`already_exists`)' },
     handle: ({ accountId, body }, bridge) => bridge.management.add(accountId, body),
   }),
@@ -67,7 +68,7 @@ export const deviceRoutes: Route[] = [
     tag: 'devices',
     summary: 'Add a GSM device by the id on its QR code',
     body: ADD_GSM_DEVICE,
-    ok: { status: 201, description: 'the device, added', answer: 'DeviceSummary' },
+    ok: { status: 201, description: 'the device, added', schema: DEVICE_SUMMARY },
     errors: { 404: 'the cloud knows no such device (`not_found`)', 409: 'the device is already in this or another account (`already_exists`)' },
     handle: ({ accountId, body }, bridge) => bridge.management.addGsm(accountId, body),
   }),
@@ -79,7 +80,7 @@ export const deviceRoutes: Route[] = [
     summary: 'Rename a device',
     params: DEVICE_PATH,
     body: RENAME_DEVICE,
-    ok: { status: 200, description: 'the device with its new name', answer: 'DeviceSummary' },
+    ok: { status: 200, description: 'the device with its new name', schema: DEVICE_SUMMARY },
     errors: { 403: NOT_OWNER, 404: DEVICE_404 },
     handle: ({ accountId, params, body }, bridge) => bridge.management.rename(accountId, params.id, body.name),
   }),
@@ -104,7 +105,7 @@ export const deviceRoutes: Route[] = [
     description: 'The names given replace all the channel names: a channel not listed loses its name.',
     params: DEVICE_PATH,
     body: CHANNEL_NAMES,
-    ok: { status: 200, description: 'the names set', answer: 'ChannelNamesSet' },
+    ok: { status: 200, description: 'the names set', schema: CHANNEL_NAMES_SET },
     errors: { 403: NOT_OWNER, 404: DEVICE_404, 422: 'also: the device has one channel, or no such channel (`error.field` is `names.N`)' },
     handle: ({ accountId, params, body }, bridge) => bridge.management.setChannelNames(accountId, params.id, body.names),
   }),
@@ -118,7 +119,7 @@ export const deviceRoutes: Route[] = [
       'What the cloud recorded being done to the device (by hand, by the app, by integrations), a page at a time. Times are RFC 3339 date-times with their offset; `to` must be after `from`.',
     params: DEVICE_PATH,
     query: HISTORY_QUERY,
-    ok: { status: 200, description: 'a page of entries', answer: 'DeviceHistory' },
+    ok: { status: 200, description: 'a page of entries', schema: DEVICE_HISTORY },
     errors: { 404: DEVICE_404, 422: 'also: `to` is not after `from`' },
     handle: ({ accountId, params, query }, bridge) => bridge.management.history(accountId, params.id, query),
   }),

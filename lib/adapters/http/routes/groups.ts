@@ -1,4 +1,5 @@
 import { ADD_TO_GROUP, CREATE_GROUP, UPDATE_GROUP } from '../../../groups/groups';
+import { GROUP, GROUP_LIST } from '../answers';
 import { route, type Route } from '../route';
 import { GROUP_404, GROUP_DEVICE_PATH, GROUP_PATH } from './common';
 
@@ -11,7 +12,7 @@ export const groupRoutes: Route[] = [
     tag: 'groups',
     summary: 'List the device groups',
     description: 'In the order the eWeLink app shows them, each with the devices in it (from the cached device list).',
-    ok: { status: 200, description: 'the groups', answer: 'GroupList' },
+    ok: { status: 200, description: 'the groups', schema: GROUP_LIST },
     handle: async ({ accountId }, bridge) => ({ groups: await bridge.groups.list(accountId) }),
   }),
   route({
@@ -21,7 +22,7 @@ export const groupRoutes: Route[] = [
     tag: 'groups',
     summary: 'Create a group',
     body: CREATE_GROUP,
-    ok: { status: 201, description: 'the new group', answer: 'Group' },
+    ok: { status: 201, description: 'the new group', schema: GROUP },
     handle: ({ accountId, body }, bridge) => bridge.groups.create(accountId, body),
   }),
   route({
@@ -32,7 +33,7 @@ export const groupRoutes: Route[] = [
     summary: 'Rename or reorder a group',
     params: GROUP_PATH,
     body: UPDATE_GROUP,
-    ok: { status: 200, description: 'the group as it is now', answer: 'Group' },
+    ok: { status: 200, description: 'the group as it is now', schema: GROUP },
     errors: { 404: GROUP_404 },
     handle: ({ accountId, params, body }, bridge) => bridge.groups.update(accountId, params.groupId, body),
   }),
@@ -57,7 +58,7 @@ export const groupRoutes: Route[] = [
     description: 'Each device leaves the group it was in; devices already in the group stay.',
     params: GROUP_PATH,
     body: ADD_TO_GROUP,
-    ok: { status: 200, description: 'the group with its devices', answer: 'Group' },
+    ok: { status: 200, description: 'the group with its devices', schema: GROUP },
     errors: { 404: `${GROUP_404}, or no such device (nothing is moved)` },
     handle: ({ accountId, params, body }, bridge) => bridge.groups.addDevices(accountId, params.groupId, body.deviceids),
   }),

@@ -1,4 +1,5 @@
 import { HOOK_INPUT } from '../../../webhooks/webhooks';
+import { CONTROL_RESULT, CREATED_HOOK } from '../answers';
 import { route, type Route } from '../route';
 import { DEVICE_404, HOOK_PATH } from './common';
 
@@ -11,7 +12,7 @@ export const hookRoutes: Route[] = [
     tag: 'webhooks',
     summary: 'Create a webhook bound to one device action',
     body: HOOK_INPUT,
-    ok: { status: 201, description: 'the hook; its secret and URL are shown only now', answer: 'CreatedHook' },
+    ok: { status: 201, description: 'the hook; its secret and URL are shown only now', schema: CREATED_HOOK },
     errors: { 404: DEVICE_404, 422: 'also: the device cannot do the action' },
     async handle({ accountId, body, baseUrl }, bridge) {
       const hook = await bridge.webhooks.create(accountId, body);
@@ -26,7 +27,7 @@ export const hookRoutes: Route[] = [
     summary: "Run a webhook's action",
     description: 'No API key: the secret in the path is the authority. The request body is ignored, so IFTTT may send anything.',
     params: HOOK_PATH,
-    ok: { status: 200, description: 'what was set', answer: 'ControlResult' },
+    ok: { status: 200, description: 'what was set', schema: CONTROL_RESULT },
     errors: {
       401: 'no such webhook, or the secret does not match: the same answer for either (`unauthorized`); nothing runs',
       404: 'the device is no longer in the account (`not_found`)',

@@ -1,3 +1,5 @@
+import { OPENAPI_DOCUMENT } from '../answers';
+import { openApiDocument } from '../openapi';
 import { route, type Route } from '../route';
 import { deviceRoutes } from './devices';
 import { groupRoutes } from './groups';
@@ -13,9 +15,8 @@ const documentRoute = route({
   tag: 'api',
   summary: 'This document',
   cloud: false,
-  ok: { status: 200, description: 'the OpenAPI 3.1 document', answer: 'OpenApiDocument' },
-  // Loaded on first use: building the document's schemas is no work for a cold start.
-  handle: async ({ baseUrl }) => (await import('../openapi')).openApiDocument(routes, baseUrl),
+  ok: { status: 200, description: 'the OpenAPI 3.1 document', schema: OPENAPI_DOCUMENT },
+  handle: async ({ baseUrl }) => openApiDocument(routes, baseUrl),
 });
 
 /** Every route of the bridge's HTTP API: the one list the router, the document and the stack follow. */

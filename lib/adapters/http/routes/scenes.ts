@@ -1,4 +1,5 @@
 import { SCENE_INPUT } from '../../../scenes/scene-service';
+import { SCENE_CHANGE, SCENE_LIST, SCENE_PUSHES, SCENE_RUN, STORED_SCENE } from '../answers';
 import { route, type Route } from '../route';
 import { SCENE_PATH } from './common';
 
@@ -13,7 +14,7 @@ export const sceneRoutes: Route[] = [
     tag: 'scenes',
     summary: 'List the scenes',
     cloud: false,
-    ok: { status: 200, description: 'the scenes', answer: 'SceneList' },
+    ok: { status: 200, description: 'the scenes', schema: SCENE_LIST },
     handle: async ({ accountId }, bridge) => ({ scenes: await bridge.scenes.list(accountId) }),
   }),
   route({
@@ -24,7 +25,7 @@ export const sceneRoutes: Route[] = [
     summary: 'Create a scene',
     description: 'A scheduled scene is compiled into the timers of every device it acts on and pushed to them.',
     body: SCENE_INPUT,
-    ok: { status: 201, description: 'the scene, and the pushes to its devices when scheduled', answer: 'SceneChange' },
+    ok: { status: 201, description: 'the scene, and the pushes to its devices when scheduled', schema: SCENE_CHANGE },
     errors: { 404: 'a device of an action is not in the account (`not_found`)', 422: 'also: a device cannot do its action' },
     handle: ({ accountId, body }, bridge) => bridge.scenes.create(accountId, body),
   }),
@@ -36,7 +37,7 @@ export const sceneRoutes: Route[] = [
     summary: 'Read a scene',
     params: SCENE_PATH,
     cloud: false,
-    ok: { status: 200, description: 'the scene', answer: 'StoredScene' },
+    ok: { status: 200, description: 'the scene', schema: STORED_SCENE },
     errors: { 404: SCENE_404 },
     handle: ({ accountId, params }, bridge) => bridge.scenes.get(accountId, params.sceneId),
   }),
@@ -49,7 +50,7 @@ export const sceneRoutes: Route[] = [
     description: 'Replaces the scene as read: when another caller changed it in between, the write is refused with 409 and nothing changes; read it again and retry.',
     params: SCENE_PATH,
     body: SCENE_INPUT,
-    ok: { status: 200, description: 'the scene, and the pushes to the devices it acted on before or acts on now', answer: 'SceneChange' },
+    ok: { status: 200, description: 'the scene, and the pushes to the devices it acted on before or acts on now', schema: SCENE_CHANGE },
     errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: 'also: a device cannot do its action' },
     handle: ({ accountId, params, body }, bridge) => bridge.scenes.replace(accountId, params.sceneId, body),
   }),
@@ -60,7 +61,7 @@ export const sceneRoutes: Route[] = [
     tag: 'scenes',
     summary: 'Delete a scene',
     params: SCENE_PATH,
-    ok: { status: 200, description: 'the pushes to the devices it was scheduled on', answer: 'ScenePushes' },
+    ok: { status: 200, description: 'the pushes to the devices it was scheduled on', schema: SCENE_PUSHES },
     errors: { 404: SCENE_404 },
     handle: async ({ accountId, params }, bridge) => ({ pushes: await bridge.scenes.remove(accountId, params.sceneId) }),
   }),
@@ -75,7 +76,7 @@ export const sceneRoutes: Route[] = [
     params: SCENE_PATH,
     // Each device's failure, the cloud's included, is in its own result: the run itself never answers 502.
     cloud: false,
-    ok: { status: 200, description: 'a result per device', answer: 'SceneRun' },
+    ok: { status: 200, description: 'a result per device', schema: SCENE_RUN },
     errors: { 404: SCENE_404 },
     handle: ({ accountId, params }, bridge) => bridge.scenes.run(accountId, params.sceneId),
   }),

@@ -1,4 +1,5 @@
 import { SHARE_DEVICE, SHARE_WAIT_MS, UPDATE_SHARE } from '../../../sharing/sharing';
+import { SHARE } from '../answers';
 import { route, type Route } from '../route';
 import { DEVICE_404, DEVICE_PATH, NOT_OWNER, SHARE_PATH } from './common';
 
@@ -18,7 +19,7 @@ export const shareRoutes: Route[] = [
     description: "The receiver (in the same region) is asked in their eWeLink app; the answer waits for theirs. Goes over the account's WebSocket only.",
     params: DEVICE_PATH,
     body: SHARE_DEVICE,
-    ok: { status: 200, description: 'the receiver accepted', answer: 'Share' },
+    ok: { status: 200, description: 'the receiver accepted', schema: SHARE },
     errors: { 403: NOT_OWNER, 404: SHARE_404, 409: SHARE_409, 429: SHARE_429, 504: SHARE_504 },
     handle: ({ accountId, params, body }, bridge) => bridge.sharing.share(accountId, params.id, body),
   }),
@@ -30,7 +31,7 @@ export const shareRoutes: Route[] = [
     summary: 'Change what the receiver of a share may do',
     params: SHARE_PATH,
     body: UPDATE_SHARE,
-    ok: { status: 200, description: 'the receiver accepted the change', answer: 'Share' },
+    ok: { status: 200, description: 'the receiver accepted the change', schema: SHARE },
     errors: { 403: NOT_OWNER, 404: `${SHARE_404}, or the device is not shared with that account`, 409: 'the receiver declined the change (`share_refused`)', 429: SHARE_429, 504: SHARE_504 },
     handle: ({ accountId, params, body }, bridge) => bridge.sharing.update(accountId, params.id, params.uid, body),
   }),

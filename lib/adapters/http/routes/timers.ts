@@ -1,4 +1,5 @@
 import { TIMER_INPUT } from '../../../timers/timer-service';
+import { PUSH_ONLY, TIMER_CHANGE, TIMER_LIST } from '../answers';
 import { route, type Route } from '../route';
 import { DEVICE_404, DEVICE_PATH, TIMER_PATH } from './common';
 
@@ -15,7 +16,7 @@ export const timerRoutes: Route[] = [
     description:
       'The local model, and what was last pushed to the device (`push.status`: `done`, `pending` while the device is offline, `failed`). The device is looked up in the device list, which is fetched from the cloud when the cached one is stale.',
     params: DEVICE_PATH,
-    ok: { status: 200, description: 'the timers and the last push', answer: 'TimerList' },
+    ok: { status: 200, description: 'the timers and the last push', schema: TIMER_LIST },
     errors: { 404: DEVICE_404 },
     handle: ({ accountId, params }, bridge) => bridge.timers.list(accountId, params.id),
   }),
@@ -29,7 +30,7 @@ export const timerRoutes: Route[] = [
       "Stored, then the device's full timer array is compiled (UTC times, cron for repeats; entries made in the phone app kept) and pushed. An offline device gets it when the reconcile finds it back.",
     params: DEVICE_PATH,
     body: TIMER_INPUT,
-    ok: { status: 201, description: 'the timer and how the push went', answer: 'TimerChange' },
+    ok: { status: 201, description: 'the timer and how the push went', schema: TIMER_CHANGE },
     errors: { 404: DEVICE_404, 409: CONFLICT, 422: 'also: the device cannot do the action' },
     handle: ({ accountId, params, body }, bridge) => bridge.timers.add(accountId, params.id, body),
   }),
@@ -41,7 +42,7 @@ export const timerRoutes: Route[] = [
     summary: 'Replace a timer',
     params: TIMER_PATH,
     body: TIMER_INPUT,
-    ok: { status: 200, description: 'the timer and how the push went', answer: 'TimerChange' },
+    ok: { status: 200, description: 'the timer and how the push went', schema: TIMER_CHANGE },
     errors: { 404: `${DEVICE_404}, or no such timer`, 409: CONFLICT, 422: 'also: the device cannot do the action' },
     handle: ({ accountId, params, body }, bridge) => bridge.timers.replace(accountId, params.id, params.timerId, body),
   }),
@@ -52,7 +53,7 @@ export const timerRoutes: Route[] = [
     tag: 'timers',
     summary: 'Delete a timer',
     params: TIMER_PATH,
-    ok: { status: 200, description: 'how the push went', answer: 'PushOnly' },
+    ok: { status: 200, description: 'how the push went', schema: PUSH_ONLY },
     errors: { 404: `${DEVICE_404}, or no such timer`, 409: CONFLICT },
     handle: async ({ accountId, params }, bridge) => ({ push: await bridge.timers.remove(accountId, params.id, params.timerId) }),
   }),
