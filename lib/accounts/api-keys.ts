@@ -1,5 +1,5 @@
 import { Unauthorized } from '../errors';
-import type { ApiKey, ApiKeyRepository } from '../store/types';
+import type { ApiKey, ApiKeyRepository } from './model';
 
 /**
  * API keys: each speaks for one bridge account. Keys are stored and looked up by their hash

@@ -2,7 +2,7 @@ import type { EwelinkClient, LoginIdentity, VerificationPurpose } from '../eweli
 import type { Region } from '../ewelink/hosts';
 import type { TokenGrant } from '../ewelink/types';
 import { AccountNotLinked } from '../errors';
-import type { TokenRecord, TokenRepository } from '../store/types';
+import type { TokenRecord, TokenRepository } from './model';
 import type { RefreshReport, TokenKeeper } from './token-keeper';
 
 /** A link just made: the stored pair (never printed) and who it signed in as. */

@@ -3,7 +3,7 @@ import type { EwelinkClient } from '../ewelink/client';
 import { AccessTokenExpired, AuthFailed, AuthRefused, CloudFailure, RefreshTokenExpired } from '../ewelink/errors';
 import type { Credentials, TokenGrant } from '../ewelink/types';
 import { AccountNotLinked, CloudAuthRefused } from '../errors';
-import type { TokenRecord, TokenRepository } from '../store/types';
+import type { TokenRecord, TokenRepository } from './model';
 
 const DAY_MS = 86_400_000;
 /** The cloud's documented lifetimes: at 30 days, rt about 60 days. */

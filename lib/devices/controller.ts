@@ -3,7 +3,7 @@ import type { EwelinkClient } from '../ewelink/client';
 import type { CommandChannel, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
 import { toDomainError } from '../errors';
-import type { CachedDevice } from '../store/types';
+import type { CachedDevice } from './model';
 import { capabilitiesOf, deviceProfile, type Capabilities, type DeviceProfile } from './catalogue';
 import type { DeviceCommand } from './command';
 import type { DeviceDirectory } from './directory';

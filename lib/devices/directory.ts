@@ -1,7 +1,7 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
 import { NotFound } from '../errors';
-import type { CachedDevice, DeviceCacheRepository } from '../store/types';
+import type { CachedDevice, DeviceCacheRepository } from './model';
 import { powerLayout } from './catalogue';
 
 export interface DirectoryOptions {

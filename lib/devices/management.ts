@@ -3,7 +3,7 @@ import type { EwelinkClient } from '../ewelink/client';
 import type { Credentials, DeviceHistoryEntry } from '../ewelink/types';
 import { CloudUnavailable, InvalidInput, NotOwner } from '../errors';
 import { DateTime, Int, RULE, Text, Type, type Static } from '../schema';
-import type { CachedDevice } from '../store/types';
+import type { CachedDevice } from './model';
 import type { DeviceDirectory } from './directory';
 
 /** A device id as the cloud writes them (`1000000001`): also the `{id}` of device routes. */

@@ -6,7 +6,7 @@ import type { Credentials, ShareOutcome } from '../ewelink/types';
 import { displayName } from '../devices/management';
 import { AlreadyShared, NoSuchAccount, NotOwner, ShareRefused } from '../errors';
 import { Int, Text, Type, type Static } from '../schema';
-import type { CachedDevice } from '../store/types';
+import type { CachedDevice } from '../devices/model';
 
 /**
  * How long a share waits for the receiver's answer before the bridge answers 504 itself, ms:

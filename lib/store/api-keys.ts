@@ -3,7 +3,8 @@ import { hashSecret, newSecret } from '../secrets';
 import { StoreError, invalidArgument } from './errors';
 import { API_KEY_PREFIX, accountPartition, apiKeyKey, apiKeyListingKey } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
-import type { ApiKey, ApiKeyRepository, TableConfig } from './types';
+import type { ApiKey, ApiKeyRepository } from '../accounts/model';
+import type { TableConfig } from './types';
 
 const KEY_PREFIX = 'ebk_';
 // A configured key is hashed with plain SHA-256 like a generated one, which is safe only for

@@ -2,7 +2,8 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { StoreError, invalidArgument } from './errors';
 import { deviceCacheKey } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, request } from './requests';
-import type { CachedDevice, DeviceCacheRepository, DeviceList, TableConfig } from './types';
+import type { CachedDevice, DeviceCacheRepository, DeviceList } from '../devices/model';
+import type { TableConfig } from './types';
 
 // A reshuffled list (a put racing setOnline) is retried this many times; more is a bug or a storm.
 const SET_ONLINE_ATTEMPTS = 3;

@@ -3,7 +3,8 @@ import { hashSecret, newSecret } from '../secrets';
 import { StoreError } from './errors';
 import { HOOK_PREFIX, accountPartition, hookKey, hookListingKey, withoutKeys } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
-import type { Hook, HookRepository, NewHook, StoredHook, TableConfig } from './types';
+import type { TableConfig } from './types';
+import type { Hook, HookRepository, NewHook, StoredHook } from '../webhooks/model';
 
 // 9 random bytes: a 12-character id, short enough for a URL, and 72 bits no one will guess
 // (the secret guards the hook anyway).

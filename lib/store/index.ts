@@ -6,7 +6,9 @@ import { DynamoHookRepository } from './hooks';
 import { DynamoTokenRepository } from './tokens';
 import type { TimerModelRepository } from '../timers/model';
 import { DynamoTimerModel } from './device-timers';
-import type { ApiKeyRepository, DeviceCacheRepository, HookRepository, TokenRepository } from './types';
+import type { ApiKeyRepository, TokenRepository } from '../accounts/model';
+import type { DeviceCacheRepository } from '../devices/model';
+import type { HookRepository } from '../webhooks/model';
 
 export interface StoreOptions {
   tableName: string;
@@ -55,5 +57,5 @@ export { DynamoHookRepository } from './hooks';
 export { ensureTable } from './table';
 export { createTableInput, DEFAULT_TABLE_NAME, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './schema';
 export { DynamoTokenRepository } from './tokens';
-export type * from './types';
+export type { TableConfig } from './types';
 export { DynamoTimerModel } from './device-timers';

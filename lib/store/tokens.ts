@@ -2,7 +2,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invalidArgument } from './errors';
 import { TOKENS_PARTITION, tokensKey, withoutKeys } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
-import type { NewTokens, RefreshedTokens, TableConfig, TokenRecord, TokenRepository } from './types';
+import type { NewTokens, RefreshedTokens, TokenRecord, TokenRepository } from '../accounts/model';
+import type { TableConfig } from './types';
 
 /** The TokenRepository in the bridge's DynamoDB table. */
 export class DynamoTokenRepository implements TokenRepository {

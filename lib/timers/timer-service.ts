@@ -6,7 +6,7 @@ import type { DeviceDirectory } from '../devices/directory';
 import type { CommandChannel } from '../ewelink/command';
 import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
 import { Type, type Static } from '../schema';
-import type { CachedDevice } from '../store/types';
+import type { CachedDevice } from '../devices/model';
 import { compileTimers, isBridgeMid, timerParams, timersFingerprint } from './compile';
 import type { DeviceTimerEntry, DeviceTimers, PushRecord, StoredScene, TimerDef, TimerModelRepository } from './model';
 import { SCHEDULE, TIME_ZONE, type Schedule } from './schedule';

@@ -4,7 +4,7 @@ import { DEVICE_ID, displayName } from '../devices/management';
 import { Unauthorized } from '../errors';
 import { Type, type Static } from '../schema';
 import { secretMatches } from '../secrets';
-import type { HookRepository } from '../store/types';
+import type { HookRepository } from './model';
 
 export interface CreatedHook {
   hookId: string;

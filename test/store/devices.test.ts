@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDeviceCache } from '../../lib/store/devices';
-import type { CachedDevice } from '../../lib/store/types';
+import type { CachedDevice } from '../../lib/devices/model';
 import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
 
 function device(deviceid: string, online = true): CachedDevice {

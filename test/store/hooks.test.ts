@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { secretMatches } from '../../lib/secrets';
 import { DynamoHookRepository } from '../../lib/store/hooks';
-import type { HookAction } from '../../lib/store/types';
+import type { DeviceCommand } from '../../lib/devices/command';
 import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
 
 describe('DynamoHookRepository', () => {
@@ -66,7 +66,7 @@ describe('DynamoHookRepository', () => {
 
   it('keeps an action with fields of later commands as given', async () => {
     // Prepare
-    const action = { power: 'on', brightness: 40, colour: { r: 255, g: 120, b: 0 } } as HookAction;
+    const action = { power: 'on', brightness: 40, colour: { r: 255, g: 120, b: 0 } } as DeviceCommand;
 
     // Act
     const { hook } = await hooks.create({ accountId: 'alice', deviceid: '1000000001', action });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoTokenRepository } from '../../lib/store/tokens';
-import type { NewTokens } from '../../lib/store/types';
+import type { NewTokens } from '../../lib/accounts/model';
 import { freshTable, type FreshTable } from '../support/dynamo';
 
 const DAY = 86_400_000;
