@@ -4,6 +4,7 @@ import { deviceProfile } from '../devices/catalogue';
 import { commandRules, DEVICE_COMMAND, type DeviceCommand } from '../devices/command';
 import type { DeviceDirectory } from '../devices/directory';
 import type { CommandChannel } from '../ewelink/command';
+import { CloudUnreachable, DeviceTimeout, SocketUnavailable } from '../ewelink/errors';
 import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
 import { Type, type Static } from '../schema';
 import type { CachedDevice } from '../devices/model';
@@ -185,7 +186,7 @@ export class TimerService {
         }
       });
     } catch (err) {
-      const offline = err instanceof Error && (err.name === 'DeviceTimeout' || err.name === 'SocketUnavailable' || err.name === 'CloudUnreachable');
+      const offline = err instanceof DeviceTimeout || err instanceof SocketUnavailable || err instanceof CloudUnreachable;
       // Callers read the record (and it is stored): the domain's words for the failure, never the cause's hosts, ports or socket errors.
       record = { ...record, status: offline ? 'pending' : 'failed', at: this.now(), error: toDomainError(err)?.message ?? 'internal error' };
     }
