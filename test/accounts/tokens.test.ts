@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenKeeper } from '../../lib/accounts/token-keeper';
 import { createBridge } from '../../lib/bridge';
-import { ACCOUNT, APP_ID, APP_SECRET, httpCalls, startHarness, testAccount, type Harness } from '../support/bridge';
+import { ACCOUNT, APP_ID, APP_SECRET, httpCalls, startHarness, testAccount, type Harness, exposeHarnessEnv } from '../support/bridge';
 
 const DAY = 86_400_000;
 let h: Harness | undefined;
@@ -100,14 +100,7 @@ describe('tokens', () => {
     const soon = h.sim.issueTokens('owner@example.com');
     await h.parts.store.tokens.save({ accountId: 'soon', at: soon.at, rt: soon.rt, region: soon.region, apikey: soon.apikey, atExpiresAt: Date.now() + 2 * DAY, rtExpiresAt: Date.now() + 50 * DAY });
     await h.parts.store.tokens.save({ accountId: 'later', at: 'a'.repeat(40), rt: 'b'.repeat(40), region: 'eu', apikey: soon.apikey, atExpiresAt: Date.now() + 20 * DAY, rtExpiresAt: Date.now() + 50 * DAY });
-    Object.assign(process.env, {
-      TABLE_NAME: h.table.tableName,
-      DYNAMODB_ENDPOINT: h.table.endpoint,
-      EWELINK_APP_ID: APP_ID,
-      EWELINK_APP_SECRET: APP_SECRET,
-      EWELINK_API_URL: h.sim.apiUrlTemplate,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    exposeHarnessEnv(h);
     const { handler } = await import('../../functions/refresh-tokens');
     // Act
     const report = await handler({}, { functionName: 'refresh-tokens', awsRequestId: 'test' } as never);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, APP_ID, APP_SECRET, startHarness, type Harness } from '../support/bridge';
+import { ACCOUNT, startHarness, type Harness, exposeHarnessEnv } from '../support/bridge';
 
 const context = { functionName: 'http-api', awsRequestId: 'test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
@@ -33,13 +33,7 @@ describe('functions/http-api.ts, the deployed entry point', () => {
 
     // Prepare: the configuration arrives
     h = await startHarness();
-    Object.assign(process.env, {
-      TABLE_NAME: h.table.tableName,
-      DYNAMODB_ENDPOINT: h.table.endpoint,
-      EWELINK_APP_ID: APP_ID,
-      EWELINK_APP_SECRET: APP_SECRET,
-      EWELINK_API_URL: h.sim.apiUrlTemplate,
-    });
+    exposeHarnessEnv(h);
     // Act
     const served = await handler(event('GET', '/devices', h.apiKey), context);
     // Assess

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bridgeFromEnv } from '../../lib/bridge';
 import type { TimerDef } from '../../lib/timers/model';
-import { ACCOUNT, APP_ID, APP_SECRET, startHarness, type Harness } from '../support/bridge';
+import { ACCOUNT, startHarness, type Harness, exposeHarnessEnv } from '../support/bridge';
 
 const LAMP = '1000000001';
 const PLUG = '1000000009';
@@ -31,14 +31,7 @@ describe('functions/reconcile-timers.ts, the scheduled reconcile', () => {
     const timer: TimerDef = { id: 't1', schedule: { type: 'repeat', days: [2], time: '08:00' }, timeZone: 'UTC', action: { power: 'off' }, enabled: true, createdAt: Date.now() };
     await h.parts.store.timers.putTimers('broken', LAMP, [timer], 0);
     expect((await h.parts.store.tokens.list()).map((t) => t.accountId)).toEqual(['broken', ACCOUNT]);
-    Object.assign(process.env, {
-      TABLE_NAME: h.table.tableName,
-      DYNAMODB_ENDPOINT: h.table.endpoint,
-      EWELINK_APP_ID: APP_ID,
-      EWELINK_APP_SECRET: APP_SECRET,
-      EWELINK_API_URL: h.sim.apiUrlTemplate,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    exposeHarnessEnv(h);
     const { handler } = await import('../../functions/reconcile-timers');
 
     // Act

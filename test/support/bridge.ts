@@ -90,6 +90,21 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
   };
 }
 
+/**
+ * Points the process environment at the harness's table and simulator, as a deployed function's
+ * configuration would: for tests that load a real entry point from functions/.
+ */
+export function exposeHarnessEnv(h: Harness): void {
+  Object.assign(process.env, {
+    TABLE_NAME: h.table.tableName,
+    DYNAMODB_ENDPOINT: h.table.endpoint,
+    EWELINK_APP_ID: APP_ID,
+    EWELINK_APP_SECRET: APP_SECRET,
+    EWELINK_API_URL: h.sim.apiUrlTemplate,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+}
+
 /** The `update` messages the simulated cloud received on sockets for a device. */
 export function socketUpdates(sim: Sim, deviceid: string): unknown[] {
   return sim.stats.log.filter(
