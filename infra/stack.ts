@@ -56,8 +56,7 @@ export const API_INTEGRATION_LIMIT = Duration.seconds(30);
  * One second inside that limit, so a request that overruns ends as the function's own timeout,
  * which its Errors metric counts and the alarm sees, not as a 503 while the function goes on.
  * test/infra/stack.test.ts sets it against the limits in lib/ (HTTP calls, socket, refresh
- * wait): it covers a command or a share on a warm container, but not yet a command that first
- * refreshes its token on a new container; that needs per-request deadlines.
+ * wait): a command that first refreshes its token on a new container (27 s) is the worst path.
  */
 export const HTTP_FUNCTION_TIMEOUT = Duration.seconds(29);
 
