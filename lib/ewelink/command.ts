@@ -42,8 +42,8 @@ export interface ShareInvite {
   deviceName: string;
   /** Sum of 1 add timer, 2 edit timer, 4 delete timer, 8 enable timer (15 = all). */
   permit?: number;
-  /** Up to 10 characters, shown to the receiver. */
-  note?: string;
+  /** 1 to 10 characters, shown to the receiver: the cloud requires it on share and updateShare. */
+  note: string;
 }
 
 const SHARE_RESULTS: Readonly<Record<number, ShareOutcome>> = { 1: 'no_such_account', 2: 'accepted', 3: 'refused', 4: 'already_shared' };
@@ -150,7 +150,7 @@ export class CommandChannel extends EventEmitter {
   ): Promise<Record<string, unknown>> {
     const socket = await this.session(creds);
     if (!socket) throw new SocketUnavailable(action, 'no WebSocket session could be opened, and sharing has no HTTP route');
-    // JSON drops the undefined fields (permit, note) left out by the caller.
+    // JSON drops an undefined permit left out by the caller.
     const body = { apikey: target.apikey, selfApikey: creds.apikey, deviceid: target.deviceid, params, ...extra };
     const timeoutMs = action === 'cancelShare' ? undefined : (this.options.shareTimeoutMs ?? 60_000);
     return socket.request(action, body, timeoutMs);

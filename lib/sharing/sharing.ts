@@ -31,7 +31,10 @@ export const PERMIT = Int({
   example: 15,
 });
 
-const NOTE = displayName('a note the receiver sees with the invitation (the cloud keeps 10 characters)', 'from Sam', 10);
+/** What the receiver sees when the caller gives no note: the cloud requires one on every share and change. */
+export const DEFAULT_NOTE = 'via bridge';
+
+const NOTE = displayName(`a note the receiver sees with the invitation, 1 to 10 characters (default "${DEFAULT_NOTE}")`, 'from Sam', 10);
 
 export const SHARE_DEVICE = Type.Object(
   { uid: SHARE_UID, permit: Type.Optional(PERMIT), note: Type.Optional(NOTE) },
@@ -64,7 +67,7 @@ export class Sharing {
     private readonly channel: CommandChannel,
   ) {}
 
-  async share(accountId: string, deviceid: string, { uid, permit, note }: ShareDevice): Promise<Share> {
+  async share(accountId: string, deviceid: string, { uid, permit, note = DEFAULT_NOTE }: ShareDevice): Promise<Share> {
     const device = await this.directory.find(accountId, deviceid);
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
       this.channel.share(creds, target, { uid, deviceName: device.name, permit, note }),
@@ -74,7 +77,7 @@ export class Sharing {
   }
 
   /** Changes what the receiver may do with the device's timers. */
-  async update(accountId: string, deviceid: string, uid: string, { permit, note }: UpdateShare): Promise<Share> {
+  async update(accountId: string, deviceid: string, uid: string, { permit, note = DEFAULT_NOTE }: UpdateShare): Promise<Share> {
     const device = await this.directory.find(accountId, deviceid);
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
       this.channel.updateShare(creds, target, { uid, deviceName: device.name, permit, note }),

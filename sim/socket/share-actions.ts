@@ -53,8 +53,9 @@ function readInvitation(action: ShareAction, message: Fields): Invitation | stri
   }
   const shareTime = params['shareTime'];
   if (shareTime !== undefined && !(typeof shareTime === 'number' && Number.isFinite(shareTime))) return 'params.shareTime must be a number (ms)';
+  // The spec lists note as not nullable on share and updateShare: up to 10 characters.
   const note = params['note'];
-  if (note !== undefined && typeof note !== 'string') return 'params.note must be a string';
+  if (typeof note !== 'string' || note.length === 0 || [...note].length > 10) return 'params.note is required: a string of 1 to 10 characters';
   return { uid, deviceName, permit: permit as number | undefined, shareTime: shareTime as number | undefined, note: note as string | undefined };
 }
 

@@ -119,22 +119,22 @@ describe('share', () => {
     expect((await listed(alice, LAMP))?.['sharedTo']).toEqual([expect.objectContaining({ email: DAVE.email, permit: 1, note: 'hi' })]);
   });
 
-  it('permit and note left out: not sent', async () => {
+  it('permit left out: not sent; the note always is (the cloud requires it)', async () => {
     // Act
     sim.stats.reset();
-    await aliceChannel.share(alice, { deviceid: STRIP, apikey: ALICE.apikey }, { uid: DAVE.email, deviceName: 'Strip' });
+    await aliceChannel.share(alice, { deviceid: STRIP, apikey: ALICE.apikey }, { uid: DAVE.email, deviceName: 'Strip', note: 'hi' });
 
     // Assess
     const params = (socketLog(sim, 'share')[0]?.message as { params: Record<string, unknown> }).params;
-    expect(Object.keys(params).sort()).toEqual(['deviceName', 'shareTime', 'uid']);
+    expect(Object.keys(params).sort()).toEqual(['deviceName', 'note', 'shareTime', 'uid']);
   });
 
   it('already shared (result 4)', async () => {
-    expect(await aliceChannel.share(alice, lamp, { uid: DAVE.email, deviceName: 'Lamp', permit: 15 })).toBe('already_shared');
+    expect(await aliceChannel.share(alice, lamp, { uid: DAVE.email, deviceName: 'Lamp', permit: 15, note: 'hi' })).toBe('already_shared');
   });
 
   it('refused (result 3): the device stays out of the receiver’s list', async () => {
-    expect(await aliceChannel.share(alice, lamp, { uid: ERIN.phoneNumber, deviceName: 'Lamp', permit: 15 })).toBe('refused');
+    expect(await aliceChannel.share(alice, lamp, { uid: ERIN.phoneNumber, deviceName: 'Lamp', permit: 15, note: 'hi' })).toBe('refused');
     expect(await listed(credentialsFor(sim, ERIN.phoneNumber), LAMP)).toBeUndefined();
   });
 
@@ -142,18 +142,18 @@ describe('share', () => {
     { who: 'an address with no account', uid: 'nobody@example.com' },
     { who: 'an account of another region', uid: CAROL.email },
   ])('no such account (result 1): $who', async ({ uid }) => {
-    expect(await aliceChannel.share(alice, lamp, { uid, deviceName: 'Lamp', permit: 15 })).toBe('no_such_account');
+    expect(await aliceChannel.share(alice, lamp, { uid, deviceName: 'Lamp', permit: 15, note: 'hi' })).toBe('no_such_account');
   });
 
   it('no answer (504) → ShareTimeout; the same receiver asked again before the wait is over → 403; once it is over, asked again', async () => {
     // Act
     const started = Date.now();
-    const first = await rejection(aliceChannel.share(alice, lamp, { uid: FRANK.email, deviceName: 'Lamp' }));
+    const first = await rejection(aliceChannel.share(alice, lamp, { uid: FRANK.email, deviceName: 'Lamp', note: 'hi' }));
     const waited = Date.now() - started;
     await sim.clock.advance(SHARE_RETRY_AFTER_SEC * 1000 - 1);
-    const tooSoon = await rejection(aliceChannel.share(alice, { deviceid: STRIP, apikey: ALICE.apikey }, { uid: FRANK.email, deviceName: 'Strip' }));
+    const tooSoon = await rejection(aliceChannel.share(alice, { deviceid: STRIP, apikey: ALICE.apikey }, { uid: FRANK.email, deviceName: 'Strip', note: 'hi' }));
     await sim.clock.advance(1);
-    const later = await rejection(aliceChannel.share(alice, lamp, { uid: FRANK.email, deviceName: 'Lamp' }));
+    const later = await rejection(aliceChannel.share(alice, lamp, { uid: FRANK.email, deviceName: 'Lamp', note: 'hi' }));
 
     // Assess
     expect(first).toBeInstanceOf(ShareTimeout);
@@ -168,7 +168,7 @@ describe('share', () => {
   });
 
   it('an offline receiver (no socket) → ShareTimeout', async () => {
-    const err = await rejection(aliceChannel.share(alice, lamp, { uid: GINA.email, deviceName: 'Lamp' }));
+    const err = await rejection(aliceChannel.share(alice, lamp, { uid: GINA.email, deviceName: 'Lamp', note: 'hi' }));
     expect(err).toBeInstanceOf(ShareTimeout);
   });
 
@@ -179,7 +179,7 @@ describe('share', () => {
     sim.stats.reset();
 
     // Act
-    const err = await rejection(channel.share(alice, lamp, { uid: DAVE.email, deviceName: 'Lamp' })).finally(() => {
+    const err = await rejection(channel.share(alice, lamp, { uid: DAVE.email, deviceName: 'Lamp', note: 'hi' })).finally(() => {
       sim.faults.refuseSockets = false;
     });
 
@@ -236,7 +236,7 @@ describe('what a receiver may do with a shared device (dave, permit 1: add timer
   });
 
   it.each([
-    { what: 'share it on', act: () => daveChannel.share(dave, lamp, { uid: ERIN.phoneNumber, deviceName: 'Lamp' }), operation: 'share' },
+    { what: 'share it on', act: () => daveChannel.share(dave, lamp, { uid: ERIN.phoneNumber, deviceName: 'Lamp', note: 'hi' }), operation: 'share' },
     { what: 'rename it', act: () => client.renameDevice(dave, LAMP, 'Mine now'), operation: 'renameDevice' },
     { what: 'name its channels', act: () => client.setChannelNames(dave, LAMP, { '0': 'Mine' }), operation: 'setChannelNames' },
     { what: 'delete it', act: () => client.deleteDevice(dave, LAMP), operation: 'deleteDevice' },
@@ -252,7 +252,7 @@ describe('updateShare and cancelShare', () => {
   it('updateShare to permit 15 (accepted): the message, then the edit goes through', async () => {
     // Act
     sim.stats.reset();
-    const outcome = await aliceChannel.updateShare(alice, lamp, { uid: DAVE.email, deviceName: 'Lamp', permit: 15 });
+    const outcome = await aliceChannel.updateShare(alice, lamp, { uid: DAVE.email, deviceName: 'Lamp', permit: 15, note: 'hi' });
     await daveChannel.send(dave, lamp, { timers: [timer({ at: '0 9 * * 1' })] });
 
     // Assess
@@ -262,7 +262,7 @@ describe('updateShare and cancelShare', () => {
       apikey: ALICE.apikey,
       selfApikey: ALICE.apikey,
       deviceid: LAMP,
-      params: { uid: DAVE.email, deviceName: 'Lamp', permit: 15, shareTime: expect.any(Number) },
+      params: { uid: DAVE.email, deviceName: 'Lamp', permit: 15, shareTime: expect.any(Number), note: 'hi' },
       userAgent: 'app',
       sequence: expect.stringMatching(/^\d{13,}$/),
     });
@@ -271,7 +271,7 @@ describe('updateShare and cancelShare', () => {
   });
 
   it('updateShare for someone the device is not shared with → BadRequest (400)', async () => {
-    const err = await rejection(aliceChannel.updateShare(alice, lamp, { uid: ERIN.phoneNumber, deviceName: 'Lamp', permit: 1 }));
+    const err = await rejection(aliceChannel.updateShare(alice, lamp, { uid: ERIN.phoneNumber, deviceName: 'Lamp', permit: 1, note: 'hi' }));
     expect(err).toMatchObject({ name: 'BadRequest', code: 400, operation: 'updateShare' });
   });
 
@@ -300,7 +300,7 @@ describe('updateShare and cancelShare', () => {
     // Prepare
     const spare = UNBOUND[3] ?? { deviceid: '', devicekey: '' };
     await client.addDevice(alice, { deviceid: spare.deviceid, apikey: spare.devicekey, name: 'Spare' });
-    await aliceChannel.share(alice, { deviceid: spare.deviceid, apikey: ALICE.apikey }, { uid: DAVE.email, deviceName: 'Spare' });
+    await aliceChannel.share(alice, { deviceid: spare.deviceid, apikey: ALICE.apikey }, { uid: DAVE.email, deviceName: 'Spare', note: 'hi' });
     expect(await listed(dave, spare.deviceid)).toBeDefined();
 
     // Act

@@ -31,7 +31,7 @@ function shareMessage(action: string, overrides: Record<string, unknown> = {}, p
     userAgent: 'app',
     sequence: sequence(),
     ts: 0,
-    params: { uid: DANA.email, deviceName: 'Lamp', permit: 15, shareTime: Date.now(), ...params },
+    params: { uid: DANA.email, deviceName: 'Lamp', permit: 15, shareTime: Date.now(), note: 'hello', ...params },
     ...overrides,
   };
 }
@@ -72,6 +72,10 @@ describe('malformed share messages → 400', () => {
     { what: 'permit 1.5', action: 'share', params: { permit: 1.5 } },
     { what: 'shareTime a string', action: 'share', params: { shareTime: 'now' } },
     { what: 'note a number', action: 'share', params: { note: 10 } },
+    { what: 'no note', action: 'share', params: { note: undefined } },
+    { what: 'an empty note', action: 'share', params: { note: '' } },
+    { what: 'a note of 11 characters', action: 'share', params: { note: 'eleven char' } },
+    { what: 'no note', action: 'updateShare', params: { note: undefined } },
     { what: 'no permit', action: 'updateShare', params: { permit: undefined } },
     { what: 'no uid', action: 'cancelShare', params: { uid: undefined } },
     { what: 'no deviceName', action: 'cancelShare', params: { deviceName: undefined } },

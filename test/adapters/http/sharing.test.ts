@@ -53,6 +53,18 @@ describe('sharing routes', () => {
       expect(await friendSees()).toContain('1000000001');
     });
 
+    it('sends a default note when none is given, as the cloud requires one (1 to 10 characters)', async () => {
+      // Act
+      h.sim.stats.reset();
+      const res = await h.call('POST', '/devices/1000000004/shares', { body: { uid: 'friend@example.com', permit: 1 } });
+      // Assess
+      expect(res.status).toBe(200);
+      expect(res.body.note).toBe('via bridge');
+      const sent = h.sim.stats.log.find((r) => r.kind === 'socket' && r.action === 'share');
+      expect((sent?.kind === 'socket' ? (sent.message as { params: { note?: string } }).params.note : undefined)).toBe('via bridge');
+      await h.call('DELETE', `/devices/1000000004/shares/${encodeURIComponent('friend@example.com')}`);
+    });
+
     it('answers 409 already_shared when asked again', async () => {
       const res = await h.call('POST', '/devices/1000000001/shares', { body: { uid: 'friend@example.com' } });
       expect(res.status).toBe(409);
@@ -108,7 +120,7 @@ describe('sharing routes', () => {
     it('changes what the receiver may do', async () => {
       const res = await h.call('PATCH', `/devices/1000000001/shares/${encodeURIComponent('friend@example.com')}`, { body: { permit: 3 } });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ deviceid: '1000000001', uid: 'friend@example.com', permit: 3 });
+      expect(res.body).toEqual({ deviceid: '1000000001', uid: 'friend@example.com', permit: 3, note: 'via bridge' });
       expect(await sharedTo('1000000001')).toEqual([expect.objectContaining({ email: 'friend@example.com', permit: 3 })]);
     });
 
