@@ -5,7 +5,7 @@ import { DEVICE_ID, displayName } from '../devices/management';
 import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
 import { RULE, Type, type Static } from '../schema';
 import type { PushRecord, SceneAction, SceneDef, StoredScene, TimerModelRepository } from '../timers/model';
-import { SCENE_SCHEDULE, TIME_ZONE } from '../timers/schedule';
+import { refusePast, SCENE_SCHEDULE, TIME_ZONE } from '../timers/schedule';
 import { normalSchedule, timerCommand, type TimerService } from '../timers/timer-service';
 
 const MAX_ACTIONS = 50;
@@ -118,6 +118,7 @@ export class SceneService {
     const { name, actions, schedule, timeZone, enabled } = input;
     if (schedule && timeZone === undefined) throw new InvalidInput('timeZone', 'is required with a schedule: an IANA time zone name such as "Europe/Berlin"');
     if (!schedule && timeZone !== undefined) throw new InvalidInput('timeZone', 'only a scheduled scene takes a time zone');
+    if (schedule && timeZone !== undefined) refusePast(schedule, timeZone, this.now());
     const checked: SceneAction[] = [];
     for (const [i, { deviceid, command }] of actions.entries()) {
       const at = `actions.${i}.command`;

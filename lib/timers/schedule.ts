@@ -84,6 +84,16 @@ function localTime(value: string, field: string): { hour: number; minute: number
   return parts;
 }
 
+/**
+ * Refuses a `once` schedule whose moment has passed: the device would never run it. `at`
+ * names the field (`schedule`).
+ */
+export function refusePast(schedule: Schedule, timeZone: string, now: number, at = 'schedule'): void {
+  if (schedule.type === 'once' && localToUtc(schedule.at, timeZone) <= now) {
+    throw new InvalidInput(`${at}.at`, `is in the past in ${timeZone}: a once schedule must name a moment still to come`);
+  }
+}
+
 /** The UTC instant of a local date-time string in `timeZone`. */
 export function localToUtc(localDateTimeText: string, timeZone: string): number {
   return zonedToUtc(localDateTime(localDateTimeText, 'at'), timeZone);

@@ -10,7 +10,7 @@ import { Type, type Static } from '../schema';
 import type { CachedDevice } from '../devices/model';
 import { compileTimers, isBridgeMid, timerParams, timersFingerprint } from './compile';
 import type { DeviceTimerEntry, DeviceTimers, PushRecord, StoredScene, TimerDef, TimerModelRepository } from './model';
-import { SCHEDULE, TIME_ZONE, type Schedule } from './schedule';
+import { refusePast, SCHEDULE, TIME_ZONE, type Schedule } from './schedule';
 
 const EDIT_ATTEMPTS = 60;
 const PUSH_ROUNDS = 5;
@@ -220,6 +220,7 @@ export class TimerService {
   }
 
   private parseTimer(device: CachedDevice, input: TimerInput, id: string, createdAt: number): TimerDef {
+    refusePast(input.schedule, input.timeZone, this.now());
     const action = timerCommand(input.action, 'action');
     let endAction: DeviceCommand | undefined;
     if (input.endAction !== undefined) {

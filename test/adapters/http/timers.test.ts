@@ -164,6 +164,10 @@ describe('scenes and timers end to end', () => {
     [{ schedule: { type: 'delay', minutes: 0 }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.minutes'],
     [{ schedule: { type: 'delay', minutes: 5 }, timeZone: 'UTC', action: { brightness: 50 } }, 'action.brightness'],
     [{ schedule: { type: 'delay', minutes: 5 }, timeZone: 'UTC', action: { power: 'on' }, endAction: { power: 'off' } }, 'endAction'],
+    // The clock reads 2026-06-01T10:00Z: once-timers at or before it would never run.
+    [{ schedule: { type: 'once', at: '2026-06-01T10:00' }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.at'],
+    [{ schedule: { type: 'once', at: '2026-06-01T11:30' }, timeZone: 'Europe/Berlin', action: { power: 'on' } }, 'schedule.at'],
+    [{ schedule: { type: 'once', at: '0000-01-01T00:00' }, timeZone: 'UTC', action: { power: 'on' } }, 'schedule.at'],
   ])('refuses timer %j with 422 naming %s, storing and sending nothing', async (body, field) => {
     h = await manualHarness('2026-06-01T10:00:00Z');
     await h.call('GET', '/devices'); // the device list is read once; the refusal itself sends nothing
@@ -173,6 +177,22 @@ describe('scenes and timers end to end', () => {
     expect(res.body.error.field).toBe(field);
     expect(h.sim.stats.http + h.sim.stats.socketMessages).toBe(0);
     expect((await h.parts.store.timers.getTimers(ACCOUNT, LAMP)).timers).toEqual([]);
+  });
+
+  it('takes a once-timer a minute ahead in its own zone, and refuses a scene scheduled once in the past', async () => {
+    // Prepare: 10:00Z is 12:00 in Berlin
+    h = await manualHarness('2026-06-01T10:00:00Z');
+    // Act
+    const ahead = await h.call('POST', `/devices/${LAMP}/timers`, { body: { schedule: { type: 'once', at: '2026-06-01T12:01' }, timeZone: 'Europe/Berlin', action: { power: 'on' } } });
+    const pastScene = await h.call('POST', '/scenes', {
+      body: { name: 'late', actions: [{ deviceid: LAMP, command: { power: 'on' } }], schedule: { type: 'once', at: '2026-06-01T11:59' }, timeZone: 'Europe/Berlin' },
+    });
+    // Assess
+    expect(ahead.status).toBe(201);
+    expect(deviceTimers(h, LAMP).map((t) => t.at)).toEqual(['2026-06-01T10:01:00.000Z']);
+    expect(pastScene.status).toBe(422);
+    expect(pastScene.body.error.field).toBe('schedule.at');
+    expect((await h.call('GET', '/scenes')).body.scenes).toEqual([]);
   });
 
   it('refuses a scene with a toggle on a schedule or an unknown device, and 404s an unknown scene', async () => {
