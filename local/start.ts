@@ -2,13 +2,16 @@
  * `npm start`: the whole bridge on one machine. DynamoDB Local, the simulated eWeLink cloud
  * (or the real one when credentials are configured), the Lambda handlers behind a local HTTP
  * server, and the schedules (token refresh daily, timer reconcile hourly) in-process. Ctrl-C
- * stops all of it.
+ * stops all of it. The table and the admin key are kept in a data folder (`.data/` unless
+ * LOCAL_DATA_DIR says otherwise) so a restart finds them again; `--fresh` (or LOCAL_FRESH=1)
+ * starts empty.
  */
-import { randomBytes } from 'node:crypto';
 import { isRegion, type Region } from '../lib/ewelink/hosts';
+import { CloudAuthRefused } from '../lib/errors';
 import { documentClient, ensureTable, DEFAULT_TABLE_NAME } from '../lib/store';
 import { startSim, demoSeed, type Sim } from '../sim';
 import { localContext, serveApi } from './api-server';
+import { DEFAULT_DATA_ROOT, keptAdminKey, prepareDataDir } from './data-dir';
 import { startDynamoLocal } from './dynamo-local';
 
 const ACCOUNT = 'default';
@@ -16,12 +19,15 @@ const env = process.env;
 const stops: (() => Promise<void> | void)[] = [];
 
 async function main(): Promise<void> {
-  const ddb = await startDynamoLocal({ port: Number(env.DYNAMODB_LOCAL_PORT) || undefined });
+  const realCloud = Boolean(env.EWELINK_APP_ID && env.EWELINK_APP_SECRET);
+  const fresh = process.argv.includes('--fresh') || ['1', 'true', 'yes'].includes((env.LOCAL_FRESH ?? '').toLowerCase());
+  const data = await prepareDataDir({ root: env.LOCAL_DATA_DIR || DEFAULT_DATA_ROOT, cloud: realCloud ? 'ewelink' : 'sim', fresh });
+  if (fresh) console.log(data.emptied ? `starting empty: removed the table and admin key kept in ${data.path}` : `starting empty: nothing was kept in ${data.path}`);
+  const ddb = await startDynamoLocal({ port: Number(env.DYNAMODB_LOCAL_PORT) || undefined, dbPath: data.path });
   stops.push(() => ddb.stop());
   const tableName = env.TABLE_NAME || DEFAULT_TABLE_NAME;
   await ensureTable(documentClient({ endpoint: ddb.endpoint }), tableName);
 
-  const realCloud = Boolean(env.EWELINK_APP_ID && env.EWELINK_APP_SECRET);
   let sim: Sim | undefined;
   if (!realCloud) {
     sim = await startSim({
@@ -48,7 +54,8 @@ async function main(): Promise<void> {
   stops.push(() => bridge.close());
 
   await linkAccount(bridge, sim);
-  const adminKey = env.LOCAL_ADMIN_KEY || `ebk_${randomBytes(18).toString('base64url')}`;
+  // createWithKey is idempotent: a key already in the table is left as it is.
+  const adminKey = env.LOCAL_ADMIN_KEY || (await keptAdminKey(data.path)).key;
   await bridge.apiKeys.createWithKey(ACCOUNT, 'local admin', adminKey);
 
   const server = await serveApi(api, Number(env.PORT) || 3000, env.HOST || '127.0.0.1');
@@ -66,7 +73,8 @@ async function main(): Promise<void> {
   const auth = `-H 'Authorization: Bearer ${adminKey}'`;
   const lines = [
     `ewelink-bridge is running at ${server.url}  (${sim ? `simulated cloud at ${sim.url}` : `eWeLink cloud ${env.EWELINK_API_URL ?? 'default hosts'}`}, DynamoDB Local at ${ddb.endpoint})`,
-    `admin API key: ${adminKey}`,
+    `data kept in ${data.path} (npm start -- --fresh starts empty)`,
+    `admin API key: ${adminKey}${env.LOCAL_ADMIN_KEY ? ' (from LOCAL_ADMIN_KEY)' : ` (kept in ${data.path}/admin-key)`}`,
     '',
     `devices (${devices.length}):`,
     ...devices.map((d) => `  ${d.deviceid}  ${d.online ? 'online ' : 'offline'}  uiid ${d.uiid}  ${d.name}`),
@@ -100,9 +108,36 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-/** Links the account: the simulator's demo login, an imported pair, or a login to the real cloud. */
+/**
+ * Links the account: the simulator's demo login, an imported pair, or a login to the real cloud.
+ * A pair kept from an earlier run is used as it is: against the real cloud a new login would
+ * sign the person's phone app out. The simulator, though, starts afresh each run and knows no
+ * earlier pair, so in simulator mode a refused pair is replaced by a new demo login.
+ */
 async function linkAccount(bridge: import('../lib/bridge').Bridge, sim: Sim | undefined): Promise<void> {
-  if (await bridge.accounts.status(ACCOUNT)) return;
+  if (await bridge.accounts.status(ACCOUNT)) {
+    if (!sim || (await simulatorKnowsPair(bridge))) return;
+    console.log('the simulator starts afresh each run and did not know the kept token pair: linking its demo account again');
+    await loginOrImport(bridge, sim);
+    // The simulated devices lost their own timers with the old simulator: push them again.
+    await bridge.directory.fetch(ACCOUNT);
+    await bridge.reconcileTimers().catch((e: Error) => console.error(`timer reconcile: ${e.message}`));
+    return;
+  }
+  await loginOrImport(bridge, sim);
+}
+
+async function simulatorKnowsPair(bridge: import('../lib/bridge').Bridge): Promise<boolean> {
+  try {
+    await bridge.directory.fetch(ACCOUNT);
+    return true;
+  } catch (err) {
+    if (err instanceof CloudAuthRefused) return false;
+    throw err;
+  }
+}
+
+async function loginOrImport(bridge: import('../lib/bridge').Bridge, sim: Sim | undefined): Promise<void> {
   const region: Region = isRegion(env.EWELINK_REGION) ? env.EWELINK_REGION : sim ? (demoSeed(env).region) : 'eu';
   if (env.EWELINK_AT && env.EWELINK_RT) {
     const apikey = env.EWELINK_APIKEY;
