@@ -53,10 +53,11 @@ describe('device list', () => {
     expect(reply.body.devicelist[1].tags).toEqual({ ck_channel_name: { '0': 'A', '1': 'B', '2': 'C', '3': 'D' } });
   });
 
-  it('answers one device, tolerating deviceid and apikey in the query, and 404 for another account’s', async () => {
+  it('answers one device with its fields at the top level, tolerating deviceid and apikey in the query, and 404 for another account’s', async () => {
     const one = await get(eu, `/api/user/device/${STRIP}`, { deviceid: STRIP, apikey }, { bearer: at });
     const other = await get(eu, `/api/user/device/${BOB_PLUG}`, {}, { bearer: at });
-    expect(one.body).toMatchObject({ error: 0, device: { deviceid: STRIP, uiid: 4, params: { switches: expect.any(Array) } } });
+    expect(one.body).toMatchObject({ error: 0, deviceid: STRIP, uiid: 4, params: { switches: expect.any(Array) } });
+    expect(one.body).not.toHaveProperty('device');
     expect(other.body.error).toBe(404);
   });
 });
