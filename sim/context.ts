@@ -1,4 +1,5 @@
 import type { AccountBook } from './accounts/account-book';
+import type { DeviationLog } from './deviations';
 import type { DeviceControl } from './devices/control';
 import type { GroupBook } from './accounts/groups';
 import type { DeviceHistory } from './devices/history';
@@ -29,6 +30,7 @@ export interface SimContext {
   readonly tokens: TokenBook;
   readonly faults: SimFaults;
   readonly stats: StatsRecorder;
+  readonly deviations: DeviationLog;
   readonly timers: PendingTimers;
   readonly control: DeviceControl;
   readonly codes: VerificationCodes;

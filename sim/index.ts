@@ -14,6 +14,6 @@
  * @example
  * const sim = await startSim({ appId: 'id', appSecret: 'secret', accounts: [demoSeed()] });
  */
-export type { AccountSeed, DeviceSeed, GsmDeviceSeed, ShareAnswer, Sim, SimClock, SimClockConfig, SimConfig, SimDevice, SimFaults, SimRecord, SimStats, TimerFiring } from './types';
+export type { AccountSeed, DeviceSeed, DeviationRule, GsmDeviceSeed, ShareAnswer, Sim, SimClock, SimClockConfig, SimConfig, SimDevice, SimFaults, SimRecord, SimStats, SpecDeviation, TimerFiring } from './types';
 export { startSim } from './start';
 export { demoSeed } from './demo-seed';

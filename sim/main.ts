@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       `  app id / secret:        ${appId} / ${appSecret}`,
       `  demo account:           ${account.email} / ${account.password} (region ${account.region})`,
       `  demo devices:           ${(account.devices ?? []).map((d) => `${d.deviceid} "${d.name}" uiid ${d.uiid}${d.online === false ? ' (offline)' : ''}`).join(', ')}`,
-      `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}, /_sim/codes?to={address}, /_sim/clock (${sim.clock.mode}), /_sim/timers/fired`,
+      `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}, /_sim/codes?to={address}, /_sim/clock (${sim.clock.mode}), /_sim/timers/fired, /_sim/deviations`,
     ].join('\n'),
   );
 

@@ -4,6 +4,7 @@ import { AccountBook, type DeviceRecord } from './accounts/account-book';
 import type { SimContext, SimSettings } from './context';
 import { CloudClock } from './clock';
 import { createControlAnswerer } from './http/test-controls';
+import { DeviationLog } from './deviations';
 import { DeviceControl } from './devices/control';
 import { DeviceTimers } from './devices/timers';
 import { GroupBook } from './accounts/groups';
@@ -86,6 +87,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
   );
   const faults = createFaults();
   const stats = new StatsRecorder();
+  const deviations = new DeviationLog();
   const timers = new PendingTimers();
   const control = new DeviceControl({
     faults,
@@ -99,7 +101,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     change: (device, params) => control.changeFromDevice(device, params),
   });
   clock.drive(deviceTimers);
-  const ctx: SimContext = { settings, book, tokens, faults, stats, timers, control, codes, shares, groups, history, pool };
+  const ctx: SimContext = { settings, book, tokens, faults, stats, deviations, timers, control, codes, shares, groups, history, pool };
   const hub = new SocketHub(ctx);
 
   const knownDevice = (deviceid: string): DeviceRecord => {
@@ -129,6 +131,8 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     faults,
     clock,
     timerLog: deviceTimers.fired,
+    deviations: deviations.entries,
+    resetDeviations: () => deviations.reset(),
     device: (deviceid) => liveDevice(knownDevice(deviceid)),
     issueTokens(login) {
       const account = book.findByLogin(login);

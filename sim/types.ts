@@ -119,6 +119,13 @@ export interface Sim {
   readonly clock: SimClock;
   /** Every action of a device's own timer, oldest first. */
   readonly timerLog: readonly TimerFiring[];
+  /**
+   * Requests the real cloud accepted but the spec forbids, oldest first (a live array): the
+   * sim answers them as the real cloud did and notes each here. Not cleared by `stats.reset()`.
+   */
+  readonly deviations: readonly SpecDeviation[];
+  /** Empties `deviations` in place. */
+  resetDeviations(): void;
   /** A live view of one device; throws on an unknown id. */
   device(deviceid: string): SimDevice;
   /** Tokens exactly as a login would issue them (so the account's older ats are revoked). */
@@ -185,6 +192,26 @@ export interface SocketRecord {
 }
 
 export type SimRecord = HttpRecord | SocketRecord;
+
+/**
+ * A spec rule the real cloud did not enforce:
+ * - `nonce-length`: a nonce of fewer than the 8 letters or digits the spec asks for;
+ * - `nonce-missing`: a GET or DELETE whose query carries no nonce;
+ * - `json-content-type`: a POST or PUT whose JSON body came as `Content-Type: text/plain`.
+ */
+export type DeviationRule = 'nonce-length' | 'nonce-missing' | 'json-content-type';
+
+/** One request that broke a spec rule the real cloud did not enforce. */
+export interface SpecDeviation {
+  rule: DeviationRule;
+  method: string;
+  /** Without the region prefix and without the query. */
+  path: string;
+  /** What was sent, in words. */
+  detail: string;
+  /** ms since the epoch when it was noted. */
+  at: number;
+}
 
 export interface SimStats {
   /** HTTP requests received (all routes except /_sim/*). */

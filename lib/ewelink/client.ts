@@ -307,8 +307,10 @@ export class EwelinkClient {
       deviceid,
       apikey: creds.apikey,
     });
-    // The spec documents `{error, device}` but shows the bare device object; accept both.
-    return toDevice(reply.device ?? reply, 'device');
+    // The cloud puts the device's fields at the top level beside `error` (as the spec's example
+    // shows); its table names a `device` field, so that shape is read too.
+    const { error: _status, ...fields } = reply;
+    return toDevice(isObject(reply.device) ? reply.device : fields, 'device');
   }
 
   /** Current params of a device over HTTP; `names` narrows them (`['switch', 'timers']`). */

@@ -32,7 +32,8 @@ const region: SignRoute = {
     return {
       region: regionForCountryCode(countryCode),
       error: 0,
-      requestid: `${String(call.input['nonce'])}-${String(call.input['ts'])}`,
+      // A GET without a nonce is answered too (as the real cloud did); its requestid starts with '-'.
+      requestid: `${String(call.input['nonce'] ?? '')}-${String(call.input['ts'])}`,
     };
   },
 };

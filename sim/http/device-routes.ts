@@ -71,7 +71,9 @@ const singleDevice: BearerRoute = {
     optionalString(call.input, 'deviceid');
     optionalString(call.input, 'apikey');
     const { device } = usableDevice(ctx, call.account, call.pathParams['deviceid'] ?? '');
-    return { error: 0, device: viewFor(ctx, call.account, device, wantsTags(call)) };
+    // The spec's table names a `device` field, but its example, and the real cloud, put the
+    // device's own fields at the top level, beside `error`.
+    return { error: 0, ...viewFor(ctx, call.account, device, wantsTags(call)) };
   },
 };
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Region } from '../../lib/ewelink/hosts';
 import type { SimContext } from '../context';
+import type { NoteDeviation } from '../deviations';
 import { checkCommonParams, isObject, type Fields } from '../fields';
 import { placeRequest } from '../accounts/regions';
 import { Refusal } from '../errors';
@@ -40,8 +41,16 @@ function send(res: ServerResponse, answer: Answer): void {
   res.end(body);
 }
 
-function bodyFields(contentType: string | undefined, raw: Buffer): Fields {
-  if (!contentType?.toLowerCase().includes('application/json')) throw new Refusal(400, 'Content-Type must be application/json');
+/** The media type of a Content-Type header, lower case and without its parameters. */
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** The JSON object of a POST/PUT. The real cloud also read JSON sent as text/plain (what a bare fetch sends). */
+function bodyFields(contentType: string | undefined, raw: Buffer, note: NoteDeviation): Fields {
+  const type = mediaType(contentType);
+  if (type === 'text/plain') note('json-content-type', `the JSON body came as Content-Type: ${contentType ?? ''}`);
+  else if (!type.includes('application/json')) throw new Refusal(400, 'Content-Type must be application/json');
   if (raw.length === 0) return {};
   let parsed: unknown;
   try {
@@ -85,10 +94,11 @@ async function answerCall(ctx: SimContext, req: IncomingMessage, url: URL, regio
     return { status: 404, body: { error: 404, msg: `${path} is answered by the global host (api.coolkit.cc), not a region host` } };
   }
 
+  const note: NoteDeviation = (rule, detail) => ctx.deviations.record(rule, method, path, detail);
   try {
     const inBody = method === 'POST' || method === 'PUT';
-    const input = inBody ? bodyFields(req.headers['content-type'], raw) : Object.fromEntries(url.searchParams);
-    checkCommonParams(input, inBody ? 'body' : 'query', ctx.settings.appId);
+    const input = inBody ? bodyFields(req.headers['content-type'], raw, note) : Object.fromEntries(url.searchParams);
+    checkCommonParams(input, method, ctx.settings.appId, note);
     const call: Call = { method, path, region, input, pathParams };
     const header = req.headers.authorization;
     if (route.auth === 'sign') {

@@ -10,6 +10,8 @@ import type { Sim, SimClock } from '../types';
  * The clock: GET /_sim/clock, POST /_sim/clock/advance {ms}, POST /_sim/clock/set {now}
  * (manual clock only; both answer with the timers that acted on the way); GET
  * /_sim/timers/fired[?deviceid=] lists every action of the devices' own timers.
+ * GET /_sim/deviations lists the requests the sim let through against the spec (as the real
+ * cloud did); POST /_sim/deviations/reset empties that list.
  */
 
 type Controls = Pick<
@@ -18,6 +20,8 @@ type Controls = Pick<
   | 'faults'
   | 'clock'
   | 'timerLog'
+  | 'deviations'
+  | 'resetDeviations'
   | 'device'
   | 'setDeviceOnline'
   | 'issueTokens'
@@ -91,6 +95,11 @@ function otherControl(controls: Controls, method: string, path: string, raw: str
   if (key === 'GET /_sim/stats') return { status: 200, body: controls.stats };
   if (key === 'POST /_sim/stats/reset') {
     controls.stats.reset();
+    return { status: 200, body: { ok: true } };
+  }
+  if (key === 'GET /_sim/deviations') return { status: 200, body: { deviations: controls.deviations } };
+  if (key === 'POST /_sim/deviations/reset') {
+    controls.resetDeviations();
     return { status: 200, body: { ok: true } };
   }
   if (key === 'GET /_sim/timers/fired') {

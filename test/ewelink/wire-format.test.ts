@@ -146,6 +146,9 @@ const cases: WireCase[] = [
       const truth = sim.device(LAMP);
       expect(device).toMatchObject({ deviceid: LAMP, uiid: 1, apikey: ALICE.apikey, online: true, name: truth.name });
       expect(device.params).toEqual(truth.params);
+      // read from the top-level fields of the answer, without the answer's own error code
+      expect(device).not.toHaveProperty('error');
+      expect(device).not.toHaveProperty('device');
     },
   },
   {

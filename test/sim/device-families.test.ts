@@ -475,7 +475,7 @@ describe.each(FAMILIES)('uiid $uiid ($family)', ({ uiid, steps, refused }) => {
       expect(reply).toEqual({ error: 0, deviceid });
       expect(await statusOverHttp(deviceid)).toMatchObject(step.reads ?? step.send);
       const one = await get(eu, `/api/user/device/${deviceid}`, {}, { bearer: at });
-      expect(one.body.device).toMatchObject({ uiid, params: step.reads ?? step.send });
+      expect(one.body).toMatchObject({ uiid, params: step.reads ?? step.send });
     }
   });
 

@@ -40,6 +40,7 @@ export interface Harness {
   url: string;
   /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
   call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any }>;
+  /** Stops everything, then fails when the simulated cloud noted a spec deviation (`sim.deviations`) by the bridge. */
   close(): Promise<void>;
 }
 
@@ -86,6 +87,11 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
       bridge.close();
       await server.close();
       await sim.close();
+      // Every bridge test also checks that the bridge kept to the spec where the cloud would not have minded.
+      if (sim.deviations.length > 0) {
+        const lines = sim.deviations.map((d) => `${d.rule}: ${d.method} ${d.path} (${d.detail})`);
+        throw new Error(`the bridge broke spec rules the simulated cloud let through:\n${lines.join('\n')}`);
+      }
     },
   };
 }
