@@ -17,9 +17,10 @@ import { localToUtc, repeatToUtcCron, type Schedule } from './schedule';
  *
  * - s: which entry, from the device id and the timer or scene action it was compiled from,
  *   so it is the same on every push;
- * - eb2d: the scheme. A phone app's random (version 4) uuid has 8, 9, a or b there, never e;
+ * - eb2d: the scheme;
  * - a: whose, from the bridge account id alone (see `accountMark`), so it survives restarts
- *   and two accounts sharing a device never take each other's entries for their own.
+ *   and two accounts sharing a device never take each other's entries for their own. A
+ *   phone app's mId is taken for this account's only if it matches both by chance (2^-64).
  *
  * Older bridges wrote `ssssssss-ssss-ssss-eb1d-ssssssssssss` with no account in it, and
  * every account took every such entry for its own. Upgrade rule: each old push replaced all
