@@ -7,25 +7,104 @@ import type { DeviceTimerEntry, SceneDef, TimerDef } from './model';
 import { localToUtc, repeatToUtcCron, type Schedule } from './schedule';
 
 /*
- * The local model compiled to a device's full `timers` array. The bridge's entries carry
- * mIds derived from the timer or scene id (stable across pushes, recognisable by their
- * fourth group), so entries made in the phone app are told apart and kept as they are.
+ * The local model compiled to a device's full `timers` array. Entries made elsewhere (the
+ * phone app, other accounts) are kept as they are; a push replaces only the pushing
+ * account's own entries, which it tells apart by their mId.
+ *
+ * A bridge-made mId stays uuid-shaped (8-4-4-4-12 lowercase hex, as the device expects):
+ *
+ *   ssssssss-ssss-ssss-eb2d-aaaaaaaaaaaa
+ *
+ * - s: which entry, from the device id and the timer or scene action it was compiled from,
+ *   so it is the same on every push;
+ * - eb2d: the scheme;
+ * - a: whose, from the bridge account id alone (see `accountMark`), so it survives restarts
+ *   and two accounts sharing a device never take each other's entries for their own. A
+ *   phone app's mId is taken for this account's only if it matches both by chance (2^-64).
+ *
+ * Older bridges wrote `ssssssss-ssss-ssss-eb1d-ssssssssssss` with no account in it, and
+ * every account took every such entry for its own. Upgrade rule: each old push replaced all
+ * eb1d entries on the device with the pusher's, so the eb1d entries a device still holds
+ * are one account's whole set. They are the pushing account's when at least one of them is
+ * an mId its own model (a timer, or an action of a scheduled scene) yields under the old
+ * scheme; then all of them are replaced, orphans of timers deleted while the device was
+ * offline included, so an upgrade leaves no duplicates. Otherwise they belong to another
+ * account (or to no timer any account still has) and are kept like any foreign entry.
  */
 
-const BRIDGE_MARK = 'eb1d';
-const BRIDGE_MID = new RegExp(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-${BRIDGE_MARK}-[0-9a-f]{12}$`);
+const ACCOUNT_SCHEME = 'eb2d';
+const LEGACY_SCHEME = 'eb1d';
+const HEX = '[0-9a-f]';
+const BRIDGE_MID = new RegExp(`^${HEX}{8}-${HEX}{4}-${HEX}{4}-(${ACCOUNT_SCHEME}|${LEGACY_SCHEME})-${HEX}{12}$`);
 
-/** The mId of a bridge-made entry: uuid-shaped, the same every time for the same source. */
-export function bridgeMid(deviceid: string, sourceId: string): string {
-  const h = createHash('sha256').update(`${deviceid}\u0000${sourceId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${BRIDGE_MARK}-${h.slice(16, 28)}`;
+function sha256hex(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
+/** The last group of an account's mIds: the first 48 bits of a hash of the bridge account id. */
+export function accountMark(accountId: string): string {
+  return sha256hex('ewelink-bridge account', accountId).slice(0, 12);
+}
+
+/**
+ * The mId of an entry the account compiles: uuid-shaped, the same every time for the same
+ * account, device and source.
+ *
+ * @example
+ * bridgeMid('default', '1000000001', 'timer:t-1') // 'cc1f6c63-9ba2-77f3-eb2d-952d240f46a4'
+ */
+export function bridgeMid(accountId: string, deviceid: string, sourceId: string): string {
+  const h = sha256hex(deviceid, sourceId);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${ACCOUNT_SCHEME}-${accountMark(accountId)}`;
+}
+
+/** The mId an older bridge gave the same source, with the shared mark (see the upgrade rule above). */
+export function legacyBridgeMid(deviceid: string, sourceId: string): string {
+  const h = sha256hex(deviceid, sourceId);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${LEGACY_SCHEME}-${h.slice(16, 28)}`;
+}
+
+/** Whether a bridge made the entry: any account, either scheme. */
 export function isBridgeMid(mId: unknown): boolean {
   return typeof mId === 'string' && BRIDGE_MID.test(mId);
 }
 
+function isLegacyMid(mId: unknown): mId is string {
+  return isBridgeMid(mId) && (mId as string).slice(19, 23) === LEGACY_SCHEME;
+}
+
+/** What the account's entries on a device are compiled from (timers, and scheduled scenes' actions on it). */
+function sourceIds(deviceid: string, timers: TimerDef[], scenes: SceneDef[]): string[] {
+  const ids = timers.map((t) => `timer:${t.id}`);
+  for (const scene of scenes) {
+    if (!scene.schedule) continue;
+    for (const [i, action] of scene.actions.entries()) if (action.deviceid === deviceid) ids.push(`scene:${scene.id}:${i}`);
+  }
+  return ids;
+}
+
+/**
+ * Which of the device's entries a push by this account replaces: its own marks, and the old
+ * shared-mark entries when they are this account's (the upgrade rule above).
+ *
+ * @example
+ * const owns = ownedBy({ accountId, deviceid, timers, scenes, current });
+ * const foreign = current.filter((e) => !owns(e.mId));
+ */
+export function ownedBy(input: Pick<CompileInput, 'accountId' | 'deviceid' | 'timers' | 'scenes' | 'current'>): (mId: unknown) => boolean {
+  const mark = `-${ACCOUNT_SCHEME}-${accountMark(input.accountId)}`;
+  const legacyOwn = new Set(sourceIds(input.deviceid, input.timers, input.scenes).map((id) => legacyBridgeMid(input.deviceid, id)));
+  const legacyIsOurs = input.current.some((e) => legacyOwn.has(mIdOf(e) as string));
+  return (mId) => isBridgeMid(mId) && ((mId as string).endsWith(mark) || (legacyIsOurs && isLegacyMid(mId)));
+}
+
+function mIdOf(entry: unknown): unknown {
+  return typeof entry === 'object' && entry !== null ? (entry as { mId?: unknown }).mId : undefined;
+}
+
 export interface CompileInput {
+  /** The bridge account pushing: its entries are replaced, everyone else's kept. */
+  accountId: string;
   deviceid: string;
   profile: DeviceProfile;
   /** The device's last known params (light commands may depend on its mode). */
@@ -33,7 +112,7 @@ export interface CompileInput {
   timers: TimerDef[];
   /** Scheduled scenes with an action for this device. */
   scenes: SceneDef[];
-  /** The device's current array: its entries not made by the bridge are kept. */
+  /** The device's current array: the entries that are not this account's own are kept. */
   current: unknown[];
   now: number;
 }
@@ -45,21 +124,21 @@ export function timerParams(deviceid: string, profile: DeviceProfile, command: D
 }
 
 /**
- * The full array to push: the phone app's entries as they are, then one entry per live
- * timer and per scheduled scene (once/delay entries whose time has passed are left out).
+ * The full array to push: every entry that is not this account's own (the phone app's, other
+ * accounts') as it is, then one entry per live timer and per scheduled scene action (once/delay
+ * entries whose time has passed are left out).
  *
  * @example
- * compileTimers({ deviceid, profile, params, timers: [repeatAt8], scenes: [], current: [], now })
- * // [{ enabled: 1, mId: '…-eb1d-…', type: 'repeat', coolkit_timer_type: 'repeat', at: '0 7 * * 1,3', do: { switch: 'on' } }]
+ * compileTimers({ accountId: 'default', deviceid, profile, params, timers: [repeatAt8], scenes: [], current: [], now })
+ * // [{ enabled: 1, mId: '…-eb2d-…', type: 'repeat', coolkit_timer_type: 'repeat', at: '0 7 * * 1,3', do: { switch: 'on' } }]
  */
 export function compileTimers(input: CompileInput): DeviceTimerEntry[] {
-  const { deviceid, profile, params, now } = input;
-  const foreign = input.current.filter(
-    (e): e is DeviceTimerEntry => typeof e === 'object' && e !== null && !isBridgeMid((e as { mId?: unknown }).mId),
-  );
+  const { accountId, deviceid, profile, params, now } = input;
+  const owns = ownedBy(input);
+  const foreign = input.current.filter((e): e is DeviceTimerEntry => typeof e === 'object' && e !== null && !owns(mIdOf(e)));
   const entries: DeviceTimerEntry[] = [...foreign];
   for (const timer of input.timers) {
-    const entry = timerEntry(bridgeMid(deviceid, `timer:${timer.id}`), timer.schedule, timer.timeZone, timer.enabled, now, timer.createdAt, {
+    const entry = timerEntry(bridgeMid(accountId, deviceid, `timer:${timer.id}`), timer.schedule, timer.timeZone, timer.enabled, now, timer.createdAt, {
       do: () => timerParams(deviceid, profile, timer.action, params),
       endDo: () => timerParams(deviceid, profile, timer.endAction ?? { power: 'off' }, params, 'endAction'),
     });
@@ -69,7 +148,7 @@ export function compileTimers(input: CompileInput): DeviceTimerEntry[] {
     if (!scene.schedule) continue;
     for (const [i, action] of scene.actions.entries()) {
       if (action.deviceid !== deviceid) continue;
-      const entry = timerEntry(bridgeMid(deviceid, `scene:${scene.id}:${i}`), scene.schedule, scene.timeZone ?? 'UTC', scene.enabled, now, scene.createdAt, {
+      const entry = timerEntry(bridgeMid(accountId, deviceid, `scene:${scene.id}:${i}`), scene.schedule, scene.timeZone ?? 'UTC', scene.enabled, now, scene.createdAt, {
         do: () => timerParams(deviceid, profile, action.command, params, `actions.${i}.command`),
         endDo: () => ({}),
       });

@@ -8,7 +8,7 @@ import { CloudUnreachable, DeviceTimeout, SocketUnavailable } from '../ewelink/e
 import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
 import { Type, type Static } from '../schema';
 import type { CachedDevice } from '../devices/model';
-import { compileTimers, isBridgeMid, timerParams, timersFingerprint } from './compile';
+import { compileTimers, ownedBy, timerParams, timersFingerprint } from './compile';
 import type { DeviceTimerEntry, DeviceTimers, PushRecord, StoredScene, TimerDef, TimerModelRepository } from './model';
 import { refusePast, SCHEDULE, TIME_ZONE, type Schedule } from './schedule';
 
@@ -41,10 +41,10 @@ export interface TimerView {
 
 export interface DriftReport {
   deviceid: string;
-  /** Bridge entries the device lacks or holds in another form, and ones it holds that the model has no more. */
+  /** This account's entries the device lacks or holds in another form, and ones it holds that the model has no more. */
   missing: string[];
   unexpected: string[];
-  /** Entries made in the phone app (kept as they are). */
+  /** Entries that are not this account's: made in the phone app or by other accounts (kept as they are). */
   foreign: number;
 }
 
@@ -170,7 +170,7 @@ export class TimerService {
         const current: unknown[] = Array.isArray(held.timers) ? held.timers : [];
         let compiled = await this.compile(accountId, device, profile, current);
         if (onlyIfDrifted) {
-          drift = driftOf(deviceid, current, compiled.entries);
+          drift = driftOf(deviceid, current, compiled.entries, compiled.owns);
           if (!drift) {
             record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
             return;
@@ -196,7 +196,8 @@ export class TimerService {
 
   private async compile(accountId: string, device: CachedDevice, profile: ReturnType<typeof deviceProfile>, current: unknown[]) {
     const [model, scenes] = await Promise.all([this.model.getTimers(accountId, device.deviceid), this.model.listScenes(accountId)]);
-    const entries = compileTimers({
+    const input = {
+      accountId,
       deviceid: device.deviceid,
       profile,
       params: device.params ?? {},
@@ -204,8 +205,9 @@ export class TimerService {
       scenes: this.scenesFor(scenes, device.deviceid),
       current,
       now: this.now(),
-    });
-    return { entries, fingerprint: timersFingerprint(entries) };
+    };
+    const entries = compileTimers(input);
+    return { entries, fingerprint: timersFingerprint(entries), owns: ownedBy(input) };
   }
 
   private async edit(accountId: string, deviceid: string, change: (timers: TimerDef[]) => TimerDef[]): Promise<DeviceTimers> {
@@ -247,10 +249,11 @@ export function timerCommand(command: DeviceCommand, at: string): DeviceCommand 
   return command;
 }
 
-function driftOf(deviceid: string, current: unknown[], desired: DeviceTimerEntry[]): DriftReport | undefined {
+/** `owns` tells this account's entries (compile.ts `ownedBy`), so others' entries are never drift. */
+function driftOf(deviceid: string, current: unknown[], desired: DeviceTimerEntry[], owns: (mId: unknown) => boolean): DriftReport | undefined {
   const key = (e: unknown) => JSON.stringify(e);
-  const ours = current.filter((e) => isBridgeMid((e as { mId?: unknown })?.mId));
-  const want = desired.filter((e) => isBridgeMid(e.mId));
+  const ours = current.filter((e) => owns((e as { mId?: unknown })?.mId));
+  const want = desired.filter((e) => owns(e.mId));
   const held = new Set(ours.map(key));
   const wanted = new Set(want.map(key));
   const missing = want.filter((e) => !held.has(key(e))).map((e) => e.mId);

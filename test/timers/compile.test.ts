@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deviceProfile } from '../../lib/devices/catalogue';
-import { compileTimers } from '../../lib/timers/compile';
+import { bridgeMid, compileTimers, isBridgeMid, legacyBridgeMid } from '../../lib/timers/compile';
 import type { DeviceTimerEntry, SceneDef, TimerDef } from '../../lib/timers/model';
 import type { Schedule } from '../../lib/timers/schedule';
 
@@ -11,6 +11,7 @@ import type { Schedule } from '../../lib/timers/schedule';
  * +09:30 in June, Kolkata +05:30 all year).
  */
 
+const ACCOUNT = 'default';
 const LAMP = '1000000001';
 const EVERY_DAY = [0, 1, 2, 3, 4, 5, 6];
 
@@ -20,7 +21,7 @@ function timer(schedule: Schedule, timeZone: string): TimerDef {
 
 /** The one entry compiled for a single-switch device with this timer at `now`, if any. */
 function compiledEntry(schedule: Schedule, timeZone: string, now: string): DeviceTimerEntry | undefined {
-  const entries = compileTimers({ deviceid: LAMP, profile: deviceProfile(1), params: { switch: 'off' }, timers: [timer(schedule, timeZone)], scenes: [], current: [], now: Date.parse(now) });
+  const entries = compileTimers({ accountId: ACCOUNT, deviceid: LAMP, profile: deviceProfile(1), params: { switch: 'off' }, timers: [timer(schedule, timeZone)], scenes: [], current: [], now: Date.parse(now) });
   expect(entries.length).toBeLessThanOrEqual(1);
   return entries[0];
 }
@@ -102,9 +103,81 @@ describe('scenes', () => {
     };
 
     // Act
-    const entries = compileTimers({ deviceid: LAMP, profile: deviceProfile(1), params: {}, timers: [], scenes: [scene], current: [], now: Date.parse('2024-03-01T00:00:00Z') });
+    const entries = compileTimers({ accountId: ACCOUNT, deviceid: LAMP, profile: deviceProfile(1), params: {}, timers: [], scenes: [scene], current: [], now: Date.parse('2024-03-01T00:00:00Z') });
 
     // Assess
     expect(entries).toEqual([expect.objectContaining({ type: 'once', at: '2024-03-31T02:30:00.000Z', do: { switch: 'off' } })]);
+  });
+});
+
+describe('whose entries', () => {
+  const OWNER = 'owner';
+  const FRIEND = 'friend';
+  const NOW = Date.parse('2024-03-01T00:00:00Z');
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  /** An entry made in the phone app: a random (version 4) uuid. */
+  const PHONE: DeviceTimerEntry = { enabled: 1, mId: '9d2c6a41-0b7e-4f3a-8c55-1e2f3a4b5c6d', type: 'repeat', coolkit_timer_type: 'repeat', at: '0 6 * * 1', do: { switch: 'on' } };
+
+  function timerAt(id: string, time: string): TimerDef {
+    return { id, schedule: { type: 'repeat', days: [1], time }, timeZone: 'UTC', action: { power: 'on' }, enabled: true, createdAt: 0 };
+  }
+
+  function compileFor(accountId: string, timers: TimerDef[], current: unknown[]): DeviceTimerEntry[] {
+    return compileTimers({ accountId, deviceid: LAMP, profile: deviceProfile(1), params: { switch: 'off' }, timers, scenes: [], current, now: NOW });
+  }
+
+  it('gives each account its own uuid-shaped mark, the same on every compile', () => {
+    const owner = bridgeMid(OWNER, LAMP, 'timer:t-1');
+    const friend = bridgeMid(FRIEND, LAMP, 'timer:t-1');
+    expect(owner).toMatch(UUID);
+    expect(friend).toMatch(UUID);
+    expect(owner).not.toBe(friend);
+    expect(bridgeMid(OWNER, LAMP, 'timer:t-1')).toBe(owner);
+    expect([owner, friend].every(isBridgeMid)).toBe(true);
+    expect(isBridgeMid(PHONE.mId)).toBe(false);
+  });
+
+  it("replaces only the pushing account's entries: the other account's and the phone's stay", () => {
+    // Prepare: the phone's entry, then the owner's two timers, then the friend's one, as two pushes left them
+    const ownerTimers = [timerAt('o-1', '07:00'), timerAt('o-2', '08:00')];
+    const friendTimers = [timerAt('f-1', '09:00')];
+    const afterOwner = compileFor(OWNER, ownerTimers, [PHONE]);
+    const device = compileFor(FRIEND, friendTimers, afterOwner);
+    expect(device).toHaveLength(4);
+
+    // Act: each account compiles again, the owner having dropped one timer, the friend having added one
+    const byOwner = compileFor(OWNER, [ownerTimers[1] as TimerDef], device);
+    const byFriend = compileFor(FRIEND, [...friendTimers, timerAt('f-2', '10:00')], device);
+
+    // Assess
+    const friendEntries = device.filter((e) => e.at === '0 9 * * 1');
+    expect(friendEntries).toHaveLength(1);
+    expect(byOwner.map((e) => e.at).sort()).toEqual(['0 6 * * 1', '0 8 * * 1', '0 9 * * 1']);
+    expect(byOwner).toEqual(expect.arrayContaining([PHONE, ...friendEntries]));
+    expect(byFriend.map((e) => e.at).sort()).toEqual(['0 10 * * 1', '0 6 * * 1', '0 7 * * 1', '0 8 * * 1', '0 9 * * 1']);
+    expect(byFriend).toEqual(expect.arrayContaining([PHONE, ...afterOwner]));
+  });
+
+  it("takes old shared-mark entries for the pushing account's when its model yields one of them, orphans included", () => {
+    // Prepare: an older bridge pushed timers o-1 and o-gone (deleted since, while the device was offline)
+    const legacy = (id: string, at: string): DeviceTimerEntry => ({ ...PHONE, mId: legacyBridgeMid(LAMP, `timer:${id}`), at });
+    const current = [PHONE, legacy('o-1', '0 7 * * 1'), legacy('o-gone', '0 5 * * 1')];
+
+    // Act
+    const entries = compileFor(OWNER, [timerAt('o-1', '07:00')], current);
+
+    // Assess: no duplicate of o-1, no orphan, the phone's entry kept
+    expect(entries).toEqual([PHONE, expect.objectContaining({ mId: bridgeMid(OWNER, LAMP, 'timer:o-1'), at: '0 7 * * 1' })]);
+  });
+
+  it('keeps old shared-mark entries that nothing in the pushing account yields: they are another account\'s', () => {
+    // Prepare: the owner's bridge, before the upgrade, was the last to push to the device
+    const ownersOld = { ...PHONE, mId: legacyBridgeMid(LAMP, 'timer:o-1'), at: '0 7 * * 1' };
+
+    // Act: the friend pushes first after the upgrade
+    const entries = compileFor(FRIEND, [timerAt('f-1', '09:00')], [PHONE, ownersOld]);
+
+    // Assess
+    expect(entries).toEqual([PHONE, ownersOld, expect.objectContaining({ mId: bridgeMid(FRIEND, LAMP, 'timer:f-1') })]);
   });
 });
