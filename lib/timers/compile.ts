@@ -18,9 +18,11 @@ import { localToUtc, repeatToUtcCron, type Schedule } from './schedule';
  * - s: which entry, from the device id and the timer or scene action it was compiled from,
  *   so it is the same on every push;
  * - eb2d: the scheme;
- * - a: whose, from the bridge account id alone (see `accountMark`), so it survives restarts
- *   and two accounts sharing a device never take each other's entries for their own. A
- *   phone app's mId is taken for this account's only if it matches both by chance (2^-64).
+ * - a: whose, from the bridge account id and the apikey of the eWeLink account it is linked
+ *   to (see `timerOwner`), so it survives restarts, and two accounts sharing a device never
+ *   take each other's entries for their own, even two deployments that both call their
+ *   account "default". A phone app's mId is taken for this account's only if it matches
+ *   both by chance (2^-64).
  *
  * Older bridges wrote `ssssssss-ssss-ssss-eb1d-ssssssssssss` with no account in it, and
  * every account took every such entry for its own. Upgrade rule: each old push replaced all
@@ -41,9 +43,20 @@ function sha256hex(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
-/** The last group of an account's mIds: the first 48 bits of a hash of the bridge account id. */
-export function accountMark(accountId: string): string {
-  return sha256hex('ewelink-bridge account', accountId).slice(0, 12);
+/**
+ * Who owns the entries a push writes: the bridge account and the eWeLink account (its own
+ * apikey) it is linked to.
+ *
+ * @example
+ * timerOwner('default', creds.apikey)
+ */
+export function timerOwner(accountId: string, apikey: string): string {
+  return `${accountId}\u0000${apikey}`;
+}
+
+/** The last group of an owner's mIds: the first 48 bits of a hash of `timerOwner`. */
+export function accountMark(owner: string): string {
+  return sha256hex('ewelink-bridge account', owner).slice(0, 12);
 }
 
 /**
@@ -51,11 +64,11 @@ export function accountMark(accountId: string): string {
  * account, device and source.
  *
  * @example
- * bridgeMid('default', '1000000001', 'timer:t-1') // 'cc1f6c63-9ba2-77f3-eb2d-952d240f46a4'
+ * bridgeMid(timerOwner('default', apikey), '1000000001', 'timer:t-1') // 'cc1f6c63-9ba2-77f3-eb2d-…'
  */
-export function bridgeMid(accountId: string, deviceid: string, sourceId: string): string {
+export function bridgeMid(owner: string, deviceid: string, sourceId: string): string {
   const h = sha256hex(deviceid, sourceId);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${ACCOUNT_SCHEME}-${accountMark(accountId)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${ACCOUNT_SCHEME}-${accountMark(owner)}`;
 }
 
 /** The mId an older bridge gave the same source, with the shared mark (see the upgrade rule above). */
@@ -88,11 +101,11 @@ function sourceIds(deviceid: string, timers: TimerDef[], scenes: SceneDef[]): st
  * shared-mark entries when they are this account's (the upgrade rule above).
  *
  * @example
- * const owns = ownedBy({ accountId, deviceid, timers, scenes, current });
+ * const owns = ownedBy({ owner, deviceid, timers, scenes, current });
  * const foreign = current.filter((e) => !owns(e.mId));
  */
-export function ownedBy(input: Pick<CompileInput, 'accountId' | 'deviceid' | 'timers' | 'scenes' | 'current'>): (mId: unknown) => boolean {
-  const mark = `-${ACCOUNT_SCHEME}-${accountMark(input.accountId)}`;
+export function ownedBy(input: Pick<CompileInput, 'owner' | 'deviceid' | 'timers' | 'scenes' | 'current'>): (mId: unknown) => boolean {
+  const mark = `-${ACCOUNT_SCHEME}-${accountMark(input.owner)}`;
   const legacyOwn = new Set(sourceIds(input.deviceid, input.timers, input.scenes).map((id) => legacyBridgeMid(input.deviceid, id)));
   const legacyIsOurs = input.current.some((e) => legacyOwn.has(mIdOf(e) as string));
   return (mId) => isBridgeMid(mId) && ((mId as string).endsWith(mark) || (legacyIsOurs && isLegacyMid(mId)));
@@ -103,8 +116,8 @@ function mIdOf(entry: unknown): unknown {
 }
 
 export interface CompileInput {
-  /** The bridge account pushing: its entries are replaced, everyone else's kept. */
-  accountId: string;
+  /** Who is pushing (`timerOwner`): its entries are replaced, everyone else's kept. */
+  owner: string;
   deviceid: string;
   profile: DeviceProfile;
   /** The device's last known params (light commands may depend on its mode). */
@@ -129,16 +142,16 @@ export function timerParams(deviceid: string, profile: DeviceProfile, command: D
  * entries whose time has passed are left out).
  *
  * @example
- * compileTimers({ accountId: 'default', deviceid, profile, params, timers: [repeatAt8], scenes: [], current: [], now })
+ * compileTimers({ owner: timerOwner('default', apikey), deviceid, profile, params, timers: [repeatAt8], scenes: [], current: [], now })
  * // [{ enabled: 1, mId: '…-eb2d-…', type: 'repeat', coolkit_timer_type: 'repeat', at: '0 7 * * 1,3', do: { switch: 'on' } }]
  */
 export function compileTimers(input: CompileInput): DeviceTimerEntry[] {
-  const { accountId, deviceid, profile, params, now } = input;
+  const { owner, deviceid, profile, params, now } = input;
   const owns = ownedBy(input);
   const foreign = input.current.filter((e): e is DeviceTimerEntry => typeof e === 'object' && e !== null && !owns(mIdOf(e)));
   const entries: DeviceTimerEntry[] = [...foreign];
   for (const timer of input.timers) {
-    const entry = timerEntry(bridgeMid(accountId, deviceid, `timer:${timer.id}`), timer.schedule, timer.timeZone, timer.enabled, now, timer.createdAt, {
+    const entry = timerEntry(bridgeMid(owner, deviceid, `timer:${timer.id}`), timer.schedule, timer.timeZone, timer.enabled, now, timer.createdAt, {
       do: () => timerParams(deviceid, profile, timer.action, params),
       endDo: () => timerParams(deviceid, profile, timer.endAction ?? { power: 'off' }, params, 'endAction'),
     });
@@ -148,7 +161,7 @@ export function compileTimers(input: CompileInput): DeviceTimerEntry[] {
     if (!scene.schedule) continue;
     for (const [i, action] of scene.actions.entries()) {
       if (action.deviceid !== deviceid) continue;
-      const entry = timerEntry(bridgeMid(accountId, deviceid, `scene:${scene.id}:${i}`), scene.schedule, scene.timeZone ?? 'UTC', scene.enabled, now, scene.createdAt, {
+      const entry = timerEntry(bridgeMid(owner, deviceid, `scene:${scene.id}:${i}`), scene.schedule, scene.timeZone ?? 'UTC', scene.enabled, now, scene.createdAt, {
         do: () => timerParams(deviceid, profile, action.command, params, `actions.${i}.command`),
         endDo: () => ({}),
       });

@@ -8,7 +8,7 @@ import { CloudUnreachable, DeviceTimeout, SocketUnavailable } from '../ewelink/e
 import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
 import { Type, type Static } from '../schema';
 import type { CachedDevice } from '../devices/model';
-import { compileTimers, ownedBy, timerParams, timersFingerprint } from './compile';
+import { compileTimers, ownedBy, timerOwner, timerParams, timersFingerprint } from './compile';
 import type { DeviceTimerEntry, DeviceTimers, PushRecord, StoredScene, TimerDef, TimerModelRepository } from './model';
 import { refusePast, SCHEDULE, TIME_ZONE, type Schedule } from './schedule';
 
@@ -168,7 +168,7 @@ export class TimerService {
       await this.keeper.withCredentials(accountId, async (creds) => {
         const held = await this.channel.query(creds, target, ['timers']);
         const current: unknown[] = Array.isArray(held.timers) ? held.timers : [];
-        let compiled = await this.compile(accountId, device, profile, current);
+        let compiled = await this.compile(accountId, timerOwner(accountId, creds.apikey), device, profile, current);
         if (onlyIfDrifted) {
           drift = driftOf(deviceid, current, compiled.entries, compiled.owns);
           if (!drift) {
@@ -180,7 +180,7 @@ export class TimerService {
           await this.channel.send(creds, target, { timers: compiled.entries });
           record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
           // The model read after sending is the next round's, if it changed meanwhile.
-          const after = await this.compile(accountId, device, profile, current);
+          const after = await this.compile(accountId, timerOwner(accountId, creds.apikey), device, profile, current);
           if (after.fingerprint === compiled.fingerprint) return;
           compiled = after;
         }
@@ -194,10 +194,10 @@ export class TimerService {
     return { push: record, drift };
   }
 
-  private async compile(accountId: string, device: CachedDevice, profile: ReturnType<typeof deviceProfile>, current: unknown[]) {
+  private async compile(accountId: string, owner: string, device: CachedDevice, profile: ReturnType<typeof deviceProfile>, current: unknown[]) {
     const [model, scenes] = await Promise.all([this.model.getTimers(accountId, device.deviceid), this.model.listScenes(accountId)]);
     const input = {
-      accountId,
+      owner,
       deviceid: device.deviceid,
       profile,
       params: device.params ?? {},

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deviceProfile } from '../../lib/devices/catalogue';
-import { bridgeMid, compileTimers, isBridgeMid, legacyBridgeMid } from '../../lib/timers/compile';
+import { accountMark, bridgeMid, compileTimers, isBridgeMid, legacyBridgeMid, timerOwner } from '../../lib/timers/compile';
 import type { DeviceTimerEntry, SceneDef, TimerDef } from '../../lib/timers/model';
 import type { Schedule } from '../../lib/timers/schedule';
 
@@ -21,7 +21,7 @@ function timer(schedule: Schedule, timeZone: string): TimerDef {
 
 /** The one entry compiled for a single-switch device with this timer at `now`, if any. */
 function compiledEntry(schedule: Schedule, timeZone: string, now: string): DeviceTimerEntry | undefined {
-  const entries = compileTimers({ accountId: ACCOUNT, deviceid: LAMP, profile: deviceProfile(1), params: { switch: 'off' }, timers: [timer(schedule, timeZone)], scenes: [], current: [], now: Date.parse(now) });
+  const entries = compileTimers({ owner: ACCOUNT, deviceid: LAMP, profile: deviceProfile(1), params: { switch: 'off' }, timers: [timer(schedule, timeZone)], scenes: [], current: [], now: Date.parse(now) });
   expect(entries.length).toBeLessThanOrEqual(1);
   return entries[0];
 }
@@ -103,7 +103,7 @@ describe('scenes', () => {
     };
 
     // Act
-    const entries = compileTimers({ accountId: ACCOUNT, deviceid: LAMP, profile: deviceProfile(1), params: {}, timers: [], scenes: [scene], current: [], now: Date.parse('2024-03-01T00:00:00Z') });
+    const entries = compileTimers({ owner: ACCOUNT, deviceid: LAMP, profile: deviceProfile(1), params: {}, timers: [], scenes: [scene], current: [], now: Date.parse('2024-03-01T00:00:00Z') });
 
     // Assess
     expect(entries).toEqual([expect.objectContaining({ type: 'once', at: '2024-03-31T02:30:00.000Z', do: { switch: 'off' } })]);
@@ -122,8 +122,8 @@ describe('whose entries', () => {
     return { id, schedule: { type: 'repeat', days: [1], time }, timeZone: 'UTC', action: { power: 'on' }, enabled: true, createdAt: 0 };
   }
 
-  function compileFor(accountId: string, timers: TimerDef[], current: unknown[]): DeviceTimerEntry[] {
-    return compileTimers({ accountId, deviceid: LAMP, profile: deviceProfile(1), params: { switch: 'off' }, timers, scenes: [], current, now: NOW });
+  function compileFor(owner: string, timers: TimerDef[], current: unknown[]): DeviceTimerEntry[] {
+    return compileTimers({ owner, deviceid: LAMP, profile: deviceProfile(1), params: { switch: 'off' }, timers, scenes: [], current, now: NOW });
   }
 
   it('gives each account its own uuid-shaped mark, the same on every compile', () => {
@@ -133,6 +133,8 @@ describe('whose entries', () => {
     expect(friend).toMatch(UUID);
     expect(owner).not.toBe(friend);
     expect(bridgeMid(OWNER, LAMP, 'timer:t-1')).toBe(owner);
+    // Two deployments that both call their account "default" but are linked to different eWeLink accounts.
+    expect(accountMark(timerOwner('default', 'apikey-of-sam'))).not.toBe(accountMark(timerOwner('default', 'apikey-of-kim')));
     expect([owner, friend].every(isBridgeMid)).toBe(true);
     expect(isBridgeMid(PHONE.mId)).toBe(false);
   });
