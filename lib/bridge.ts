@@ -51,6 +51,8 @@ export interface BridgeTuning {
   now?: () => number;
   socket?: CommandChannelOptions;
   deviceListTtlSec?: number;
+  /** How often an unknown device id may fetch a fresh device list before `not_found` (default 30 s). */
+  missRefetchMs?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
   const keeper = new TokenKeeper(store.tokens, client);
   // A share waits on a person; the HTTP function must answer first, so the bridge gives up waiting before it.
   const channel = new CommandChannel(client, { shareTimeoutMs: SHARE_WAIT_MS, ...tuning.socket });
-  const directory = new DeviceDirectory(store.devices, client, keeper, { ttlSec: tuning.deviceListTtlSec });
+  const directory = new DeviceDirectory(store.devices, client, keeper, { ttlSec: tuning.deviceListTtlSec, missRefetchMs: tuning.missRefetchMs });
   const controller = new DeviceController(directory, keeper, channel, client);
   const timers = new TimerService(store.timers, directory, keeper, channel, tuning.now);
   channel.on('push', (message: PushedMessage) => {
