@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { MiddlewareStack } from '@smithy/types';
 import fc from 'fast-check';
 import { Pool } from 'undici';
@@ -9,6 +10,12 @@ import { cloudTraffic } from '../../support/refusals';
 import { doc, schemaErrors, type Json } from './document';
 import { type ApiAnswer, type Call, type CallOptions } from './stacks';
 
+/**
+ * Percent-encodes text for a URL. A lone surrogate has no UTF-8 form (encodeURIComponent
+ * throws on it), so it is sent as U+FFFD, as a browser would.
+ */
+const encode = (text: string) => encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+
 /*
  * Fuzzing every operation of the generated OpenAPI document with input built to be wrong:
  * bodies, path parameters and queries derived from the document's own schemas (and the
@@ -17,7 +24,9 @@ import { type ApiAnswer, type Call, type CallOptions } from './stacks';
  * sends nothing to the cloud, writes nothing to the table, and carries the error body
  * `{error: {code, message, requestId}}`.
  *
- * Each run draws a fresh seed and prints it. To replay a failure, run with the seed (and,
+ * The seed comes from FUZZ_SEED, else from the commit checked out (so CI's run of a commit
+ * can be repeated exactly, and each commit explores other cases), else at random; it is
+ * printed. To replay a failure, run with the seed (and,
  * to go straight to the shrunk counterexample, the path fast-check reports beside it):
  *
  *   FUZZ_SEED=1234567 npx vitest run test/adapters/http/fuzz.test.ts
@@ -27,7 +36,17 @@ import { type ApiAnswer, type Call, type CallOptions } from './stacks';
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : (Math.random() * 2 ** 31) | 0;
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : (seedOfCommit() ?? (Math.random() * 2 ** 31) | 0);
+
+/** A seed from the commit checked out, or undefined outside a git checkout. */
+function seedOfCommit(): number | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return /^[0-9a-f]{8}/.test(head) ? Number.parseInt(head.slice(0, 7), 16) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const PATH = process.env.FUZZ_PATH || undefined;
 
 // ---- The document, as operations ------------------------------------------------------------
@@ -74,7 +93,7 @@ const sampleOf = (p: Param): string => (p.schema.examples?.[0] as string | undef
 /** The operation's path with its sample parameters, `raw` (already percent-encoded) replacing some. */
 function pathWith(op: Operation, raw: Record<string, string> = {}): string {
   const byName = new Map(op.params.map((p) => [p.name, p]));
-  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => raw[name] ?? encodeURIComponent(sampleOf(byName.get(name) as Param)));
+  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => raw[name] ?? encode(sampleOf(byName.get(name) as Param)));
 }
 
 // ---- Wrong values, from a schema --------------------------------------------------------------
@@ -267,12 +286,12 @@ function wrongSegment(p: Param): fc.Arbitrary<string> {
     fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%00', '%2F', '%2f..', '%5C', '%2e', '%2E%2E', '.%2e', '.', '..', '%20', '%09', '%0A', '%3F', '%23', '~', '*', '%25', '%2525'),
     fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'undefined', 'null', 'NaN'),
     fc.integer({ min: 65, max: 3000 }).map((n) => sample.padEnd(n, '9')),
-    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((text) => encodeURIComponent(text)),
-    fc.tuple(fc.nat({ max: sample.length }), fc.constantFrom('%20', '%00', '%2F', '.', '%40', '%E2%80%AE', '!', "'", '%22')).map(([at, bad]) => encodeURIComponent(sample.slice(0, at)) + bad + encodeURIComponent(sample.slice(at))),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((text) => encode(text)),
+    fc.tuple(fc.nat({ max: sample.length }), fc.constantFrom('%20', '%00', '%2F', '.', '%40', '%E2%80%AE', '!', "'", '%22')).map(([at, bad]) => encode(sample.slice(0, at)) + bad + encode(sample.slice(at))),
   );
 }
 
-const queryText = (entries: Array<[string, string]>) => entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+const queryText = (entries: Array<[string, string]>) => entries.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
 
 /** A query with at least one parameter its schema refuses (a value or an unknown name), the rest sampled. */
 function wrongQuery(params: Param[]): fc.Arbitrary<string> {
