@@ -173,6 +173,8 @@ function explain(schema: TSchema, value: unknown, at: string): InvalidInput {
 
 function fromError(error: ValueError, at: string): InvalidInput {
   const field = join(at, error.path);
+  // Where a union's member is explained from: the union's own field ('' at the top of the body).
+  const within = field === 'body' && !at ? '' : field;
   const schema = error.schema as JsonSchema;
   switch (error.type) {
     case ValueErrorType.ObjectRequiredProperty:
@@ -191,12 +193,12 @@ function fromError(error: ValueError, at: string): InvalidInput {
       const tags = tagsOf(error.schema);
       const value = error.value as Record<string, unknown> | null;
       if (tags.length > 0 && typeof value === 'object' && value !== null && !Array.isArray(value) && !tags.includes(value.type)) {
-        return new InvalidInput(join(field === 'body' && !at ? '' : field, 'type'), `must be ${tags.map((t) => JSON.stringify(t)).join(', ')}`);
+        return new InvalidInput(join(within, 'type'), `must be ${tags.map((t) => JSON.stringify(t)).join(', ')}`);
       }
       const member = memberMeant(error.schema, error.value);
       if (member) {
         const inner = Errors(member, error.value).First();
-        if (inner) return fromError(inner, field === 'body' && !at ? '' : field);
+        if (inner) return fromError(inner, within);
       }
       break;
     }
@@ -210,10 +212,13 @@ function fromError(error: ValueError, at: string): InvalidInput {
   return new InvalidInput(field, describe(schema));
 }
 
+const membersOf = (union: TSchema) => (((union as JsonSchema).anyOf as TSchema[] | undefined) ?? []);
+/** A union member's `type` constant, if it is tagged. */
+const tagOf = (member: TSchema): unknown => ((member as JsonSchema).properties as Record<string, JsonSchema> | undefined)?.type?.const;
+
 /** The `type` constants of a tagged union's members (none: not a tagged union). */
 function tagsOf(union: TSchema): unknown[] {
-  const members = ((union as JsonSchema).anyOf as JsonSchema[] | undefined) ?? [];
-  return members.map((m) => (m.properties as Record<string, JsonSchema> | undefined)?.type?.const).filter((t) => t !== undefined);
+  return membersOf(union).map(tagOf).filter((t) => t !== undefined);
 }
 
 /**
@@ -221,13 +226,12 @@ function tagsOf(union: TSchema): unknown[] {
  * the only object member that has every key the value has.
  */
 function memberMeant(union: TSchema, value: unknown): TSchema | undefined {
-  const members = ((union as JsonSchema).anyOf as TSchema[] | undefined) ?? [];
+  const members = membersOf(union);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const keys = Object.keys(value);
-  const tagged = members.filter((m) => (m as JsonSchema).properties && ((m as JsonSchema).properties as Record<string, JsonSchema>).type?.const !== undefined);
-  if (tagged.length > 0) {
+  if (members.some((m) => tagOf(m) !== undefined)) {
     const tag = (value as Record<string, unknown>).type;
-    return tagged.find((m) => ((m as JsonSchema).properties as Record<string, JsonSchema>).type?.const === tag);
+    return members.find((m) => tagOf(m) !== undefined && tagOf(m) === tag);
   }
   const fitting = members.filter((m) => {
     const props = (m as JsonSchema).properties as Record<string, unknown> | undefined;

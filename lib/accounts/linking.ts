@@ -1,7 +1,6 @@
 import type { EwelinkClient, LoginIdentity, VerificationPurpose } from '../ewelink/client';
 import type { Region } from '../ewelink/hosts';
 import type { TokenGrant } from '../ewelink/types';
-import { AccountNotLinked } from '../errors';
 import type { TokenRecord, TokenRepository } from './model';
 import type { RefreshReport, TokenKeeper } from './token-keeper';
 
@@ -72,10 +71,8 @@ export class AccountLinking {
   }
 
   /** The stored pair of the account; `account_not_linked` when there is none. */
-  async linked(accountId: string): Promise<TokenRecord> {
-    const record = await this.tokens.get(accountId);
-    if (!record) throw new AccountNotLinked(`account "${accountId}" has no eWeLink tokens yet: log in or import a token pair first`);
-    return record;
+  linked(accountId: string): Promise<TokenRecord> {
+    return this.keeper.load(accountId);
   }
 
   /** Every linked account's id. */

@@ -161,7 +161,8 @@ export class TokenKeeper {
     return this.cache.get(accountId) ?? this.load(accountId);
   }
 
-  private async load(accountId: string): Promise<TokenRecord> {
+  /** The stored pair, read fresh from the store (and cached); `account_not_linked` when there is none. */
+  async load(accountId: string): Promise<TokenRecord> {
     const record = await this.tokens.get(accountId);
     if (!record) {
       throw new AccountNotLinked(`account "${accountId}" has no eWeLink tokens yet: log in or import a token pair first`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commandRules, DEVICE_COMMAND } from '../devices/command';
+import { DEVICE_COMMAND } from '../devices/command';
 import type { ControlResult, DeviceController } from '../devices/controller';
 import { DEVICE_ID, displayName } from '../devices/management';
 import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
@@ -124,7 +124,6 @@ export class SceneService {
       const at = `actions.${i}.command`;
       // A scheduled scene runs on the device later, where a toggle has no meaning.
       if (schedule) timerCommand(command, at);
-      else commandRules(command, at);
       await this.controller.check(accountId, deviceid, command, at);
       checked.push({ deviceid, command });
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenKeeper } from '../accounts/token-keeper';
 import { deviceProfile } from '../devices/catalogue';
-import { commandRules, DEVICE_COMMAND, type DeviceCommand } from '../devices/command';
+import { DEVICE_COMMAND, type DeviceCommand } from '../devices/command';
 import type { DeviceDirectory } from '../devices/directory';
 import type { CommandChannel } from '../ewelink/command';
 import { CloudUnreachable, DeviceTimeout, SocketUnavailable } from '../ewelink/errors';
@@ -244,7 +244,7 @@ export function normalSchedule<S extends Schedule>(schedule: S): S {
 
 /** A command a device runs on its own later: explicit, so no toggle. */
 export function timerCommand(command: DeviceCommand, at: string): DeviceCommand {
-  commandRules(command, at);
+  // The rules between its fields run when it is planned for the device (checkCommand).
   if (command.power === 'toggle') throw new InvalidInput(`${at}.power`, 'a timer runs on the device later and cannot toggle: say "on" or "off"');
   return command;
 }
