@@ -2,6 +2,7 @@ import type { AccountBook } from './accounts/account-book';
 import type { DeviationLog } from './deviations';
 import type { DeviceControl } from './devices/control';
 import type { GroupBook } from './accounts/groups';
+import type { OAuthCodes } from './accounts/oauth-codes';
 import type { DeviceHistory } from './devices/history';
 import type { UnboundPool } from './devices/unbound-pool';
 import type { ShareBook } from './accounts/sharing';
@@ -9,12 +10,15 @@ import type { PendingTimers } from './pending-timers';
 import type { StatsRecorder } from './stats';
 import type { TokenBook } from './accounts/tokens';
 import type { VerificationCodes } from './accounts/verification-codes';
-import type { SimFaults } from './types';
+import type { AppKind, SimFaults } from './types';
 
 /** The config with its defaults filled in. */
 export interface SimSettings {
   readonly appId: string;
   readonly appSecret: string;
+  readonly appKind: AppKind;
+  /** Where the login page may send people back to, exactly as registered. */
+  readonly redirectUrls: readonly string[];
   readonly deviceTimeoutMs: number;
   readonly idleTimeoutSec: number;
   readonly dispatchDomain: string;
@@ -38,4 +42,5 @@ export interface SimContext {
   readonly groups: GroupBook;
   readonly history: DeviceHistory;
   readonly pool: UnboundPool;
+  readonly oauthCodes: OAuthCodes;
 }

@@ -113,16 +113,29 @@ export function optionalCount(source: Fields, name: string): number | undefined 
   throw new Refusal(400, `${name} must be a whole number (a JSON number or a string of digits)`);
 }
 
+/** A number that must be sent: a JSON number in a body, its digits in a query. */
+function presentNumber(source: Fields, name: string, where: 'body' | 'query', missing: string): number {
+  const value = field(source, name);
+  if (value === undefined) throw new Refusal(400, missing);
+  const number = numberIn(value, where);
+  if (number === undefined) throw new Refusal(400, where === 'body' ? `${name} must be a JSON number` : `${name} must be a number`);
+  return number;
+}
+
 /**
  * A field whose value the spec fixes, like `groupType: 0`: a JSON number in a body, its
  * digits in a query.
  */
 export function fixedNumber(source: Fields, name: string, expected: number, where: 'body' | 'query'): void {
-  const value = field(source, name);
-  if (value === undefined) throw new Refusal(400, `${name} is required (always ${expected})`);
-  const number = numberIn(value, where);
-  if (number === undefined) throw new Refusal(400, where === 'body' ? `${name} must be a JSON number` : `${name} must be a number`);
+  const number = presentNumber(source, name, where, `${name} is required (always ${expected})`);
   if (number !== expected) throw new Refusal(400, `${name} must be ${expected}`);
+}
+
+/** One of a few numbers, like a v2 thing's `type` (1 device, 2 group): a JSON number in a body, its digits in a query. */
+export function requiredChoice<N extends number>(source: Fields, name: string, allowed: readonly N[], where: 'body' | 'query'): N {
+  const number = presentNumber(source, name, where, `${name} is required`);
+  if (!(allowed as readonly number[]).includes(number)) throw new Refusal(400, `${name} must be ${allowed.join(' or ')}`);
+  return number as N;
 }
 
 /** `0` or `1`, as a JSON number in a body or as a digit in a query. */

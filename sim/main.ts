@@ -21,15 +21,35 @@ function clockFromEnv(): SimConfig['clock'] {
   return { mode: 'manual', start };
 }
 
+/** SIM_APP_KIND: 'enterprise' (the default: v1 and v2) or 'personal' (v1 paths answer 407, as the real cloud does for such app ids). */
+function appKindFromEnv(): SimConfig['appKind'] {
+  const raw = process.env['SIM_APP_KIND'];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw !== 'enterprise' && raw !== 'personal') throw new Error(`SIM_APP_KIND must be enterprise or personal (got "${raw}")`);
+  return raw;
+}
+
+/** SIM_REDIRECT_URLS: the redirect URLs registered for the app, separated by commas (https, or http://localhost / http://127.0.0.1). */
+function redirectUrlsFromEnv(): string[] {
+  return (process.env['SIM_REDIRECT_URLS'] ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+}
+
 async function main(): Promise<void> {
   const account = demoSeed(process.env);
   const appId = process.env['SIM_APP_ID'] || 'sim-app-id';
   const appSecret = process.env['SIM_APP_SECRET'] || 'sim-app-secret';
+  const redirectUrls = redirectUrlsFromEnv();
   const sim = await startSim({
     port: numberFromEnv('SIM_PORT') ?? 8780,
     host: process.env['SIM_HOST'] || '127.0.0.1',
     appId,
     appSecret,
+    appKind: appKindFromEnv(),
+    redirectUrls,
+    oauthCodeLifetimeSec: numberFromEnv('SIM_OAUTH_CODE_LIFETIME'),
     dispatchDomain: process.env['SIM_DISPATCH_DOMAIN'] || undefined,
     dispatchPort: numberFromEnv('SIM_DISPATCH_PORT'),
     atLifetimeSec: numberFromEnv('SIM_AT_LIFETIME'),
@@ -46,8 +66,12 @@ async function main(): Promise<void> {
       'eWeLink cloud simulator',
       `  base URL (global host): ${sim.url}`,
       `  API URL template:       ${sim.apiUrlTemplate}`,
-      `  WebSocket:              via POST /dispatch/app, then /api/ws on port ${sim.port}`,
-      `  app id / secret:        ${appId} / ${appSecret}`,
+      `  v2 API URL template:    ${sim.v2ApiUrlTemplate}`,
+      `  v2 dispatch template:   ${sim.dispatchUrlTemplate}`,
+      `  OAuth login page:       ${sim.loginPageUrl}`,
+      `  WebSocket:              via POST /dispatch/app (v1) or GET /dispatch/app (v2), then /api/ws on port ${sim.port}`,
+      `  app id / secret:        ${appId} / ${appSecret} (${sim.appKind}${sim.appKind === 'personal' ? ': v1 paths answer 407' : ': v1 and v2'})`,
+      `  redirect URLs:          ${redirectUrls.length > 0 ? redirectUrls.join(', ') : '(none registered: set SIM_REDIRECT_URLS)'}`,
       `  demo account:           ${account.email} / ${account.password} (region ${account.region})`,
       `  demo devices:           ${(account.devices ?? []).map((d) => `${d.deviceid} "${d.name}" uiid ${d.uiid}${d.online === false ? ' (offline)' : ''}`).join(', ')}`,
       `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}, /_sim/codes?to={address}, /_sim/clock (${sim.clock.mode}), /_sim/timers/fired, /_sim/deviations`,

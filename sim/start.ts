@@ -13,13 +13,15 @@ import { UnboundPool } from './devices/unbound-pool';
 import { ShareBook } from './accounts/sharing';
 import { VerificationCodes } from './accounts/verification-codes';
 import { NotInSim } from './errors';
+import { LOGIN_PAGE_PATH } from './http/login-page';
+import { OAuthCodes } from './accounts/oauth-codes';
 import { createFaults } from './faults';
 import { createHttpHandler } from './http/server';
 import { PendingTimers } from './pending-timers';
 import { SocketHub } from './socket/sessions';
 import { StatsRecorder } from './stats';
 import { TokenBook } from './accounts/tokens';
-import type { Sim, SimConfig, SimDevice } from './types';
+import type { AppKind, Sim, SimConfig, SimDevice } from './types';
 
 const DAY_SEC = 24 * 60 * 60;
 
@@ -52,6 +54,32 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+const APP_KINDS: readonly AppKind[] = ['enterprise', 'personal'];
+
+function appKind(value: AppKind | undefined): AppKind {
+  if (value === undefined) return 'enterprise';
+  if (!APP_KINDS.includes(value)) throw new Error(`sim: appKind must be "enterprise" or "personal" (got "${String(value)}")`);
+  return value;
+}
+
+/**
+ * The redirect URLs the app registered. The vendor takes https only; the sim also takes
+ * http://localhost and http://127.0.0.1 ones, so a bridge on one machine can be sent back to.
+ */
+function redirectUrls(urls: readonly string[] = []): readonly string[] {
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`sim: the redirect URL "${url}" is not a URL`);
+    }
+    const local = parsed.protocol === 'http:' && (parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1');
+    if (parsed.protocol !== 'https:' && !local) throw new Error(`sim: the redirect URL "${url}" must be https (or http://localhost, http://127.0.0.1)`);
+  }
+  return [...urls];
+}
+
 /**
  * Starts the simulated eWeLink cloud: HTTP and the `/api/ws` WebSocket on one port.
  *
@@ -66,6 +94,8 @@ export async function startSim(config: SimConfig): Promise<Sim> {
   const settings: SimSettings = {
     appId: config.appId,
     appSecret: config.appSecret,
+    appKind: appKind(config.appKind),
+    redirectUrls: redirectUrls(config.redirectUrls),
     deviceTimeoutMs: config.deviceTimeoutMs ?? 3000,
     idleTimeoutSec: positive('idleTimeoutSec', config.idleTimeoutSec, 160),
     dispatchDomain: config.dispatchDomain ?? host,
@@ -85,6 +115,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     positive('rtLifetimeSec', config.rtLifetimeSec, 60 * DAY_SEC) * 1000,
     now,
   );
+  const oauthCodes = new OAuthCodes(positive('oauthCodeLifetimeSec', config.oauthCodeLifetimeSec, 300) * 1000, now);
   const faults = createFaults();
   const stats = new StatsRecorder();
   const deviations = new DeviationLog();
@@ -101,7 +132,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     change: (device, params) => control.changeFromDevice(device, params),
   });
   clock.drive(deviceTimers);
-  const ctx: SimContext = { settings, book, tokens, faults, stats, deviations, timers, control, codes, shares, groups, history, pool };
+  const ctx: SimContext = { settings, book, tokens, faults, stats, deviations, timers, control, codes, shares, groups, history, pool, oauthCodes };
   const hub = new SocketHub(ctx);
 
   const knownDevice = (deviceid: string): DeviceRecord => {
@@ -127,6 +158,10 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     port,
     url,
     apiUrlTemplate: `${url}/{region}`,
+    v2ApiUrlTemplate: `${url}/{region}-apia`,
+    dispatchUrlTemplate: `${url}/{region}-dispa`,
+    loginPageUrl: `${url}${LOGIN_PAGE_PATH}`,
+    appKind: settings.appKind,
     stats,
     faults,
     clock,

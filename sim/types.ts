@@ -1,4 +1,12 @@
 import type { Region } from '../lib/ewelink/hosts';
+import type { CloudService } from './accounts/regions';
+
+/**
+ * What kind of app id the sim's is, as the vendor hands them out: an `enterprise` one may call
+ * v1 and v2; a `personal` one (the free kind from the developer centre) gets error 407 on every
+ * v1 path, login included, and may only sign people in through the OAuth 2.0 page and call v2.
+ */
+export type AppKind = 'enterprise' | 'personal';
 
 export interface SimConfig {
   /** 0 = any free port (default 0). */
@@ -7,6 +15,17 @@ export interface SimConfig {
   host?: string;
   appId: string;
   appSecret: string;
+  /** Default 'enterprise' (v1 and v2 both served). */
+  appKind?: AppKind;
+  /**
+   * The redirect URLs registered for the app: the OAuth login page sends people back only to
+   * one of these, exactly as written. Each must be https, except that http://localhost and
+   * http://127.0.0.1 URLs may be registered for local runs (the real developer centre takes
+   * https only). Default none.
+   */
+  redirectUrls?: readonly string[];
+  /** How long an OAuth code from the login page may be exchanged; default 300. */
+  oauthCodeLifetimeSec?: number;
   /** What /dispatch/app answers as domain (and IP); default the host. */
   dispatchDomain?: string;
   /** What /dispatch/app answers as port; default the bound port. */
@@ -113,6 +132,13 @@ export interface Sim {
   readonly url: string;
   /** 'http://127.0.0.1:PORT/{region}': region by path prefix. */
   readonly apiUrlTemplate: string;
+  /** 'http://127.0.0.1:PORT/{region}-apia': the v2 REST hosts, region by path prefix. */
+  readonly v2ApiUrlTemplate: string;
+  /** 'http://127.0.0.1:PORT/{region}-dispa': the v2 dispatch hosts, region by path prefix. */
+  readonly dispatchUrlTemplate: string;
+  /** 'http://127.0.0.1:PORT/oauth/index.html': the sim's own OAuth 2.0 login page. */
+  readonly loginPageUrl: string;
+  readonly appKind: AppKind;
   readonly stats: SimStats;
   readonly faults: SimFaults;
   /** The cloud's clock; a manual one is moved by tests, running the device timers due on the way and ageing tokens. */
@@ -172,6 +198,8 @@ export interface HttpRecord {
   method: string;
   /** Without the region prefix and without the query. */
   path: string;
+  /** Which host: v1 REST (`api`), v2 REST (`apia`), v2 dispatch (`dispa`) or the login page (`oauth`). */
+  service: CloudService;
   region: Region | null;
   headers: Record<string, string>;
   query: Record<string, string>;
@@ -220,7 +248,7 @@ export interface SimStats {
   socketMessages: number;
   /** WebSocket connections accepted. */
   connections: number;
-  /** 'POST /api/user/login' -> count (path without region prefix). */
+  /** 'POST /api/user/login' -> count (path without region prefix; every request, answered or refused). */
   byPath: Record<string, number>;
   /** 'userOnline' | 'update' | 'query' | 'ping' ... -> count. */
   byAction: Record<string, number>;

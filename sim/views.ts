@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Account, DeviceRecord } from './accounts/account-book';
 
 /*
@@ -43,6 +44,35 @@ export interface ViewerSide {
   sharedBy?: Record<string, unknown>;
 }
 
+/** What the cloud knows of the device's hardware: the inner `extra` of a v1 entry, the `extra` of a v2 one. */
+function hardwareView(device: DeviceRecord): Record<string, unknown> {
+  return {
+    model: device.kind.model,
+    ui: device.kind.family,
+    description: 'simulated device',
+    manufacturer: 'eWeLink simulator',
+    mac: mac(device.deviceid),
+    apmac: mac(device.deviceid),
+    modelInfo: device.kind.model,
+    brandId: 'simulator',
+    uiid: device.uiid,
+    staMac: mac(device.deviceid),
+    chipid: device.deviceid,
+  };
+}
+
+function notificationSettings(): Record<string, number> {
+  return {
+    opsNotify: 0,
+    opsHistory: 1,
+    alarmNotify: 1,
+    wxAlarmNotify: 0,
+    wxOpsNotify: 0,
+    wxDoorbellNotify: 0,
+    appDoorbellNotify: 1,
+  };
+}
+
 /** One entry of the device list (and the `device` of a single-device answer). */
 export function deviceView(device: DeviceRecord, withTags: boolean, side: ViewerSide = { groups: [], sharedTo: [] }): Record<string, unknown> {
   return {
@@ -51,36 +81,13 @@ export function deviceView(device: DeviceRecord, withTags: boolean, side: Viewer
     type: '10',
     deviceid: device.deviceid,
     apikey: device.owner.apikey,
-    extra: {
-      _id: device.id,
-      extra: {
-        model: device.kind.model,
-        ui: device.kind.family,
-        description: 'simulated device',
-        manufacturer: 'eWeLink simulator',
-        mac: mac(device.deviceid),
-        apmac: mac(device.deviceid),
-        modelInfo: device.kind.model,
-        brandId: 'simulator',
-        uiid: device.uiid,
-        staMac: mac(device.deviceid),
-        chipid: device.deviceid,
-      },
-    },
+    extra: { _id: device.id, extra: hardwareView(device) },
     __v: 0,
     onlineTime: device.onlineTime,
     ...(device.offlineTime !== undefined && { offlineTime: device.offlineTime }),
     ip: '127.0.0.1',
     location: '',
-    settings: {
-      opsNotify: 0,
-      opsHistory: 1,
-      alarmNotify: 1,
-      wxAlarmNotify: 0,
-      wxOpsNotify: 0,
-      wxDoorbellNotify: 0,
-      appDoorbellNotify: 1,
-    },
+    settings: notificationSettings(),
     devGroups: [],
     groups: [...side.groups],
     params: structuredClone(device.params),
@@ -99,6 +106,52 @@ export function deviceView(device: DeviceRecord, withTags: boolean, side: Viewer
     uiid: device.uiid,
     ...(withTags && { tags: structuredClone(device.tags) }),
   };
+}
+
+/** Where a v2 thing sits: the family (home) it is listed in, its place there, and the share from the viewer's side. */
+export interface ThingPlace {
+  familyid: string;
+  index: number;
+  sharedBy?: Record<string, unknown>;
+}
+
+/**
+ * The `itemData` of a device in the v2 thing list: the v1 entry's facts under v2's names (a flat
+ * `extra` holding the uiid, `family`, `shareTo`), with the tags always included.
+ */
+export function thingView(device: DeviceRecord, place: ThingPlace): Record<string, unknown> {
+  return {
+    name: device.name,
+    deviceid: device.deviceid,
+    apikey: device.owner.apikey,
+    extra: hardwareView(device),
+    brandName: 'SONOFF',
+    brandLogo: '',
+    showBrand: true,
+    productModel: device.kind.productModel,
+    tags: structuredClone(device.tags),
+    devConfig: {},
+    settings: notificationSettings(),
+    devGroups: [],
+    family: { familyid: place.familyid, index: place.index, members: [] },
+    ...(place.sharedBy ? { sharedBy: place.sharedBy } : { shareTo: [], devicekey: device.devicekey }),
+    online: device.online,
+    params: structuredClone(device.params),
+    isSupportGroup: false,
+    isSupportedOnMP: false,
+    isSupportChannelSplit: false,
+    deviceFeature: {},
+  };
+}
+
+/** The id of the one family (home) each simulated account has: fixed by the account, 24 hex digits like the real ones. */
+export function familyIdOf(account: Account): string {
+  return createHash('sha256').update(`family ${account.id}`).digest('hex').slice(0, 24);
+}
+
+/** The account's one family, as `GET /v2/family` lists it: no rooms. */
+export function familyView(account: Account): Record<string, unknown> {
+  return { id: familyIdOf(account), name: 'My Home', index: 0, roomList: [], members: [] };
 }
 
 /** A device's params, all of them or only the named ones that it has. */

@@ -1,15 +1,27 @@
 import { isRegion, type Region } from '../../lib/ewelink/hosts';
 import { Refusal } from '../errors';
 
-/** Where a request landed: the region host it addressed (null = the global host) and its path. */
+/**
+ * Which of the cloud's hosts a request addressed, named as the real ones are:
+ * - `api`: the v1 REST hosts (`{region}-api.coolkit.cc:8080`, and the region-less `api.coolkit.cc`);
+ * - `apia`: the v2 REST hosts (`{region}-apia.coolkit.cc`);
+ * - `dispa`: the v2 dispatch hosts (`{region}-dispa.coolkit.cc`);
+ * - `oauth`: the OAuth 2.0 login page (`c2ccdn.coolkit.cc/oauth/…`).
+ */
+export type CloudService = 'api' | 'apia' | 'dispa' | 'oauth';
+
+/** Where a request landed: the host it addressed (region null = a region-less one) and its path. */
 export interface Placement {
+  service: CloudService;
   region: Region | null;
   path: string;
 }
 
-const REGION_HOST = /^(cn|as|eu|us)-api\.coolkit\.(cc|cn)$/;
+const REGION_HOST = /^(cn|as|eu|us)-(api|apia|dispa)\.coolkit\.(cc|cn)$/;
 const GLOBAL_HOST = /^api\.coolkit\.(cc|cn)$/;
-const PATH_PREFIX = /^\/(cn|as|eu|us)(?=\/|$)/;
+const LOGIN_PAGE_HOST = /^c2ccdn\.coolkit\.(cc|cn)$/;
+const PATH_PREFIX = /^\/(cn|as|eu|us)(-apia|-dispa)?(?=\/|$)/;
+const LOGIN_PAGE_PATH = /^\/oauth(\/|$)/;
 
 function hostname(hostHeader: string | undefined): string {
   if (!hostHeader) return '';
@@ -19,25 +31,30 @@ function hostname(hostHeader: string | undefined): string {
 }
 
 /**
- * The region of a request, read from the Host header the way the real hosts are named
- * (`eu-api.coolkit.cc`, `cn-api.coolkit.cn`; cn only under .cn, the others only under .cc)
- * or, on any other host, from a `/{region}` path prefix, which is then removed.
+ * The host and region of a request, read from the Host header the way the real hosts are
+ * named (`eu-api.coolkit.cc`, `eu-apia.coolkit.cc`, `cn-dispa.coolkit.cn`; cn only under .cn,
+ * the others only under .cc) or, on any other host, from a path prefix that mirrors the host
+ * name (`/eu` for v1, `/eu-apia`, `/eu-dispa`), which is then removed. A region-less path
+ * under `/oauth/` is the login page.
  */
 export function placeRequest(hostHeader: string | undefined, pathname: string): Placement {
   const name = hostname(hostHeader);
   const regional = REGION_HOST.exec(name);
   if (regional) {
     const region = regional[1] as Region;
-    const tld = regional[2];
-    if ((region === 'cn') === (tld === 'cn')) return { region, path: pathname };
+    const tld = regional[3];
+    if ((region === 'cn') === (tld === 'cn')) return { service: regional[2] as CloudService, region, path: pathname };
   }
-  if (GLOBAL_HOST.test(name)) return { region: null, path: pathname };
+  if (GLOBAL_HOST.test(name)) return { service: 'api', region: null, path: pathname };
+  if (LOGIN_PAGE_HOST.test(name)) return { service: 'oauth', region: null, path: pathname };
 
   const prefix = PATH_PREFIX.exec(pathname);
   if (prefix && isRegion(prefix[1])) {
-    return { region: prefix[1], path: pathname.slice(prefix[0].length) || '/' };
+    const service: CloudService = prefix[2] === '-apia' ? 'apia' : prefix[2] === '-dispa' ? 'dispa' : 'api';
+    return { service, region: prefix[1], path: pathname.slice(prefix[0].length) || '/' };
   }
-  return { region: null, path: pathname };
+  if (LOGIN_PAGE_PATH.test(pathname)) return { service: 'oauth', region: null, path: pathname };
+  return { service: 'api', region: null, path: pathname };
 }
 
 /** The region the global host answers for a calling code: 86 cn, 1 us, Europe eu, else as; none → eu. */

@@ -3,13 +3,23 @@ import type { Account } from './account-book';
 
 interface AccessGrant {
   readonly account: Account;
+  /** The rt it was issued with (or refreshed from): unlinking spends both. */
+  readonly rt: string;
   expiresAt: number;
-  revokedBy: 'login' | 'refresh' | undefined;
+  revokedBy: 'login' | 'refresh' | 'unlink' | undefined;
 }
 
 interface RefreshGrant {
   readonly account: Account;
   readonly expiresAt: number;
+}
+
+/** A new pair, with when each token expires (ms since the epoch, on the sim's clock). */
+export interface IssuedTokens {
+  at: string;
+  rt: string;
+  atExpiresAt: number;
+  rtExpiresAt: number;
 }
 
 export type AccessCheck = { ok: true; account: Account } | { ok: false; code: 401 | 402; reason: string };
@@ -34,15 +44,18 @@ export class TokenBook {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(account: Account): { at: string; rt: string } {
+  issue(account: Account): IssuedTokens {
     const rt = token();
-    this.refreshes.set(rt, { account, expiresAt: this.now() + this.rtLifetimeMs });
-    return { at: this.grantAccess(account, 'login'), rt };
+    const rtExpiresAt = this.now() + this.rtLifetimeMs;
+    this.refreshes.set(rt, { account, expiresAt: rtExpiresAt });
+    const at = this.grantAccess(account, rt, 'login');
+    return { at, rt, atExpiresAt: this.access.get(at)?.expiresAt ?? 0, rtExpiresAt };
   }
 
   check(at: string): AccessCheck {
     const grant = this.access.get(at);
     if (!grant) return { ok: false, code: 401, reason: 'access token not known' };
+    if (grant.revokedBy === 'unlink') return { ok: false, code: 401, reason: 'access token revoked: the app was unlinked' };
     if (grant.revokedBy) return { ok: false, code: 401, reason: `access token replaced by a newer ${grant.revokedBy}` };
     if (this.now() >= grant.expiresAt) return { ok: false, code: 402, reason: 'access token expired' };
     return { ok: true, account: grant.account };
@@ -57,7 +70,17 @@ export class TokenBook {
   /** A new at for a live rt (revoking the account's older ats), or undefined. */
   refresh(rt: string): string | undefined {
     const account = this.refreshOwner(rt);
-    return account && this.grantAccess(account, 'refresh');
+    return account && this.grantAccess(account, rt, 'refresh');
+  }
+
+  /** Revokes an at and the rt it came with (an OAuth unlink); false if the at is not live. */
+  revoke(at: string): boolean {
+    const grant = this.access.get(at);
+    if (!grant || grant.revokedBy) return false;
+    grant.revokedBy = 'unlink';
+    this.liveAccess.get(grant.account)?.delete(at);
+    this.refreshes.delete(grant.rt);
+    return true;
   }
 
   /** Expires an at from now on; false if it is not known. */
@@ -68,7 +91,7 @@ export class TokenBook {
     return true;
   }
 
-  private grantAccess(account: Account, cause: 'login' | 'refresh'): string {
+  private grantAccess(account: Account, rt: string, cause: 'login' | 'refresh'): string {
     const live = this.liveAccess.get(account) ?? new Set<string>();
     for (const old of live) {
       const grant = this.access.get(old);
@@ -76,7 +99,7 @@ export class TokenBook {
     }
     live.clear();
     const at = token();
-    this.access.set(at, { account, expiresAt: this.now() + this.atLifetimeMs, revokedBy: undefined });
+    this.access.set(at, { account, rt, expiresAt: this.now() + this.atLifetimeMs, revokedBy: undefined });
     live.add(at);
     this.liveAccess.set(account, live);
     return at;

@@ -12,7 +12,8 @@ import { userView } from '../views';
  * login, refresh, verification codes, registration, password reset), and the password change.
  */
 
-function redirectUnlessHome(account: Account, call: Call): void {
+/** 301 naming the account's region when the call addressed another one. */
+export function redirectUnlessHome(account: Account, call: Pick<Call, 'region'>): void {
   if (account.region !== call.region) {
     throw new Refusal(301, `the account belongs to region ${account.region}`, { region: account.region });
   }

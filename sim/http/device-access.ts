@@ -2,7 +2,7 @@ import type { Account, DeviceRecord } from '../accounts/account-book';
 import type { SimContext } from '../context';
 import { Refusal } from '../errors';
 import type { Access, Share } from '../accounts/sharing';
-import { deviceView, loginView } from '../views';
+import { deviceView, familyIdOf, loginView, thingView } from '../views';
 
 /*
  * Who may do what with a device: its owner everything; a share receiver may see and control
@@ -40,19 +40,49 @@ function shareView(share: Share): Record<string, unknown> {
   };
 }
 
+/** Who shared the device with the account, and with what permit: undefined for the owner. */
+function sharedByView(ctx: SimContext, account: Account, device: DeviceRecord): Record<string, unknown> | undefined {
+  if (device.owner === account) return undefined;
+  const share = ctx.shares.find(device.deviceid, account);
+  return (
+    share && {
+      apikey: device.owner.apikey,
+      ...loginView(device.owner),
+      nickname: device.owner.nickname,
+      permit: share.permit,
+      shareTime: share.shareTime,
+    }
+  );
+}
+
 /** The device's entry as this account sees it: its own groups, and the share from its side. */
 export function viewFor(ctx: SimContext, account: Account, device: DeviceRecord, withTags: boolean): Record<string, unknown> {
   const groups = ctx.groups.membership(account, device.deviceid);
   if (device.owner === account) return deviceView(device, withTags, { groups, sharedTo: ctx.shares.sharesOf(device.deviceid).map(shareView) });
-  const share = ctx.shares.find(device.deviceid, account);
-  const sharedBy = share && {
-    apikey: device.owner.apikey,
-    ...loginView(device.owner),
-    nickname: device.owner.nickname,
-    permit: share.permit,
-    shareTime: share.shareTime,
-  };
+  const sharedBy = sharedByView(ctx, account, device);
   return deviceView(device, withTags, { groups, sharedTo: [], ...(sharedBy && { sharedBy }) });
+}
+
+/** One entry of the v2 thing list: itemType 1 for a device the account owns, 2 for one shared to it. */
+export interface ThingItem {
+  itemType: 1 | 2;
+  itemData: Record<string, unknown>;
+  index: number;
+}
+
+/**
+ * The account's things in list order, as v2 numbers them: the devices it owns, then those shared
+ * to it. Like the real cloud's, the indexes are not positions (they run from minus the count up to
+ * -1), so a client that pages by counting is caught.
+ */
+export function thingsFor(ctx: SimContext, account: Account): ThingItem[] {
+  const devices = visibleDevices(ctx, account);
+  const familyid = familyIdOf(account);
+  return devices.map((device, position) => {
+    const index = position - devices.length;
+    const sharedBy = sharedByView(ctx, account, device);
+    return { itemType: sharedBy ? 2 : 1, itemData: thingView(device, { familyid, index, ...(sharedBy && { sharedBy }) }), index };
+  });
 }
 
 /** The `apikey` field of a Bearer route: required, and the calling account's own. */

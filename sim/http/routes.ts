@@ -8,8 +8,17 @@ import type { CloudRoute } from './cloud-route';
 export const ROUTES: readonly CloudRoute[] = [...ACCOUNT_ROUTES, ...DEVICE_ROUTES, ...MANAGEMENT_ROUTES, ...GROUP_ROUTES];
 
 export function findRoute(method: string, path: string): { route: CloudRoute; pathParams: Record<string, string> } | undefined {
+  return matchRoute(ROUTES, method, path);
+}
+
+/** The first of `routes` that answers `method` on `path`, with its `:name` segments. */
+export function matchRoute<R extends { readonly method: string; readonly path: string }>(
+  routes: readonly R[],
+  method: string,
+  path: string,
+): { route: R; pathParams: Record<string, string> } | undefined {
   const segments = path.split('/');
-  for (const route of ROUTES) {
+  for (const route of routes) {
     if (route.method !== method) continue;
     const pathParams = matchPath(route.path.split('/'), segments);
     if (pathParams) return { route, pathParams };

@@ -2,12 +2,14 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Region } from '../../lib/ewelink/hosts';
 import type { SimContext } from '../context';
 import type { NoteDeviation } from '../deviations';
-import { checkCommonParams, isObject, type Fields } from '../fields';
-import { placeRequest } from '../accounts/regions';
+import { checkCommonParams } from '../fields';
+import { placeRequest, type Placement } from '../accounts/regions';
 import { Refusal } from '../errors';
 import { findRoute } from './routes';
 import type { Call } from './cloud-route';
-import { bodySignature, credential, querySignature, signaturesEqual } from './signature';
+import { answerLoginPage, type PageAnswer } from './login-page';
+import { bodyFields, checkBearer, checkSign, readBody } from './request-checks';
+import { answerV2Call } from './v2-server';
 
 export interface Answer {
   status: number;
@@ -16,15 +18,6 @@ export interface Answer {
 
 /** Answers the test-only `/_sim/*` routes (not counted, no latency). */
 export type ControlAnswerer = (method: string, path: string, rawBody: string, query: URLSearchParams) => Answer | Promise<Answer>;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
@@ -41,48 +34,15 @@ function send(res: ServerResponse, answer: Answer): void {
   res.end(body);
 }
 
-/** The media type of a Content-Type header, lower case and without its parameters. */
-function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+function sendPage(res: ServerResponse, answer: PageAnswer): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
 }
 
-/** The JSON object of a POST/PUT. The real cloud also read JSON sent as text/plain (what a bare fetch sends). */
-function bodyFields(contentType: string | undefined, raw: Buffer, note: NoteDeviation): Fields {
-  const type = mediaType(contentType);
-  if (type === 'text/plain') note('json-content-type', `the JSON body came as Content-Type: ${contentType ?? ''}`);
-  else if (!type.includes('application/json')) throw new Refusal(400, 'Content-Type must be application/json');
-  if (raw.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new Refusal(400, 'the body is not valid JSON');
-  }
-  if (!isObject(parsed)) throw new Refusal(400, 'the body must be a JSON object');
-  return parsed;
-}
-
-function checkSign(ctx: SimContext, header: string | undefined, method: string, raw: Buffer, url: URL): void {
-  const given = credential(header, 'Sign');
-  if (given === undefined) {
-    throw new Refusal(401, credential(header, 'Bearer') ? 'this path takes Authorization: Sign <signature>, not a Bearer token' : 'Authorization: Sign <signature> is missing');
-  }
-  const expected =
-    method === 'POST' || method === 'PUT' ? bodySignature(ctx.settings.appSecret, raw) : querySignature(ctx.settings.appSecret, [...url.searchParams]);
-  if (!signaturesEqual(given, expected)) throw new Refusal(401, 'the signature does not match');
-}
-
-function checkBearer(ctx: SimContext, header: string | undefined, region: Region | null) {
-  const at = credential(header, 'Bearer');
-  if (at === undefined) {
-    throw new Refusal(401, credential(header, 'Sign') ? 'this path takes Authorization: Bearer <at>, not a signature' : 'Authorization: Bearer <at> is missing');
-  }
-  const check = ctx.tokens.check(at);
-  if (!check.ok) throw new Refusal(check.code, check.reason);
-  if (check.account.region !== region) {
-    throw new Refusal(301, `the account belongs to region ${check.account.region}`, { region: check.account.region });
-  }
-  return check.account;
+/** What the real cloud answers a personal app id on every v1 path, login included: HTTP 200, error 407. */
+function notAllowedForApp(ctx: SimContext): Answer {
+  return { status: 200, body: { error: 407, msg: `the path of request is not allowed with appid:${ctx.settings.appId}` } };
 }
 
 async function answerCall(ctx: SimContext, req: IncomingMessage, url: URL, region: Region | null, path: string, raw: Buffer): Promise<Answer> {
@@ -105,7 +65,7 @@ async function answerCall(ctx: SimContext, req: IncomingMessage, url: URL, regio
       checkSign(ctx, header, method, raw, url);
       return { status: 200, body: await route.handle(call, ctx) };
     }
-    const account = checkBearer(ctx, header, region);
+    const { account } = checkBearer(ctx, header, region);
     return { status: 200, body: await route.handle({ ...call, account }, ctx) };
   } catch (error) {
     if (error instanceof Refusal) return { status: error.httpStatus, body: error.body() };
@@ -113,9 +73,16 @@ async function answerCall(ctx: SimContext, req: IncomingMessage, url: URL, regio
   }
 }
 
+/** A request to a cloud host: v1 (refused with 407 for a personal app id) or v2. */
+function answerCloud(ctx: SimContext, req: IncomingMessage, url: URL, placement: Placement, raw: Buffer): Promise<Answer> | Answer {
+  if (placement.service !== 'api') return answerV2Call(ctx, req, url, placement, raw);
+  if (ctx.settings.appKind === 'personal') return notAllowedForApp(ctx);
+  return answerCall(ctx, req, url, placement.region, placement.path, raw);
+}
+
 /**
- * The HTTP side: region by Host or path prefix, the common fields, Sign or Bearer, the
- * route, then the latency fault, then the answer.
+ * The HTTP side: the host (v1, v2, dispatch or login page) and region by Host or path prefix,
+ * every request counted, then the host's checks and route, then the latency fault, then the answer.
  */
 export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswerer) {
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -126,18 +93,25 @@ export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswere
 
     if (url.pathname.startsWith('/_sim/')) return send(res, await answerControl(method, url.pathname, raw.toString('utf8'), url.searchParams));
 
-    const { region, path } = placeRequest(req.headers.host, url.pathname);
+    const placement = placeRequest(req.headers.host, url.pathname);
+    const { region, path, service } = placement;
     ctx.stats.recordHttp({
       kind: 'http',
       time: arrived,
       method,
       path,
+      service,
       region,
       headers: flatHeaders(req.headers),
       query: Object.fromEntries(url.searchParams),
       body: raw.toString('utf8'),
     });
-    const answer = await answerCall(ctx, req, url, region, path, raw);
+    if (service === 'oauth') {
+      const page = answerLoginPage(ctx, method, path, url, req.headers['content-type'], raw);
+      await ctx.timers.sleep(ctx.faults.latencyMs);
+      return sendPage(res, page);
+    }
+    const answer = await answerCloud(ctx, req, url, placement, raw);
     await ctx.timers.sleep(ctx.faults.latencyMs);
     send(res, answer);
   }
