@@ -1,8 +1,7 @@
-import { createHmac } from 'node:crypto';
 import type { SimContext } from '../context';
 import { isNonce } from '../fields';
 import { mediaType } from './request-checks';
-import { signaturesEqual } from './signature';
+import { loginLinkSignature, signaturesEqual } from './signature';
 import { errorPage, signInForm } from './login-page-html';
 
 /*
@@ -48,7 +47,7 @@ function readQuery(ctx: SimContext, query: URLSearchParams): { ok: true; request
   if (value('grantType') !== 'authorization_code') return fail('grantType must be authorization_code');
   if (!isNonce(value('nonce'))) return fail('nonce must be 8 letters or digits');
   if (!/^\d+$/.test(value('seq'))) return fail('seq must be a timestamp in milliseconds');
-  const expected = createHmac('sha256', ctx.settings.appSecret).update(`${value('clientId')}_${value('seq')}`, 'utf8').digest('base64');
+  const expected = loginLinkSignature(ctx.settings.appSecret, value('clientId'), value('seq'));
   if (!signaturesEqual(value('authorization'), expected)) return fail('authorization does not match: it must be the app\'s signature of clientId_seq');
   if (!ctx.settings.redirectUrls.includes(value('redirectUrl'))) return fail('redirectUrl is not registered for this app');
   return { ok: true, request: { redirectUrl: value('redirectUrl'), state: value('state') } };

@@ -23,6 +23,11 @@ export function querySignature(secret: string, entries: ReadonlyArray<readonly [
   return hmacBase64(secret, Buffer.from(text, 'utf8'));
 }
 
+/** The login page link's `authorization`: the HMAC of `<appid>_<seq>`. */
+export function loginLinkSignature(secret: string, appId: string, seq: string): string {
+  return hmacBase64(secret, Buffer.from(`${appId}_${seq}`, 'utf8'));
+}
+
 export function signaturesEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given, 'utf8');
   const b = Buffer.from(expected, 'utf8');
