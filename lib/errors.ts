@@ -1,4 +1,4 @@
-import { CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, PathNotAllowed } from './ewelink/errors';
+import { CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, NotAvailableForApp } from './ewelink/errors';
 import { StoreError } from './store/errors';
 
 /**
@@ -161,7 +161,7 @@ export function toDomainError(err: unknown): DomainError | undefined {
     if (sharing) return new ShareTooSoon('the receiver cannot be asked again yet: 3 minutes must pass after an invitation they did not answer', undefined, cause);
     return new CloudAuthRefused(err.message, undefined, cause);
   }
-  if (err instanceof AccessTokenExpired || err instanceof RefreshTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused || err instanceof PathNotAllowed) {
+  if (err instanceof AccessTokenExpired || err instanceof RefreshTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused || err instanceof NotAvailableForApp) {
     return new CloudAuthRefused(err.message, undefined, cause);
   }
   return new CloudUnavailable('the eWeLink cloud gave an answer the bridge could not use; try again', undefined, cause);

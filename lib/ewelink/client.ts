@@ -1,6 +1,8 @@
-import { BadRequest, CloudFailure, deviceAddError, passwordChangeError, RegionRedirect, type EwelinkError } from './errors';
-import { DEFAULT_API_URL, globalUrl, isRegion, regionUrl, type Region } from './hosts';
+import { BadRequest, CloudFailure, deviceAddError, EwelinkError, followRegion, passwordChangeError } from './errors';
+import { DEFAULT_API_URL, dispatchTarget, globalUrl, isRegion, regionUrl, socketUrl, type Region } from './hosts';
+import { isObject, toDevice } from './device-shape';
 import { CloudHttp, type Call, type Reply } from './http';
+import type { CloudTransport, StatusResult } from './transport';
 import type {
   CloudDevice,
   CloudGroup,
@@ -9,6 +11,7 @@ import type {
   DeviceHistoryEntry,
   DeviceParams,
   DispatchTarget,
+  StatusChange,
   TokenGrant,
 } from './types';
 
@@ -54,13 +57,15 @@ export interface GroupMove {
 /**
  * The eWeLink v1 HTTP API (interface version 8): one method per operation, errors as typed
  * `EwelinkError`s. Regions are followed: a 301 answer is retried once at the region it names.
+ * It is the v1 `CloudTransport`; a personal app id gets `NotAvailableForApp` (407) on every call.
  *
  * @example
  * const client = new EwelinkClient({ appId, appSecret });
  * const grant = await client.login({ email: 'me@example.com' }, 'secret', 'eu');
  * const devices = await client.devices({ at: grant.at, apikey: grant.user.apikey, region: grant.region });
  */
-export class EwelinkClient {
+export class EwelinkClient implements CloudTransport {
+  readonly api = 'v1' as const;
   readonly apiUrl: string;
   private readonly http: CloudHttp;
 
@@ -327,13 +332,34 @@ export class EwelinkClient {
     await this.authorised(creds, 'setStatus', 'POST', '/api/user/device/status', { deviceid, params });
   }
 
+  /**
+   * Sends params to several devices. v1 has no batch call: one status call per device, one
+   * after another (the cloud wants calls to one path spaced, not bunched); each answers for itself.
+   *
+   * @example
+   * const results = await client.setStatuses(creds, [{ deviceid: lamp, params: { switch: 'on' } }]);
+   */
+  async setStatuses(creds: Credentials, changes: StatusChange[]): Promise<StatusResult[]> {
+    const results: StatusResult[] = [];
+    for (const { deviceid, params } of changes) {
+      try {
+        await this.setStatus(creds, deviceid, params);
+        results.push({ deviceid, ok: true });
+      } catch (err) {
+        if (!(err instanceof EwelinkError)) throw err;
+        results.push({ deviceid, ok: false, error: err });
+      }
+    }
+    return results;
+  }
+
   /** Where to open the account's WebSocket. */
   async dispatch(creds: Credentials): Promise<DispatchTarget> {
-    const reply = await this.authorised(creds, 'dispatch', 'POST', '/dispatch/app', { accept: 'ws' });
-    const port = Number(reply.port);
-    const domain = typeof reply.domain === 'string' && reply.domain ? reply.domain : String(reply.IP ?? '');
-    if (!domain || !Number.isInteger(port)) throw new CloudFailure(0, 'dispatch', 'dispatch: the cloud named no socket host');
-    return { domain, ip: String(reply.IP ?? domain), port };
+    return dispatchTarget(await this.authorised(creds, 'dispatch', 'POST', '/dispatch/app', { accept: 'ws' }));
+  }
+
+  socketUrl(target: DispatchTarget): string {
+    return socketUrl(this.apiUrl, target.domain, target.port);
   }
 
   /** A Bearer call at the credentials' region; a 301 moves `creds.region` and retries once. */
@@ -352,17 +378,9 @@ export class EwelinkClient {
   }
 
   private async inRegion(region: Region, call: Call): Promise<{ reply: Reply; region: Region }> {
-    try {
-      return { reply: await this.http.send(regionUrl(this.apiUrl, region), call), region };
-    } catch (err) {
-      if (!(err instanceof RegionRedirect) || err.region === region) throw err;
-      return { reply: await this.http.send(regionUrl(this.apiUrl, err.region), call), region: err.region };
-    }
+    const { result, region: answered } = await followRegion(region, (at) => this.http.send(regionUrl(this.apiUrl, at), call));
+    return { reply: result, region: answered };
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function toGrant(reply: Reply, askedRegion: Region, operation: string): TokenGrant {
@@ -371,24 +389,6 @@ function toGrant(reply: Reply, askedRegion: Region, operation: string): TokenGra
     throw new CloudFailure(0, operation, `${operation}: the cloud's answer lacks at, rt or user.apikey`);
   }
   return { at: reply.at, rt: reply.rt, region: isRegion(reply.region) ? reply.region : askedRegion, user: user as CloudUser };
-}
-
-function toDevice(raw: unknown, operation: string): CloudDevice {
-  if (!isObject(raw) || typeof raw.deviceid !== 'string') {
-    throw new CloudFailure(0, operation, `${operation}: the cloud sent a device without a deviceid`);
-  }
-  const extra = isObject(raw.extra) && isObject(raw.extra.extra) ? raw.extra.extra : {};
-  const uiid = Number(raw.uiid ?? extra.uiid);
-  return {
-    ...raw,
-    deviceid: raw.deviceid,
-    name: typeof raw.name === 'string' ? raw.name : raw.deviceid,
-    uiid: Number.isFinite(uiid) ? uiid : 0,
-    apikey: typeof raw.apikey === 'string' ? raw.apikey : '',
-    online: raw.online === true,
-    params: isObject(raw.params) ? raw.params : {},
-    tags: isObject(raw.tags) ? raw.tags : undefined,
-  };
 }
 
 /** A number sent as a string (as the cloud sometimes does), or undefined. */

@@ -1,9 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { EwelinkClient } from './client';
 import { CloudFailure, SocketUnavailable } from './errors';
-import type { Region } from './hosts';
-import { socketUrl } from './hosts';
 import { CloudSocket, type PushedMessage } from './socket';
+import { CloudTransports, type CloudTransport } from './transport';
 import type { Credentials, DeviceParams, DispatchTarget, ShareOutcome } from './types';
 
 export type { ShareOutcome } from './types';
@@ -59,7 +57,10 @@ interface Session {
 /**
  * The command path: device params go over the account's WebSocket session, opened on first
  * use and kept while in use; if the session cannot be had (dispatch, connect or handshake
- * fails) or closes before the reply, the same params go to `POST /api/user/device/status`.
+ * fails) or closes before the reply, the same params go to the HTTP status call of the
+ * account's API (`POST /api/user/device/status` on v1, `/v2/device/thing/status` on v2). Given
+ * `CloudTransports`, each account's calls go by its `creds.api`; a v2 account without an
+ * apikey (it owns no device) is served over HTTP only.
  * Cloud errors (504 device silent, 400 bad params …) are the device's answer and are thrown
  * as they are, not retried over HTTP.
  *
@@ -69,11 +70,12 @@ interface Session {
  */
 export class CommandChannel extends EventEmitter {
   private readonly sessions = new Map<string, Session>();
-  private readonly dispatchCache = new Map<Region, { target: DispatchTarget; until: number }>();
+  /** By API and region: v1 and v2 dispatch on different hosts. */
+  private readonly dispatchCache = new Map<string, { target: DispatchTarget; until: number }>();
   private readonly idleMs: number;
 
   constructor(
-    private readonly client: EwelinkClient,
+    private readonly transports: CloudTransport | CloudTransports,
     private readonly options: CommandChannelOptions = {},
   ) {
     super();
@@ -91,7 +93,7 @@ export class CommandChannel extends EventEmitter {
         if (!(err instanceof SocketUnavailable)) throw err;
       }
     }
-    await this.client.setStatus(creds, target.deviceid, params);
+    await this.transportFor(creds).setStatus(creds, target.deviceid, params);
     return 'http';
   }
 
@@ -105,7 +107,7 @@ export class CommandChannel extends EventEmitter {
         if (!(err instanceof SocketUnavailable)) throw err;
       }
     }
-    return this.client.getStatus(creds, target.deviceid, names);
+    return this.transportFor(creds).getStatus(creds, target.deviceid, names);
   }
 
   /**
@@ -156,8 +158,14 @@ export class CommandChannel extends EventEmitter {
     return socket.request(action, body, timeoutMs);
   }
 
+  private transportFor(creds: Credentials): CloudTransport {
+    return this.transports instanceof CloudTransports ? this.transports.for(creds.api) : this.transports;
+  }
+
   /** The open session for these credentials, a new one, or undefined when none can be had. */
   private async session(creds: Credentials): Promise<CloudSocket | undefined> {
+    // userOnline needs the account's apikey; a v2 account that owns no device has none to give.
+    if (creds.apikey === '') return undefined;
     const existing = this.sessions.get(creds.apikey);
     if (existing && existing.at === creds.at) {
       const socket = await existing.socket.catch(() => undefined);
@@ -173,7 +181,7 @@ export class CommandChannel extends EventEmitter {
       return await opening;
     } catch {
       if (this.sessions.get(creds.apikey) === session) this.sessions.delete(creds.apikey);
-      this.dispatchCache.delete(creds.region);
+      this.dispatchCache.delete(this.dispatchKey(creds));
       return undefined;
     }
   }
@@ -181,12 +189,13 @@ export class CommandChannel extends EventEmitter {
   private async openSocket(creds: Credentials): Promise<CloudSocket> {
     // The caller may update `creds` in place (a refreshed at); this session keeps the token it was opened with.
     const { at, apikey } = creds;
+    const transport = this.transportFor(creds);
     const target = await this.dispatch(creds);
     const socket = await CloudSocket.open({
-      url: socketUrl(this.client.apiUrl, target.domain, target.port),
+      url: transport.socketUrl(target),
       at,
       apikey,
-      appId: this.client.appId,
+      appId: transport.appId,
       connectTimeoutMs: this.options.connectTimeoutMs ?? SOCKET_CONNECT_TIMEOUT_MS,
       requestTimeoutMs: this.options.requestTimeoutMs ?? SOCKET_REQUEST_TIMEOUT_MS,
     });
@@ -199,11 +208,16 @@ export class CommandChannel extends EventEmitter {
     return socket;
   }
 
+  private dispatchKey(creds: Credentials): string {
+    return `${this.transportFor(creds).api} ${creds.region}`;
+  }
+
   private async dispatch(creds: Credentials): Promise<DispatchTarget> {
-    const cached = this.dispatchCache.get(creds.region);
+    const cached = this.dispatchCache.get(this.dispatchKey(creds));
     if (cached && cached.until > Date.now()) return cached.target;
-    const target = await this.client.dispatch(creds);
-    this.dispatchCache.set(creds.region, { target, until: Date.now() + (this.options.dispatchTtlMs ?? 600_000) });
+    const target = await this.transportFor(creds).dispatch(creds);
+    // Keyed after the call: a 301 on the way has moved creds.region to where the account lives.
+    this.dispatchCache.set(this.dispatchKey(creds), { target, until: Date.now() + (this.options.dispatchTtlMs ?? 600_000) });
     return target;
   }
 

@@ -23,6 +23,22 @@ export class RegionRedirect extends EwelinkError {
   }
 }
 
+/**
+ * Runs a call at `region`; when the cloud answers 301 naming another region, runs it once more
+ * there. Answers the result and the region that gave it.
+ *
+ * @example
+ * const { result, region } = await followRegion(creds.region, (r) => http.send(regionUrl(template, r), call));
+ */
+export async function followRegion<T>(region: Region, call: (region: Region) => Promise<T>): Promise<{ result: T; region: Region }> {
+  try {
+    return { result: await call(region), region };
+  } catch (err) {
+    if (!(err instanceof RegionRedirect) || err.region === region) throw err;
+    return { result: await call(err.region), region: err.region };
+  }
+}
+
 /** 400: a field is missing or has the wrong type. */
 export class BadRequest extends EwelinkError {
   override name = 'BadRequest';
@@ -63,9 +79,13 @@ export class AuthRefused extends EwelinkError {
   override name = 'AuthRefused';
 }
 
-/** 407: the app id may not call this path (personal app ids may not log in since 2024). */
-export class PathNotAllowed extends EwelinkError {
-  override name = 'PathNotAllowed';
+/**
+ * 407: the app id may not call this path. Since 2024 the cloud answers so to a personal app id
+ * (the free kind from the developer centre) on every v1 path, login included: such an app may
+ * only sign people in through the OAuth 2.0 page and call the v2 subset.
+ */
+export class NotAvailableForApp extends EwelinkError {
+  override name = 'NotAvailableForApp';
 }
 
 /** 409: already registered / already added. */
@@ -183,10 +203,12 @@ export function cloudError(code: number, operation: string, detail?: string, reg
         say('the cloud refused the credentials: the app id is wrong, or the token was replaced by a login elsewhere; import a fresh pair'),
       );
     case 407:
-      return new PathNotAllowed(
+      return new NotAvailableForApp(
         code,
         operation,
-        say('this app id may not call this path; personal app ids cannot log in any more: import an at/rt pair instead'),
+        say(
+          'this app id may not call this path: a personal app id (from the eWeLink developer centre) may only link accounts through the OAuth 2.0 login and use the v2 API; password login and the v1 API need an enterprise app id',
+        ),
       );
     case 409:
       if (operation === 'sms' || operation === 'register') {

@@ -58,8 +58,67 @@ export async function closeHttpPools(): Promise<void> {
   await Promise.all(all.map((p) => p.close().catch(() => undefined)));
 }
 
+/** One request as it goes on the wire. */
+export interface WireRequest {
+  method: Method;
+  /** Path and query below the origin. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 /**
- * Signs and sends calls to the eWeLink HTTP API and turns error replies into typed errors.
+ * Sends one request over the origin's keep-alive pool and decodes the answer, which must be a
+ * JSON object; an unreachable cloud, a timeout or another answer is a typed error. Shared by
+ * the v1 and v2 calls.
+ *
+ * @example
+ * const { status, reply } = await roundTrip('https://eu-apia.coolkit.cc', { method: 'GET', path: '/v2/family', headers }, 'families', HTTP_TIMEOUT_MS);
+ */
+export async function roundTrip(origin: string, request: WireRequest, operation: string, timeoutMs: number): Promise<{ status: number; reply: Reply }> {
+  let status: number;
+  let text: string;
+  try {
+    const res = await poolRequest(poolFor(origin), { ...request, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    status = res.statusCode;
+    text = await res.body.text();
+  } catch (err) {
+    throw new CloudUnreachable(operation, (err as Error).message);
+  }
+
+  let reply: Reply;
+  try {
+    reply = JSON.parse(text) as Reply;
+  } catch {
+    throw new CloudFailure(status, operation, `${operation}: the cloud answered HTTP ${status} with a body that is not JSON`);
+  }
+  if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
+    throw new CloudFailure(status, operation, `${operation}: the cloud answered with an unexpected shape`);
+  }
+  return { status, reply };
+}
+
+/**
+ * Throws the typed error a decoded answer stands for: a nonzero `error` (with `region` for a
+ * 301), else an HTTP failure status. Shared by the v1 and v2 calls.
+ *
+ * @example
+ * throwIfFailed(reply, status, 'deviceList', reply.region);
+ */
+export function throwIfFailed(reply: Reply, status: number, operation: string, region: unknown): void {
+  // The spec types `error` as a number in most answers and as a string in some (refresh, status).
+  const code = typeof reply.error === 'number' ? reply.error : typeof reply.error === 'string' && /^\d+$/.test(reply.error) ? Number(reply.error) : Number.NaN;
+  if (Number.isFinite(code) && code !== 0) {
+    const detail = [reply.msg, reply.errmsg, reply.reason].find((v) => typeof v === 'string' && v !== '') as string | undefined;
+    throw cloudError(code, operation, detail, isRegion(region) ? region : undefined);
+  }
+  if (status >= 400) {
+    throw new CloudFailure(status, operation, `${operation}: the cloud answered HTTP ${status}`);
+  }
+}
+
+/**
+ * Signs and sends calls to the eWeLink v1 HTTP API and turns error replies into typed errors.
  */
 export class CloudHttp {
   private readonly timeoutMs: number;
@@ -90,43 +149,10 @@ export class CloudHttp {
       headers.authorization = call.auth.kind === 'sign' ? `Sign ${signBody(this.options.appSecret, body)}` : `Bearer ${call.auth.at}`;
     }
 
-    let status: number;
-    let text: string;
-    try {
-      const res = await poolRequest(poolFor(base.origin), {
-        method: call.method,
-        path,
-        headers,
-        body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (err) {
-      throw new CloudUnreachable(call.operation, (err as Error).message);
-    }
-
-    let reply: Reply;
-    try {
-      reply = JSON.parse(text) as Reply;
-    } catch {
-      throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered HTTP ${status} with a body that is not JSON`);
-    }
-    if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
-      throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered with an unexpected shape`);
-    }
+    const { status, reply } = await roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs);
     const legacy = call.legacyFailure?.(reply);
     if (legacy) throw legacy;
-    // The spec types `error` as a number in most answers and as a string in some (refresh, status).
-    const code = typeof reply.error === 'number' ? reply.error : typeof reply.error === 'string' && /^\d+$/.test(reply.error) ? Number(reply.error) : Number.NaN;
-    if (Number.isFinite(code) && code !== 0) {
-      const detail = [reply.msg, reply.errmsg, reply.reason].find((v) => typeof v === 'string') as string | undefined;
-      throw cloudError(code, call.operation, detail, isRegion(reply.region) ? reply.region : undefined);
-    }
-    if (status >= 400) {
-      throw new CloudFailure(status, call.operation, `${call.operation}: the cloud answered HTTP ${status}`);
-    }
+    throwIfFailed(reply, status, call.operation, reply.region);
     return reply;
   }
 }

@@ -13,15 +13,20 @@ export function nonce(): string {
   return out;
 }
 
+function hmacBase64(appSecret: string, text: string): string {
+  return createHmac('sha256', appSecret).update(text, 'utf8').digest('base64');
+}
+
 /**
- * Signature for a POST/PUT: HMAC-SHA256 over the exact body bytes that go on the wire.
+ * Signature for a POST/PUT (v1, and v2's token calls): HMAC-SHA256 over the exact body bytes
+ * that go on the wire.
  *
  * @example
  * const body = JSON.stringify(payload);
  * headers.authorization = `Sign ${signBody(secret, body)}`; // then send `body` unchanged
  */
 export function signBody(appSecret: string, body: string): string {
-  return createHmac('sha256', appSecret).update(body, 'utf8').digest('base64');
+  return hmacBase64(appSecret, body);
 }
 
 /**
@@ -36,7 +41,19 @@ export function signQuery(appSecret: string, query: Record<string, string | numb
     .sort()
     .map((k) => `${k}=${query[k]}`)
     .join('&');
-  return createHmac('sha256', appSecret).update(text, 'utf8').digest('base64');
+  return hmacBase64(appSecret, text);
+}
+
+/**
+ * The `authorization` of an OAuth 2.0 login page link: HMAC-SHA256 over `<appid>_<seq>`, where
+ * `seq` is the link's millisecond timestamp.
+ *
+ * @example
+ * const seq = String(Date.now());
+ * query.set('authorization', signLoginLink(appSecret, appId, seq));
+ */
+export function signLoginLink(appSecret: string, appId: string, seq: string): string {
+  return hmacBase64(appSecret, `${appId}_${seq}`);
 }
 
 /** The fields every call carries, in the body (POST/PUT) or the query (GET/DELETE). */

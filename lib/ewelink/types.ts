@@ -1,10 +1,19 @@
 import type { Region } from './hosts';
 
+/**
+ * Which of the cloud's APIs an account is linked through: `v1` (password login or an imported v1
+ * pair, which needs an enterprise app id) or `v2` (the OAuth 2.0 login, all a personal app id may use).
+ */
+export type CloudApi = 'v1' | 'v2';
+
 /** What an authorised call needs: the access token, the account's apikey and its region. */
 export interface Credentials {
   at: string;
+  /** The account's own apikey, for the socket; '' for a v2 account that owns no device (HTTP only then). */
   apikey: string;
   region: Region;
+  /** The API the account was linked through; absent means v1. */
+  api?: CloudApi;
 }
 
 /** A login, refresh or registration answer. */
@@ -15,6 +24,28 @@ export interface TokenGrant {
   user: CloudUser;
 }
 
+/** A refresh answer, v1's or v2's: v2 names no user. */
+export type RefreshedTokens = Omit<TokenGrant, 'user'> & { user?: CloudUser };
+
+/** The tokens of an OAuth 2.0 code exchange (v2): no user and no apikey, but their expiry times. */
+export interface OAuthTokens {
+  at: string;
+  rt: string;
+  /** ms since the epoch. */
+  atExpiresAt: number;
+  /** ms since the epoch. */
+  rtExpiresAt: number;
+  region: Region;
+}
+
+/** A home of the account (`/v2/family`): the thing list can be narrowed to one. */
+export interface CloudFamily {
+  id: string;
+  name: string;
+  index: number;
+  rooms: { id: string; name: string }[];
+}
+
 export interface CloudUser {
   apikey: string;
   email?: string;
@@ -23,7 +54,7 @@ export interface CloudUser {
   [field: string]: unknown;
 }
 
-/** A device as the device list and the single-device call return it. */
+/** A device as v1's device list and single-device call return it; v2's thing list is mapped onto the same shape. */
 export interface CloudDevice {
   deviceid: string;
   name: string;
@@ -34,6 +65,12 @@ export interface CloudDevice {
   params: Record<string, unknown>;
   tags?: Record<string, unknown>;
   [field: string]: unknown;
+}
+
+/** Params for one device, as a batch carries them. */
+export interface StatusChange {
+  deviceid: string;
+  params: DeviceParams;
 }
 
 /** Where the WebSocket for this account lives, from `/dispatch/app`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signBody, signQuery } from '../../lib/ewelink/sign';
+import { signBody, signLoginLink, signQuery } from '../../lib/ewelink/sign';
 
 /*
  * The one signer the tests use is the product's. What keeps it honest: these expected values
@@ -47,5 +47,15 @@ describe('signQuery', () => {
 
   it('does not depend on the order the fields were given in', () => {
     expect(signQuery(SECRET, { b: '2', a: '1' })).toBe(signQuery(SECRET, { a: '1', b: '2' }));
+  });
+});
+
+describe('signLoginLink', () => {
+  it('is the base64 HMAC-SHA256 of `<appid>_<seq>`', () => {
+    // Act: test-app-id_1700000000000
+    const signature = signLoginLink(SECRET, 'test-app-id', '1700000000000');
+
+    // Assess
+    expect(signature).toBe('nwXElSlfKHCyH+Mi5H1iSMBOY9wg73f8n8gRKL7iboA=');
   });
 });
