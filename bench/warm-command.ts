@@ -40,7 +40,7 @@ export async function benchWarmCommand(): Promise<string[]> {
   const bridge = createBridge({ tableName: 'bench', dynamoEndpoint: ddb.endpoint, ...APP, apiUrl: sim.apiUrlTemplate });
   const seed = demoSeed({});
   await bridge.accounts.login(ACCOUNT, { email: seed.email as string }, seed.password, seed.region);
-  const { key } = await bridge.apiKeys.create(ACCOUNT, 'bench');
+  const { key } = await bridge.apiKeys.create(ACCOUNT, { label: 'bench', limit: { perSecond: 100, burst: 100 } });
   const server = await serveApi(httpApiHandler(bridge, new Logger({ logLevel: 'SILENT' })));
   const hookPaths: Record<string, string> = {};
   for (const power of ['on', 'off']) {
