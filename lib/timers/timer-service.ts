@@ -209,8 +209,16 @@ export class TimerService {
             return;
           }
         }
+        let onDevice = current.length;
         for (let round = 0; round < PUSH_ROUNDS; round++) {
+          // Entries set elsewhere since the edit's check may leave no room: an array that would grow past the cap is not sent (one that shrinks, a removal, still is).
+          const beyond = beyondCap(deviceid, compiled.entries, compiled.owns);
+          if (beyond && compiled.entries.length > onDevice) {
+            record = { ...record, status: 'failed', at: this.now(), error: beyond };
+            return;
+          }
           await this.channel.send(creds, target, { timers: compiled.entries });
+          onDevice = compiled.entries.length;
           record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
           // The model read after sending is the next round's, if it changed meanwhile.
           const after = await this.compile(accountId, timerOwner(accountId, creds.apikey), device, profile, current);

@@ -133,4 +133,45 @@ describe('the cap on timer entries per device', () => {
     expect((await h.call('GET', '/scenes')).body.scenes).toEqual([created.body.scene]);
     expect(lampEntries(h)).toEqual(appEntries(16));
   });
+
+  it('sends nothing when entries set elsewhere since the check leave no room, and the push record says why', async () => {
+    // Prepare: one bridge timer beside 14 entries, listed; then the phone app adds 2 more
+    h = await lampHolding(14);
+    const first = await h.call('POST', `/devices/${LAMP}/timers`, { body: mondayAt('06:00') });
+    expect(first.body.push.status).toBe('done');
+    const creds = await h.parts.keeper.withCredentials(ACCOUNT, async (c) => c);
+    await h.parts.client.setStatus(creds, LAMP, { timers: [...lampEntries(h), ...appEntries(2, 14)] });
+    const before = structuredClone(lampEntries(h));
+    h.sim.stats.reset();
+
+    // Act: the cached device list still says 14 elsewhere, so the edit passes its check
+    const second = await h.call('POST', `/devices/${LAMP}/timers`, { body: mondayAt('07:00') });
+
+    // Assess
+    const why = 'device 1000000001 would hold 18 timer entries (16 set elsewhere: the phone app or other accounts); a device takes at most 16';
+    expect(second.status).toBe(201);
+    expect(second.body.push).toMatchObject({ status: 'failed', error: why });
+    expect(socketUpdates(h.sim, LAMP)).toEqual([]);
+    expect(lampEntries(h)).toEqual(before);
+    const listed = await h.call('GET', `/devices/${LAMP}/timers`);
+    expect(listed.body.timers).toHaveLength(2);
+    expect(listed.body.push).toMatchObject({ status: 'failed', error: why });
+  });
+
+  it('still pushes a removal to a device the phone app filled past the cap', async () => {
+    // Prepare: two bridge timers beside 14 entries; then the phone app adds 2 more (18 on the device)
+    h = await lampHolding(14);
+    const added = [];
+    for (const time of ['06:00', '07:00']) added.push((await h.call('POST', `/devices/${LAMP}/timers`, { body: mondayAt(time) })).body.timer.id);
+    const creds = await h.parts.keeper.withCredentials(ACCOUNT, async (c) => c);
+    await h.parts.client.setStatus(creds, LAMP, { timers: [...lampEntries(h), ...appEntries(2, 14)] });
+
+    // Act
+    const removed = await h.call('DELETE', `/devices/${LAMP}/timers/${added[0]}`);
+
+    // Assess: 17 is still beyond the cap, but fewer than the device held
+    expect(removed.status).toBe(200);
+    expect(removed.body.push).toMatchObject({ status: 'done', entries: 17 });
+    expect(lampEntries(h)).toEqual([...appEntries(16), expect.objectContaining({ at: '0 7 * * 1' })]);
+  });
 });
