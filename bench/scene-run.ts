@@ -22,7 +22,7 @@ export async function benchSceneRun(): Promise<string[]> {
   await ensureTable(documentClient({ endpoint: ddb.endpoint }), 'bench-scenes');
   const bridge = createBridge({ tableName: 'bench-scenes', dynamoEndpoint: ddb.endpoint, ...APP, apiUrl: sim.apiUrlTemplate });
   await bridge.accounts.login('default', { email: 'bench@example.com' }, 'bench-password', 'eu');
-  const { key } = await bridge.apiKeys.create('default', 'bench');
+  const { key } = await bridge.apiKeys.create('default', { label: 'bench', limit: { perSecond: 100, burst: 100 } });
   const server = await serveApi(httpApiHandler(bridge, new Logger({ logLevel: 'SILENT' })));
   const call = async (path: string, body?: unknown) => {
     const res = await request(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -10,7 +10,10 @@ import type { Linked } from '../lib/accounts/linking';
 import type { Bridge } from '../lib/bridge';
 import type { LoginIdentity, VerificationPurpose } from '../lib/ewelink/client';
 import { isRegion, REGIONS, type Region } from '../lib/ewelink/hosts';
-import type { TokenRecord } from '../lib/store/types';
+import type { TokenRecord } from '../lib/accounts/model';
+import { InvalidInput } from '../lib/errors';
+import { API_KEY_INPUT } from '../lib/accounts/api-keys';
+import { parse } from '../lib/schema';
 import { readPasswords } from './passwords';
 
 export const USAGE = `usage: npx ewelink-bridge <command> [options]
@@ -35,8 +38,14 @@ account set-up (a command that yields tokens stores them for --account):
                           stores a token pair obtained elsewhere (or EWELINK_AT, EWELINK_RT,
                           EWELINK_APIKEY); the pair is checked and its region corrected
 bridge:
-  create-api-key [--label NAME]
-                          prints a new API key for --account (shown once)
+  create-api-key [--label NAME] [--rate N --burst N]
+                          prints a new API key for --account (shown once); its limit
+                          is N calls a second with bursts of N (default 10 and 20)
+  list-api-keys           the account's keys: id, label, made, last used, limit
+  revoke-api-key --id ID  revokes one of them at once
+  list-hooks              the account's webhooks: id, device, action, last used, limit
+  delete-hook --id ID     deletes a webhook; its URL stops working at once
+  rotate-hook --id ID     gives a webhook a new secret (shown once); the old URL stops
   status                  the linked account's region and when its tokens expire
 
 options:
@@ -64,6 +73,9 @@ interface Options {
   at?: string;
   rt?: string;
   apikey?: string;
+  id?: string;
+  rate?: string;
+  burst?: string;
 }
 
 type Command = (bridge: Bridge, options: Options, print: (line: string) => void) => Promise<number>;
@@ -77,6 +89,11 @@ const COMMANDS: Record<string, Command> = {
   'change-password': changePassword,
   import: importPair,
   'create-api-key': createApiKey,
+  'list-api-keys': listApiKeys,
+  'revoke-api-key': revokeApiKey,
+  'list-hooks': listHooks,
+  'delete-hook': deleteHook,
+  'rotate-hook': rotateHook,
   status,
 };
 
@@ -130,6 +147,9 @@ function readOptions(args: string[]): Options {
         at: { type: 'string' },
         rt: { type: 'string' },
         apikey: { type: 'string' },
+        id: { type: 'string' },
+        rate: { type: 'string' },
+        burst: { type: 'string' },
         password: { type: 'string' },
       },
       strict: true,
@@ -236,9 +256,65 @@ async function importPair(bridge: Bridge, options: Options, print: (line: string
 }
 
 async function createApiKey(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
-  const { id, key } = await bridge.apiKeys.create(options.account, options.label);
-  print(`API key ${id} for account "${options.account}" (shown once, store it now):\n${key}`);
+  const limit = options.rate === undefined && options.burst === undefined ? undefined : { perSecond: Number(options.rate ?? 10), burst: Number(options.burst ?? 20) };
+  // The same rules as POST /keys: the label and limit go through the API's own schema.
+  const input = checked(() => parse(API_KEY_INPUT, { label: options.label, ...(limit ? { limit } : {}) }), { label: '--label', 'limit.perSecond': '--rate', 'limit.burst': '--burst' });
+  const made = await bridge.apiKeys.create(options.account, input);
+  print(`API key ${made.id} for account "${options.account}", ${rate(made.limit)} (shown once, store it now):\n${made.key}`);
   return 0;
+}
+
+async function listApiKeys(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const keys = await bridge.apiKeys.list(options.account);
+  if (keys.length === 0) print(`account "${options.account}" has no API keys: make one with create-api-key`);
+  for (const key of keys) print(`${key.id}  "${key.label}"  made ${key.createdAt}  last used ${key.lastUsedAt ?? 'never'}  ${rate(key.limit)}`);
+  return 0;
+}
+
+async function revokeApiKey(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  await bridge.apiKeys.revoke(options.account, idOf(options));
+  print(`API key ${options.id} of account "${options.account}" revoked: it no longer works`);
+  return 0;
+}
+
+async function listHooks(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const hooks = await bridge.webhooks.list(options.account);
+  if (hooks.length === 0) print(`account "${options.account}" has no webhooks`);
+  for (const hook of hooks) {
+    const name = hook.name === undefined ? '' : `"${hook.name}"  `;
+    print(`${hook.hookId}  ${name}device ${hook.deviceid} ${JSON.stringify(hook.action)}  made ${hook.createdAt}  last used ${hook.lastUsedAt ?? 'never'}  ${rate(hook.limit)}`);
+  }
+  return 0;
+}
+
+async function deleteHook(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  await bridge.webhooks.delete(options.account, idOf(options));
+  print(`webhook ${options.id} deleted: its URL no longer works`);
+  return 0;
+}
+
+async function rotateHook(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const { hookId, secret } = await bridge.webhooks.rotate(options.account, idOf(options));
+  print(`webhook ${hookId} has a new secret (shown once); the old URL no longer works. The new URL is your bridge's address followed by:\n/hooks/${hookId}/${secret}`);
+  return 0;
+}
+
+const rate = (limit: { perSecond: number; burst: number }) => `limit ${limit.perSecond}/s, bursts of ${limit.burst}`;
+
+function idOf(options: Options): string {
+  if (!options.id || !/^[A-Za-z0-9_-]{1,128}$/.test(options.id)) throw new UsageError('--id must be the id the list shows');
+  return options.id;
+}
+
+/** Runs a schema check, and reports a refusal as bad usage naming the option at fault. */
+function checked<T>(check: () => T, optionOf: Record<string, string>): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof InvalidInput)) throw err;
+    const option = optionOf[err.field ?? ''] ?? err.field;
+    throw new UsageError(`${option}: ${err.message.slice((err.field ?? '').length + 2)}`);
+  }
 }
 
 async function status(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {

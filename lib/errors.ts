@@ -115,6 +115,18 @@ export class Conflict extends DomainError {
   static override readonly code = 'conflict';
 }
 
+/** Too many calls through one hook or API key; `retryAfterSeconds` says when a call will be taken again. */
+export class RateLimited extends DomainError {
+  override name = 'RateLimited';
+  static override readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The bridge's own database could not be reached. */
 export class StoreUnavailable extends DomainError {
   override name = 'StoreUnavailable';

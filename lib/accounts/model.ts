@@ -1,4 +1,5 @@
 import type { Region } from '../ewelink/hosts';
+import type { BucketStore, Metered, RateLimit } from '../rate-limit';
 
 /*
  * What the accounts side of the domain keeps: each account's eWeLink token pair and the
@@ -42,7 +43,17 @@ export interface ApiKey {
   label: string;
   /** Epoch milliseconds. */
   createdAt: number;
+  /** Its own rate limit; the default (`KEY_RATE`) when absent. */
+  limit?: RateLimit;
+  /** Epoch milliseconds of the last use, written at most hourly. */
+  lastUsedAt?: number;
 }
+
+/** What `find` gives for a presented key: the record with its rate-limit bucket. */
+export type FoundApiKey = ApiKey & Metered;
+
+/** What a caller gives to make a key. */
+export type NewApiKey = Pick<ApiKey, 'accountId' | 'label' | 'limit'>;
 
 /**
  * The accounts' eWeLink token pairs. A refresh is guarded twice: a lease, so only one caller
@@ -120,9 +131,9 @@ export interface ApiKeyRepository {
    * A new key for the account. The key (`ebk_…`) is in the answer only: show it once.
    *
    * @example
-   * const { id, key } = await store.apiKeys.create(accountId, 'home assistant');
+   * const { id, key } = await store.apiKeys.create({ accountId, label: 'home assistant' });
    */
-  create(accountId: string, label: string, now?: number): Promise<{ id: string; key: string }>;
+  create(key: NewApiKey, now?: number): Promise<{ apiKey: ApiKey; key: string }>;
 
   /**
    * Stores a key chosen elsewhere (the configured admin key), at least 16 characters.
@@ -141,7 +152,15 @@ export interface ApiKeyRepository {
    * const apiKey = await store.apiKeys.find(bearerToken);
    * if (!apiKey) return unauthorised();
    */
-  find(key: string): Promise<ApiKey | undefined>;
+  find(key: string): Promise<FoundApiKey | undefined>;
+
+  /**
+   * The rate-limit bucket of a presented key (see `spendToken`).
+   *
+   * @example
+   * await spendToken(found.limit ?? KEY_RATE, found, store.apiKeys.bucket(key, found), 'this API key', gone);
+   */
+  bucket(key: string, record: ApiKey): BucketStore;
 
   /**
    * The account's keys (never the keys themselves), oldest first.

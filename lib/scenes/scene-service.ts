@@ -127,7 +127,13 @@ export class SceneService {
       await this.controller.check(accountId, deviceid, command, at);
       checked.push({ deviceid, command });
     }
-    return { ...meta, name: name.trim(), actions: checked, ...(schedule ? { schedule: normalSchedule(schedule), timeZone } : {}), enabled: enabled !== false };
+    const scene: SceneDef = { ...meta, name: name.trim(), actions: checked, ...(schedule ? { schedule: normalSchedule(schedule), timeZone } : {}), enabled: enabled !== false };
+    // Each device it is scheduled on must have room for its entries before anything is stored.
+    for (const deviceid of scheduledDevices(scene)) {
+      const fits = await this.timers.capCheck(accountId, deviceid, 'schedule', scene);
+      fits((await this.model.getTimers(accountId, deviceid)).timers);
+    }
+    return scene;
   }
 }
 

@@ -3,7 +3,9 @@ import { hashSecret, newSecret } from '../secrets';
 import { StoreError, invalidArgument } from './errors';
 import { API_KEY_PREFIX, accountPartition, apiKeyKey, apiKeyListingKey } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
-import type { ApiKey, ApiKeyRepository } from '../accounts/model';
+import type { ApiKey, ApiKeyRepository, FoundApiKey, NewApiKey } from '../accounts/model';
+import type { BucketStore } from '../rate-limit';
+import { itemBucket } from './buckets';
 import type { TableConfig } from './types';
 
 const KEY_PREFIX = 'ebk_';
@@ -21,15 +23,15 @@ const CHOSEN_KEY_ATTEMPTS = 3;
 export class DynamoApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly table: TableConfig) {}
 
-  async create(accountId: string, label: string, now = Date.now()): Promise<{ id: string; key: string }> {
+  async create({ accountId, label, limit }: NewApiKey, now = Date.now()): Promise<{ apiKey: ApiKey; key: string }> {
     const key = `${KEY_PREFIX}${newSecret()}`;
-    const record: ApiKey = { id: newSecret(9), accountId, label, createdAt: now };
+    const record: ApiKey = { id: newSecret(9), accountId, label, createdAt: now, ...(limit ? { limit } : {}) };
     // 192 random bits never collide; the condition only makes an overwrite impossible.
     const result = await this.insert('apiKeys.create', record, hashSecret(key));
     if (result === CONDITION_FAILED) {
       throw new StoreError('Conflict', 'apiKeys.create', 'apiKeys.create: a freshly generated key collided with a stored one; try again');
     }
-    return { id: record.id, key };
+    return { apiKey: record, key };
   }
 
   async createWithKey(accountId: string, label: string, key: string, now = Date.now()): Promise<ApiKey> {
@@ -47,7 +49,7 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
     throw new StoreError('Conflict', 'apiKeys.createWithKey', 'apiKeys.createWithKey: the key kept changing while being stored; try again');
   }
 
-  async find(key: string): Promise<ApiKey | undefined> {
+  async find(key: string): Promise<FoundApiKey | undefined> {
     if (!key) return undefined;
     // Looking up by hash needs no constant-time comparison: timing could at most reveal
     // something about a hash, from which no key can be recovered.
@@ -56,7 +58,11 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
         new GetCommand({ TableName: this.table.tableName, Key: apiKeyKey(hashSecret(key)), ConsistentRead: true }),
       ),
     );
-    return Item ? toApiKey(Item) : undefined;
+    return Item ? { ...toApiKey(Item), ...(typeof Item.fullAt === 'number' ? { fullAt: Item.fullAt } : {}) } : undefined;
+  }
+
+  bucket(key: string, record: ApiKey): BucketStore {
+    return itemBucket(this.table, 'apiKeys.spend', apiKeyKey(hashSecret(key)), apiKeyListingKey(record.accountId, record.id), () => this.find(key));
   }
 
   async list(accountId: string): Promise<ApiKey[]> {
@@ -124,10 +130,13 @@ function sameAccount(stored: ApiKey, accountId: string): ApiKey {
 }
 
 function toApiKey(item: Record<string, unknown>): ApiKey {
-  return {
+  const record: ApiKey = {
     id: item.id as string,
     accountId: item.accountId as string,
     label: item.label as string,
     createdAt: item.createdAt as number,
   };
+  if (item.limit) record.limit = item.limit as ApiKey['limit'];
+  if (typeof item.lastUsedAt === 'number') record.lastUsedAt = item.lastUsedAt;
+  return record;
 }

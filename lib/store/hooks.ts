@@ -1,10 +1,12 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BucketStore } from '../rate-limit';
+import { itemBucket } from './buckets';
 import { hashSecret, newSecret } from '../secrets';
 import { StoreError } from './errors';
 import { HOOK_PREFIX, accountPartition, hookKey, hookListingKey, withoutKeys } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
 import type { TableConfig } from './types';
-import type { Hook, HookRepository, NewHook, StoredHook } from '../webhooks/model';
+import type { Hook, HookChange, HookRepository, NewHook, StoredHook } from '../webhooks/model';
 
 // 9 random bytes: a 12-character id, short enough for a URL, and 72 bits no one will guess
 // (the secret guards the hook anyway).
@@ -32,6 +34,7 @@ export class DynamoHookRepository implements HookRepository {
         action: input.action,
         name: input.name,
         createdAt: now,
+        limit: input.limit,
       };
       const result = await conditionalRequest('hooks.create', () =>
         this.table.client.send(
@@ -94,6 +97,78 @@ export class DynamoHookRepository implements HookRepository {
       ),
     );
     return result !== CONDITION_FAILED;
+  }
+
+  async rotate(hookId: string, accountId: string): Promise<string | undefined> {
+    const before = await this.get(hookId);
+    if (!before || before.accountId !== accountId) return undefined;
+    const secret = newSecret();
+    const update = 'SET #secretHash = :secretHash';
+    const condition = '#accountId = :accountId';
+    const result = await conditionalRequest('hooks.rotate', () =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: hookKey(hookId),
+          UpdateExpression: update,
+          // Deleted or moved meanwhile: the condition cannot hold on a missing item.
+          ConditionExpression: condition,
+          ExpressionAttributeNames: namesIn(update, condition),
+          ExpressionAttributeValues: { ':secretHash': hashSecret(secret), ':accountId': accountId },
+        }),
+      ),
+    );
+    return result === CONDITION_FAILED ? undefined : secret;
+  }
+
+  async update(hookId: string, accountId: string, change: HookChange): Promise<Hook | undefined> {
+    const fields = Object.entries(change).filter(([, value]) => value !== undefined);
+    // Read first, as `delete` does, so an unknown hook costs no write; the condition still guards a race.
+    const before = await this.get(hookId);
+    if (!before || before.accountId !== accountId) return undefined;
+    if (fields.length > 0) {
+      const update = `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`;
+      const values = Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value]));
+      const owned = '#accountId = :accountId';
+      const exists = 'attribute_exists(#pk)';
+      const result = await conditionalRequest('hooks.update', () =>
+        this.table.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.table.tableName,
+                  Key: hookKey(hookId),
+                  UpdateExpression: update,
+                  ConditionExpression: owned,
+                  ExpressionAttributeNames: namesIn(update, owned),
+                  ExpressionAttributeValues: { ...values, ':accountId': accountId },
+                },
+              },
+              {
+                Update: {
+                  TableName: this.table.tableName,
+                  Key: hookListingKey(accountId, hookId),
+                  UpdateExpression: update,
+                  ConditionExpression: exists,
+                  ExpressionAttributeNames: namesIn(update, exists),
+                  ExpressionAttributeValues: values,
+                },
+              },
+            ],
+          }),
+        ),
+      );
+      if (result === CONDITION_FAILED) return undefined;
+    }
+    const stored = await this.get(hookId);
+    if (!stored || stored.accountId !== accountId) return undefined;
+    const { secretHash: _secretHash, fullAt: _fullAt, ...hook } = stored;
+    return hook;
+  }
+
+  bucket(hook: Hook): BucketStore {
+    return itemBucket(this.table, 'hooks.spend', hookKey(hook.hookId), hookListingKey(hook.accountId, hook.hookId), () => this.get(hook.hookId));
   }
 }
 

@@ -209,6 +209,26 @@ function timerEntry(
   }
 }
 
+/**
+ * The most entries a device's full `timers` array may hold: this account's (timers and scheduled
+ * scenes' actions) and every entry set elsewhere (the phone app, other accounts) together.
+ */
+export const MAX_DEVICE_TIMERS = 16;
+
+/**
+ * Why a compiled array is too long for its device, in words a user can act on; undefined when
+ * it fits. `owns` tells this account's entries (`ownedBy`) from those set elsewhere.
+ *
+ * @example
+ * beyondCap('1000000001', entries, owns)
+ * // 'device 1000000001 would hold 17 timer entries (3 set elsewhere: the phone app or other accounts); a device takes at most 16'
+ */
+export function beyondCap(deviceid: string, entries: readonly DeviceTimerEntry[], owns: (mId: unknown) => boolean): string | undefined {
+  if (entries.length <= MAX_DEVICE_TIMERS) return undefined;
+  const elsewhere = entries.filter((e) => !owns(e.mId)).length;
+  return `device ${deviceid} would hold ${entries.length} timer entries (${elsewhere} set elsewhere: the phone app or other accounts); a device takes at most ${MAX_DEVICE_TIMERS}`;
+}
+
 /** A short fingerprint of an array, to tell whether what is on the device is what was compiled. */
 export function timersFingerprint(entries: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(entries)).digest('base64url').slice(0, 22);

@@ -8,8 +8,8 @@ import { CloudUnreachable, DeviceTimeout, SocketUnavailable } from '../ewelink/e
 import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
 import { Type, type Static } from '../schema';
 import type { CachedDevice } from '../devices/model';
-import { compileTimers, ownedBy, timerOwner, timerParams, timersFingerprint } from './compile';
-import type { DeviceTimerEntry, DeviceTimers, PushRecord, StoredScene, TimerDef, TimerModelRepository } from './model';
+import { beyondCap, compileTimers, ownedBy, timerOwner, timerParams, timersFingerprint } from './compile';
+import type { DeviceTimerEntry, DeviceTimers, PushRecord, SceneDef, TimerDef, TimerModelRepository } from './model';
 import { refusePast, SCHEDULE, TIME_ZONE, type Schedule } from './schedule';
 
 const EDIT_ATTEMPTS = 60;
@@ -77,19 +77,26 @@ export class TimerService {
   async add(accountId: string, deviceid: string, input: TimerInput): Promise<{ timer: TimerDef; push: PushRecord }> {
     const device = await this.directory.find(accountId, deviceid);
     const timer = this.parseTimer(device, input, randomUUID(), this.now());
-    await this.edit(accountId, deviceid, (timers) => [...timers, timer]);
+    const fits = await this.capCheck(accountId, deviceid, 'timers');
+    await this.edit(accountId, deviceid, (timers) => [...timers, timer], fits);
     return { timer, push: await this.push(accountId, deviceid) };
   }
 
   async replace(accountId: string, deviceid: string, timerId: string, input: TimerInput): Promise<{ timer: TimerDef; push: PushRecord }> {
     const device = await this.directory.find(accountId, deviceid);
+    const fits = await this.capCheck(accountId, deviceid, 'timers');
     let timer: TimerDef | undefined;
-    await this.edit(accountId, deviceid, (timers) => {
-      const old = timers.find((t) => t.id === timerId);
-      if (!old) throw new NotFound(`device ${deviceid} has no timer "${timerId}"`);
-      timer = this.parseTimer(device, input, timerId, old.createdAt);
-      return timers.map((t) => (t.id === timerId ? (timer as TimerDef) : t));
-    });
+    await this.edit(
+      accountId,
+      deviceid,
+      (timers) => {
+        const old = timers.find((t) => t.id === timerId);
+        if (!old) throw new NotFound(`device ${deviceid} has no timer "${timerId}"`);
+        timer = this.parseTimer(device, input, timerId, old.createdAt);
+        return timers.map((t) => (t.id === timerId ? (timer as TimerDef) : t));
+      },
+      fits,
+    );
     return { timer: timer as TimerDef, push: await this.push(accountId, deviceid) };
   }
 
@@ -148,8 +155,34 @@ export class TimerService {
     return report;
   }
 
+  /**
+   * The cap check for a change on a device: returns a check to run on the timers the change
+   * would store, which throws `InvalidInput` on `field` when the device's full array, compiled
+   * from them and the account's scheduled scenes (`scene` in place of its stored version),
+   * would hold more than `MAX_DEVICE_TIMERS` entries. The entries set elsewhere are those the
+   * cached device held when last listed, so the device is not asked; the push checks again
+   * against what it holds then.
+   *
+   * @example
+   * const fits = await timers.capCheck('default', '1000000001', 'schedule', scene);
+   * fits((await model.getTimers('default', '1000000001')).timers); // throws when the device would be too full
+   */
+  async capCheck(accountId: string, deviceid: string, field: string, scene?: SceneDef): Promise<(timers: TimerDef[]) => void> {
+    const device = await this.directory.find(accountId, deviceid);
+    const profile = deviceProfile(device.uiid, device.params ?? {});
+    const [owner, stored] = await Promise.all([this.keeper.withCredentials(accountId, async (creds) => timerOwner(accountId, creds.apikey)), this.model.listScenes(accountId)]);
+    const scenes = scene ? [...stored.filter((s) => s.id !== scene.id), scene] : stored;
+    const held = device.params?.timers;
+    const current = Array.isArray(held) ? held : [];
+    return (timers) => {
+      const compiled = this.compileFrom(owner, device, profile, current, timers, scenes);
+      const beyond = beyondCap(deviceid, compiled.entries, compiled.owns);
+      if (beyond) throw new InvalidInput(field, beyond);
+    };
+  }
+
   /** Scheduled scenes that act on this device. */
-  private scenesFor(scenes: StoredScene[], deviceid: string): StoredScene[] {
+  private scenesFor(scenes: SceneDef[], deviceid: string): SceneDef[] {
     return scenes.filter((s) => s.schedule && s.actions.some((a) => a.deviceid === deviceid));
   }
 
@@ -176,8 +209,16 @@ export class TimerService {
             return;
           }
         }
+        let onDevice = current.length;
         for (let round = 0; round < PUSH_ROUNDS; round++) {
+          // Entries set elsewhere since the edit's check may leave no room: an array that would grow past the cap is not sent (one that shrinks, a removal, still is).
+          const beyond = beyondCap(deviceid, compiled.entries, compiled.owns);
+          if (beyond && compiled.entries.length > onDevice) {
+            record = { ...record, status: 'failed', at: this.now(), error: beyond };
+            return;
+          }
           await this.channel.send(creds, target, { timers: compiled.entries });
+          onDevice = compiled.entries.length;
           record = { fingerprint: compiled.fingerprint, status: 'done', at: this.now(), entries: compiled.entries.length };
           // The model read after sending is the next round's, if it changed meanwhile.
           const after = await this.compile(accountId, timerOwner(accountId, creds.apikey), device, profile, current);
@@ -196,12 +237,16 @@ export class TimerService {
 
   private async compile(accountId: string, owner: string, device: CachedDevice, profile: ReturnType<typeof deviceProfile>, current: unknown[]) {
     const [model, scenes] = await Promise.all([this.model.getTimers(accountId, device.deviceid), this.model.listScenes(accountId)]);
+    return this.compileFrom(owner, device, profile, current, model.timers, scenes);
+  }
+
+  private compileFrom(owner: string, device: CachedDevice, profile: ReturnType<typeof deviceProfile>, current: unknown[], timers: TimerDef[], scenes: SceneDef[]) {
     const input = {
       owner,
       deviceid: device.deviceid,
       profile,
       params: device.params ?? {},
-      timers: model.timers,
+      timers,
       scenes: this.scenesFor(scenes, device.deviceid),
       current,
       now: this.now(),
@@ -210,10 +255,13 @@ export class TimerService {
     return { entries, fingerprint: timersFingerprint(entries), owns: ownedBy(input) };
   }
 
-  private async edit(accountId: string, deviceid: string, change: (timers: TimerDef[]) => TimerDef[]): Promise<DeviceTimers> {
+  /** `check` (a `capCheck`) runs on every attempt's result, so concurrent additions never pass the cap together. */
+  private async edit(accountId: string, deviceid: string, change: (timers: TimerDef[]) => TimerDef[], check?: (timers: TimerDef[]) => void): Promise<DeviceTimers> {
     for (let attempt = 0; attempt < EDIT_ATTEMPTS; attempt++) {
       const current = await this.model.getTimers(accountId, deviceid);
-      const saved = await this.model.putTimers(accountId, deviceid, change(current.timers), current.version);
+      const changed = change(current.timers);
+      check?.(changed);
+      const saved = await this.model.putTimers(accountId, deviceid, changed, current.version);
       if (saved) return saved;
       // Lost a race with another edit of the same device: back off a little, read again.
       await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt + 1, 8)));

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '../../lib/secrets';
 import { createStore, type Store } from '../../lib/store';
 import { startSim, type Sim } from '../../sim';
 import { APP_ID, APP_SECRET, testAccount } from '../support/bridge';
@@ -58,7 +59,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
   it('runs as `npx ewelink-bridge` from the repository, and explains itself', async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no', '--', 'ewelink-bridge', '--help'], { env });
     expect(stdout).toContain('usage: npx ewelink-bridge <command>');
-    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'status']) {
+    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status']) {
       expect(stdout).toContain(command);
     }
     expect((await cli([])).code).toBe(2);
@@ -74,6 +75,66 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     expect(key).toMatch(/^ebk_/);
     expect(await store.apiKeys.find(key)).toMatchObject({ accountId: 'default', label: 'ci' });
     expect(await tableText()).not.toContain(key);
+  });
+
+  it('lists, limits and revokes API keys, never printing a stored key', async () => {
+    // Prepare
+    const made = await cli(['create-api-key', '--label', 'slow one', '--rate', '0.5', '--burst', '3', '--account', 'keys']);
+    const key = made.stdout.trim().split('\n').pop() as string;
+    const id = /API key (\S+) for account "keys", limit 0\.5\/s, bursts of 3/.exec(made.stdout)?.[1];
+    // Act
+    const listed = await cli(['list-api-keys', '--account', 'keys']);
+    const revoked = await cli(['revoke-api-key', '--id', id as string, '--account', 'keys']);
+    const again = await cli(['revoke-api-key', '--id', id as string, '--account', 'keys']);
+    const empty = await cli(['list-api-keys', '--account', 'keys']);
+    // Assess
+    expect(made.code, made.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}  "slow one"  made \\S+  last used never  limit 0\\.5/s, bursts of 3$`, 'm'));
+    expect(listed.stdout).not.toContain(key);
+    expect(revoked).toMatchObject({ code: 0, stdout: expect.stringContaining('revoked') });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`the account has no API key "${id}"`);
+    expect(empty.stdout).toContain('has no API keys');
+    expect(await store.apiKeys.find(key)).toBeUndefined();
+  });
+
+  it('refuses a bad label or limit for a key as bad usage, naming the option, storing nothing', async () => {
+    // Act
+    const runs = await Promise.all([
+      cli(['create-api-key', '--label', 'bell\u0007', '--account', 'refused']),
+      cli(['create-api-key', '--rate', '500', '--account', 'refused']),
+      cli(['create-api-key', '--burst', 'many', '--account', 'refused']),
+      cli(['revoke-api-key', '--account', 'refused']),
+    ]);
+    // Assess
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    expect(runs[0]?.stderr).toMatch(/--label: must be 1 to 100 characters/);
+    expect(runs[1]?.stderr).toMatch(/--rate: must be a number from 0\.01 to 100/);
+    expect(runs[2]?.stderr).toMatch(/--burst: /);
+    expect(runs[3]?.stderr).toMatch(/--id must be the id the list shows/);
+    expect(await store.apiKeys.list('refused')).toEqual([]);
+  });
+
+  it('lists, rotates and deletes webhooks', async () => {
+    // Prepare
+    const { hook, secret } = await store.hooks.create({ accountId: 'hooks', deviceid: '1000000001', action: { power: 'toggle' }, name: 'porch' });
+    // Act
+    const listed = await cli(['list-hooks', '--account', 'hooks']);
+    const rotated = await cli(['rotate-hook', '--id', hook.hookId, '--account', 'hooks']);
+    const fresh = rotated.stdout.trim().split('\n').pop() as string;
+    const stored = await store.hooks.get(hook.hookId);
+    const deleted = await cli(['delete-hook', '--id', hook.hookId, '--account', 'hooks']);
+    const otherAccount = await cli(['delete-hook', '--id', hook.hookId, '--account', 'someone']);
+    // Assess
+    expect(listed.stdout).toMatch(new RegExp(`^${hook.hookId}  "porch"  device 1000000001 \\{"power":"toggle"\\}  made \\S+  last used never  limit 1/s, bursts of 5$`, 'm'));
+    expect(listed.stdout).not.toContain(secret);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(fresh).toMatch(new RegExp(`^/hooks/${hook.hookId}/[A-Za-z0-9_-]{32}$`));
+    expect(stored?.secretHash).toBe(hashSecret(fresh.split('/').pop() as string));
+    expect(stored?.secretHash).not.toBe(hashSecret(secret));
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(otherAccount.code).toBe(1);
+    expect(await store.hooks.get(hook.hookId)).toBeUndefined();
   });
 
   it('logs in with the password from EWELINK_PASSWORD, follows the region, and prints neither password nor tokens', async () => {

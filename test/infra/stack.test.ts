@@ -51,7 +51,14 @@ const EXPECTED_ROUTES = [
   'DELETE /scenes/{sceneId}',
   'POST /scenes/{sceneId}/run',
   'POST /hooks',
+  'GET /hooks',
+  'PATCH /hooks/{hookId}',
+  'DELETE /hooks/{hookId}',
+  'PUT /hooks/{hookId}/secret',
   'POST /hooks/{hookId}/{secret}',
+  'GET /keys',
+  'POST /keys',
+  'DELETE /keys/{keyId}',
   'GET /openapi.json',
 ];
 const ENV_VARS = ['TABLE_NAME', 'EWELINK_SECRET_ARN', 'EWELINK_API_URL', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];

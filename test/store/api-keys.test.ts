@@ -16,7 +16,7 @@ describe('DynamoApiKeyRepository', () => {
 
   it('creates a key that finds its account', async () => {
     // Prepare
-    const { id, key } = await apiKeys.create('alice', 'home assistant', 1_000);
+    const { apiKey: { id }, key } = await apiKeys.create({ accountId: 'alice', label: 'home assistant' }, 1_000);
 
     // Act
     const found = await apiKeys.find(key);
@@ -28,7 +28,7 @@ describe('DynamoApiKeyRepository', () => {
 
   it('finds nothing for a wrong, altered or empty key', async () => {
     // Prepare
-    const { key } = await apiKeys.create('alice', 'home assistant');
+    const { key } = await apiKeys.create({ accountId: 'alice', label: 'home assistant' });
 
     // Act
     const results = await Promise.all([apiKeys.find('ebk_wrong'), apiKeys.find(`${key}x`), apiKeys.find(key.slice(0, -1)), apiKeys.find('')]);
@@ -39,7 +39,7 @@ describe('DynamoApiKeyRepository', () => {
 
   it('stores no trace of the key itself', async () => {
     // Prepare
-    const { key } = await apiKeys.create('alice', 'home assistant');
+    const { key } = await apiKeys.create({ accountId: 'alice', label: 'home assistant' });
 
     // Act
     const items = await scanTable(table);
@@ -53,26 +53,26 @@ describe('DynamoApiKeyRepository', () => {
 
   it('lists the keys of one account, and revokes one of them', async () => {
     // Prepare
-    const first = await apiKeys.create('alice', 'first', 1_000);
-    const second = await apiKeys.create('alice', 'second', 2_000);
-    await apiKeys.create('bob', 'not alice', 3_000);
+    const first = await apiKeys.create({ accountId: 'alice', label: 'first' }, 1_000);
+    const second = await apiKeys.create({ accountId: 'alice', label: 'second' }, 2_000);
+    await apiKeys.create({ accountId: 'bob', label: 'not alice' }, 3_000);
 
     // Act
-    const revoked = await apiKeys.revoke('alice', first.id);
+    const revoked = await apiKeys.revoke('alice', first.apiKey.id);
 
     // Assess
     expect(revoked).toBe(true);
     expect(await apiKeys.find(first.key)).toBeUndefined();
     expect(await apiKeys.find(second.key)).toBeDefined();
-    expect(await apiKeys.list('alice')).toEqual([{ id: second.id, accountId: 'alice', label: 'second', createdAt: 2_000 }]);
+    expect(await apiKeys.list('alice')).toEqual([{ id: second.apiKey.id, accountId: 'alice', label: 'second', createdAt: 2_000 }]);
   });
 
   it('reports false when revoking a key the account does not have', async () => {
     // Prepare
-    const bobs = await apiKeys.create('bob', 'bob');
+    const bobs = await apiKeys.create({ accountId: 'bob', label: 'bob' });
 
     // Act
-    const revoked = await apiKeys.revoke('alice', bobs.id);
+    const revoked = await apiKeys.revoke('alice', bobs.apiKey.id);
 
     // Assess
     expect(revoked).toBe(false);

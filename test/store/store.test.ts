@@ -13,7 +13,7 @@ describe('createStore', () => {
     // Act
     await store.tokens.save({ accountId: 'alice', at: 'at', rt: 'rt', region: 'us', apikey: 'k', atExpiresAt: 1, rtExpiresAt: 2 });
     await store.devices.put('alice', [], 60);
-    const { key } = await store.apiKeys.create('alice', 'label');
+    const { key } = await store.apiKeys.create({ accountId: 'alice', label: 'label' });
     const { hook } = await store.hooks.create({ accountId: 'alice', deviceid: 'd', action: { power: 'on' } });
 
     // Assess

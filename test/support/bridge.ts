@@ -9,6 +9,8 @@ import { freshTable, type FreshTable } from './dynamo';
 export const APP_ID = 'test-app-id';
 export const APP_SECRET = 'test-app-secret';
 export const ACCOUNT = 'default';
+/** The limit of the harness's API key: the highest a key may be given, far above what a test sends, so only the rate-limit tests meet one. */
+export const TEST_KEY_LIMIT = { perSecond: 100, burst: 100 };
 
 /** The test account: a single switch, a four-channel switch, an offline plug (region eu). */
 export function testAccount(overrides: Partial<AccountSeed> = {}): AccountSeed {
@@ -39,7 +41,7 @@ export interface Harness {
   apiKey: string;
   url: string;
   /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
-  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }>;
   /** Stops everything, then fails when the simulated cloud noted a spec deviation (`sim.deviations`) by the bridge. */
   close(): Promise<void>;
 }
@@ -61,7 +63,8 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
     const identity = account.email ? { email: account.email } : { phoneNumber: account.phoneNumber as string };
     await bridge.accounts.login(ACCOUNT, identity, account.password, 'eu');
   }
-  const { key: apiKey } = await bridge.apiKeys.create(ACCOUNT, 'test');
+  // The suite calls far faster than a person: its key runs under a limit no test reaches by accident.
+  const { key: apiKey } = await bridge.apiKeys.create(ACCOUNT, { label: 'test', limit: TEST_KEY_LIMIT });
   const logger = new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' });
   const server = await serveApi(httpApiHandler(bridge, logger));
   sim.stats.reset();
@@ -81,7 +84,7 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
         body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
       const text = await res.body.text();
-      return { status: res.statusCode, body: text ? JSON.parse(text) : undefined };
+      return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, headers: res.headers };
     },
     async close() {
       bridge.close();

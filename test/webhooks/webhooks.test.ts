@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceCommand } from '../../lib/devices/command';
-import { InvalidInput, NotFound, Unauthorized } from '../../lib/errors';
+import { InvalidInput, NotFound, RateLimited, Unauthorized } from '../../lib/errors';
+import { HOOK_RATE } from '../../lib/rate-limit';
 import type { HookInput } from '../../lib/webhooks/webhooks';
 import { ACCOUNT, socketUpdates, startHarness, type Harness } from '../support/bridge';
 import { scanTable } from '../support/dynamo';
@@ -46,7 +47,15 @@ describe('Webhooks.create', () => {
     // Act
     const created = await h.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'on' }, name: 'hall button' });
     // Assess
-    expect(created).toEqual({ hookId: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/), deviceid: LAMP, action: { power: 'on' }, name: 'hall button' });
+    expect(created).toEqual({
+      hookId: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/),
+      secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+      deviceid: LAMP,
+      action: { power: 'on' },
+      name: 'hall button',
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      limit: HOOK_RATE,
+    });
     const items = await hookItems();
     expect(items).toHaveLength(2); // the hook, and its copy in the account's listing
     expect(JSON.stringify(await scanTable(h.table))).not.toContain(created.secret);
@@ -205,5 +214,165 @@ describe('Webhooks.run', () => {
       expect(err.message).toMatch(message);
       expect(cloudTraffic(h)).toBe(0);
     });
+  });
+});
+
+describe('managing webhooks', () => {
+  it('lists the account\'s hooks oldest first, without secrets or hashes, and not another account\'s', async () => {
+    // Prepare
+    const first = await h.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'on' }, name: 'first' });
+    const second = await h.bridge.webhooks.create(ACCOUNT, { deviceid: STRIP, action: { power: 'off', channel: 1 }, limit: { perSecond: 0.5, burst: 2 } });
+    await h.parts.store.hooks.create({ accountId: 'someone-else', deviceid: LAMP, action: { power: 'on' } });
+    // Act
+    const listed = await h.bridge.webhooks.list(ACCOUNT);
+    // Assess
+    expect(listed.map((hook) => hook.hookId)).toEqual([first.hookId, second.hookId]);
+    expect(listed[0]).toEqual({ hookId: first.hookId, deviceid: LAMP, action: { power: 'on' }, name: 'first', createdAt: first.createdAt, limit: HOOK_RATE });
+    expect(listed[1]?.limit).toEqual({ perSecond: 0.5, burst: 2 });
+    expect(JSON.stringify(listed)).not.toMatch(new RegExp(`${first.secret}|${second.secret}|secretHash|fullAt`));
+  });
+
+  it('deletes a hook: its URL stops working, and another account cannot delete it', async () => {
+    // Prepare
+    const { hookId, secret } = await h.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'on' } });
+    // Act
+    const byOther = await failure(h.bridge.webhooks.delete('someone-else', hookId));
+    await h.bridge.webhooks.delete(ACCOUNT, hookId);
+    const again = await failure(h.bridge.webhooks.delete(ACCOUNT, hookId));
+    const run = await failure(h.bridge.webhooks.run(hookId, secret));
+    // Assess
+    expect(byOther).toBeInstanceOf(NotFound);
+    expect(again).toBeInstanceOf(NotFound);
+    expect(run).toBeInstanceOf(Unauthorized);
+    expect(await hookItems()).toEqual([]);
+    expect(h.sim.device(LAMP).params.switch).toBe('off');
+  });
+
+  it('rotates a secret: the old one is refused at once, the new one runs the same action', async () => {
+    // Prepare
+    const { hookId, secret: old } = await h.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'on' } });
+    // Act
+    const byOther = await failure(h.bridge.webhooks.rotate('someone-else', hookId));
+    const { secret } = await h.bridge.webhooks.rotate(ACCOUNT, hookId);
+    const withOld = await failure(h.bridge.webhooks.run(hookId, old));
+    const withNew = await h.bridge.webhooks.run(hookId, secret);
+    // Assess
+    expect(byOther).toBeInstanceOf(NotFound);
+    expect(withOld).toBeInstanceOf(Unauthorized);
+    expect(secret).not.toBe(old);
+    expect(withNew).toMatchObject({ deviceid: LAMP, power: 'on' });
+    expect(JSON.stringify(await scanTable(h.table))).not.toContain(secret);
+  });
+
+  it('renames a hook and changes its limit, in the hook and in the list alike', async () => {
+    // Prepare
+    const { hookId } = await h.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'on' }, name: 'old' });
+    // Act
+    const changed = await h.bridge.webhooks.update(ACCOUNT, hookId, { name: 'porch', limit: { perSecond: 2, burst: 10 } });
+    const byOther = await failure(h.bridge.webhooks.update('someone-else', hookId, { name: 'mine' }));
+    // Assess
+    expect(changed).toMatchObject({ hookId, name: 'porch', limit: { perSecond: 2, burst: 10 } });
+    expect(byOther).toBeInstanceOf(NotFound);
+    expect((await h.bridge.webhooks.list(ACCOUNT))[0]).toMatchObject({ name: 'porch', limit: { perSecond: 2, burst: 10 } });
+    expect((await h.parts.store.hooks.get(hookId))?.limit).toEqual({ perSecond: 2, burst: 10 });
+  });
+});
+
+describe('a hook\'s rate limit', () => {
+  let manual: Harness;
+  beforeEach(async () => {
+    manual = await startHarness({ sim: { clock: { mode: 'manual', start: Date.parse('2026-03-02T08:00:00Z') } } });
+    await manual.bridge.directory.list(ACCOUNT);
+  });
+  afterEach(async () => {
+    await manual.close();
+  });
+
+  async function outcomes(calls: Array<Promise<unknown>>): Promise<{ ran: number; limited: RateLimited[] }> {
+    const settled = await Promise.allSettled(calls);
+    const limited = settled.flatMap((s) => (s.status === 'rejected' && s.reason instanceof RateLimited ? [s.reason] : []));
+    const other = settled.filter((s) => s.status === 'rejected' && !(s.reason instanceof RateLimited));
+    expect(other).toEqual([]);
+    return { ran: settled.filter((s) => s.status === 'fulfilled').length, limited };
+  }
+
+  it('runs a burst of 5, then refuses with the wait until the next token, sending nothing', async () => {
+    // Prepare
+    const { hookId, secret } = await manual.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'toggle' } });
+    manual.sim.stats.reset();
+    // Act
+    const burst = await outcomes(Array.from({ length: 5 }, () => manual.bridge.webhooks.run(hookId, secret)));
+    const sixth = await failure(manual.bridge.webhooks.run(hookId, secret));
+    // Assess
+    expect(burst).toEqual({ ran: 5, limited: [] });
+    expect(sixth).toBeInstanceOf(RateLimited);
+    expect((sixth as RateLimited).retryAfterSeconds).toBe(1);
+    expect(sixth.message).toMatch(/this webhook takes 1 call\(s\) a second with bursts of 5; try again in 1 s/);
+    expect(socketUpdates(manual.sim, LAMP)).toHaveLength(burst.ran);
+  });
+
+  it('never lets 40 concurrent calls spend more than the 5 tokens there are', async () => {
+    // Prepare
+    const { hookId, secret } = await manual.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'toggle' } });
+    manual.sim.stats.reset();
+    // Act: the clock stands still, so no token comes back meanwhile
+    const wave = await outcomes(Array.from({ length: 40 }, () => manual.bridge.webhooks.run(hookId, secret)));
+    let after = 0;
+    for (;;) {
+      try {
+        await manual.bridge.webhooks.run(hookId, secret);
+        after += 1;
+      } catch (err) {
+        expect(err).toBeInstanceOf(RateLimited);
+        break;
+      }
+    }
+    // Assess
+    expect(wave.ran).toBe(5);
+    expect(after).toBe(0);
+    expect(socketUpdates(manual.sim, LAMP)).toHaveLength(5);
+    expect(wave.limited.every((e) => e.retryAfterSeconds >= 1)).toBe(true);
+  });
+
+  it('gives a token back each second, up to the burst, and follows a hook\'s own limit', async () => {
+    // Prepare
+    const { hookId, secret } = await manual.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'toggle' }, limit: { perSecond: 0.5, burst: 2 } });
+    await manual.bridge.webhooks.run(hookId, secret);
+    await manual.bridge.webhooks.run(hookId, secret);
+    const spent = await failure(manual.bridge.webhooks.run(hookId, secret));
+    // Act
+    await manual.sim.clock.advance(1000);
+    const early = await failure(manual.bridge.webhooks.run(hookId, secret));
+    await manual.sim.clock.advance(1000);
+    const refilled = await manual.bridge.webhooks.run(hookId, secret);
+    await manual.sim.clock.advance(60_000);
+    const afterRest = await outcomes(Array.from({ length: 3 }, () => manual.bridge.webhooks.run(hookId, secret)));
+    // Assess
+    expect((spent as RateLimited).retryAfterSeconds).toBe(2);
+    expect((early as RateLimited).retryAfterSeconds).toBe(1);
+    expect(refilled).toMatchObject({ deviceid: LAMP });
+    expect(afterRest.ran).toBe(2);
+    expect(afterRest.limited).toHaveLength(1);
+  });
+
+  it('writes the last use at most hourly, and a refused secret spends nothing', async () => {
+    // Prepare
+    const { hookId, secret } = await manual.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'on' } });
+    const started = manual.sim.clock.now();
+    for (let i = 0; i < 10; i++) await failure(manual.bridge.webhooks.run(hookId, 'A'.repeat(32)));
+    // Act
+    await manual.bridge.webhooks.run(hookId, secret);
+    const first = (await manual.bridge.webhooks.list(ACCOUNT))[0]?.lastUsedAt;
+    await manual.sim.clock.advance(30 * 60_000);
+    await manual.bridge.webhooks.run(hookId, secret);
+    const halfHour = (await manual.bridge.webhooks.list(ACCOUNT))[0]?.lastUsedAt;
+    await manual.sim.clock.advance(31 * 60_000);
+    await manual.bridge.webhooks.run(hookId, secret);
+    const hourOn = (await manual.bridge.webhooks.list(ACCOUNT))[0]?.lastUsedAt;
+    // Assess
+    expect(first).toBe(new Date(started).toISOString());
+    expect(halfHour).toBe(first);
+    expect(hourOn).toBe(new Date(started + 61 * 60_000).toISOString());
+    expect((await manual.parts.store.hooks.get(hookId))?.fullAt).toBe(started + 61 * 60_000 + 1000);
   });
 });

@@ -1,5 +1,6 @@
 import { KELVIN_RANGE } from '../../devices/conversions';
 import { DEVICE_COMMAND } from '../../devices/command';
+import { RATE_LIMIT } from '../../rate-limit';
 import { SCENE_INPUT } from '../../scenes/scene-service';
 import { Type } from '../../schema';
 import { SCHEDULE, TIME_ZONE } from '../../timers/schedule';
@@ -164,17 +165,59 @@ export const SCENE_RUN = Type.Object(
   { ...open, $id: 'SceneRun' },
 );
 
+const SHOWN_ONCE = 'shown only now: only its hash is stored';
+const WHEN = (what: string) => Type.String({ format: 'date-time', description: what });
+
+const HOOK_FIELDS = {
+  hookId: Type.String(),
+  deviceid: Type.String(),
+  action: DEVICE_COMMAND,
+  name: Type.Optional(Type.String()),
+  createdAt: WHEN('when it was made'),
+  lastUsedAt: Type.Optional(WHEN('when a call last ran it, to the hour (written at most hourly)')),
+  limit: RATE_LIMIT,
+};
+
+export const HOOK = Type.Object(HOOK_FIELDS, { ...open, $id: 'Hook' });
+
+export const HOOK_LIST = Type.Object({ hooks: Type.Array(HOOK) }, { ...open, $id: 'HookList' });
+
 export const CREATED_HOOK = Type.Object(
   {
-    hookId: Type.String(),
-    secret: Type.String({ description: 'shown only now: only its hash is stored' }),
+    ...HOOK_FIELDS,
+    secret: Type.String({ description: SHOWN_ONCE }),
     url: Type.String({ format: 'uri', description: 'POST here to run the action' }),
-    deviceid: Type.String(),
-    action: DEVICE_COMMAND,
-    name: Type.Optional(Type.String()),
     note: Type.Optional(Type.String()),
   },
   { ...open, $id: 'CreatedHook' },
+);
+
+export const ROTATED_HOOK = Type.Object(
+  {
+    hookId: Type.String(),
+    secret: Type.String({ description: SHOWN_ONCE }),
+    url: Type.String({ format: 'uri', description: 'the new URL; the old one no longer works' }),
+    note: Type.Optional(Type.String()),
+  },
+  { ...open, $id: 'RotatedHook' },
+);
+
+const API_KEY_FIELDS = {
+  id: Type.String({ description: 'what revoking names; not the key' }),
+  label: Type.String(),
+  createdAt: WHEN('when it was made'),
+  lastUsedAt: Type.Optional(WHEN('when it was last used, to the hour (written at most hourly)')),
+  limit: RATE_LIMIT,
+};
+
+export const API_KEY_LIST = Type.Object(
+  { keys: Type.Array(Type.Object({ ...API_KEY_FIELDS, current: Type.Boolean({ description: 'whether this is the key the request came with' }) }, { ...open, $id: 'ApiKey' })) },
+  { ...open, $id: 'ApiKeyList' },
+);
+
+export const CREATED_API_KEY = Type.Object(
+  { ...API_KEY_FIELDS, key: Type.String({ description: SHOWN_ONCE }), note: Type.Optional(Type.String()) },
+  { ...open, $id: 'CreatedApiKey' },
 );
 
 export const OPENAPI_DOCUMENT = Type.Object({ openapi: Type.String(), info: Type.Object({}, open), paths: Type.Object({}, open) }, { ...open, $id: 'OpenApiDocument' });

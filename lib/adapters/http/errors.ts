@@ -16,6 +16,7 @@ import {
   NotConfigured,
   NotFound,
   NotOwner,
+  RateLimited,
   ShareRefused,
   ShareTooSoon,
   ShareUnanswered,
@@ -62,6 +63,7 @@ export const DOMAIN_STATUS: ReadonlyArray<readonly [ErrorClass & { code: string 
   [AlreadyShared, 409],
   [Conflict, 409],
   [ShareTooSoon, 429],
+  [RateLimited, 429],
   [DeviceRefused, 502],
   [CloudAuthRefused, 502],
   [CloudUnavailable, 502],
@@ -83,7 +85,7 @@ export interface ErrorBody {
  * The status and body for any failure. Domain errors say what they are; anything else is a
  * bare 500 whose details stay in the log (under the same request id).
  */
-export function errorAnswer(err: unknown, requestId: string): { status: number; body: ErrorBody; internal: boolean } {
+export function errorAnswer(err: unknown, requestId: string): { status: number; body: ErrorBody; internal: boolean; headers?: Record<string, string> } {
   if (err instanceof HttpProblem) return { status: err.status, body: { error: { code: err.code, message: err.message, requestId } }, internal: false };
   const known = toDomainError(err);
   const status = known && DOMAIN_STATUS.find(([type]) => known instanceof type)?.[1];
@@ -92,6 +94,7 @@ export function errorAnswer(err: unknown, requestId: string): { status: number; 
   }
   const body: ErrorBody = { error: { code: known.code, message: known.message, requestId } };
   if (known.field) body.error.field = known.field;
+  if (known instanceof RateLimited) return { status, body, internal: false, headers: { 'retry-after': String(known.retryAfterSeconds) } };
   return { status, body, internal: false };
 }
 
@@ -103,11 +106,11 @@ export function errorAnswers(logger: Logger): MiddlewareObj<APIGatewayProxyEvent
   return {
     onError: function answerError(request) {
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
-      const { status, body, internal } = errorAnswer(request.error, requestId);
+      const { status, body, internal, headers } = errorAnswer(request.error, requestId);
       const cause = (request.error as { cause?: unknown } | null)?.cause;
       if (internal) logger.error('request failed', { requestId, error: request.error as Error });
       else if (status >= 500) logger.warn('request answered with an error', { requestId, code: body.error.code, cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined });
-      request.response = { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      request.response = { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
     },
   };
 }

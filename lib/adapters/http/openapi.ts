@@ -18,6 +18,10 @@ const COMMON_ERRORS: Record<number, { name: string; description: string }> = {
     name: 'InvalidInput',
     description: 'a field or parameter is missing, unknown or out of range (`invalid_input`; `error.field` names it). Nothing was sent to the cloud or stored.',
   },
+  429: {
+    name: 'RateLimited',
+    description: "the API key's rate limit is spent (`rate_limited`; 10 calls a second with bursts of 20 unless the key has its own); `Retry-After` says in how many seconds a call is taken again. Nothing was done.",
+  },
   502: {
     name: 'CloudFailed',
     description: 'the device refused the params (`device_refused`), the stored eWeLink tokens were refused (`cloud_auth`: link the account again), or the cloud cannot be reached (`cloud_unavailable`)',
@@ -76,6 +80,7 @@ export function errorStatuses(route: Route): Map<number, string> {
   if (route.auth === 'apiKey') out.set(401, COMMON_ERRORS[401]!.description);
   out.set(413, COMMON_ERRORS[413]!.description);
   if (route.body || route.query || params.some(constrained)) out.set(422, COMMON_ERRORS[422]!.description);
+  if (route.auth === 'apiKey') out.set(429, COMMON_ERRORS[429]!.description);
   if (route.cloud !== false) out.set(502, COMMON_ERRORS[502]!.description);
   if (route.cloud !== false || route.auth === 'apiKey') out.set(503, COMMON_ERRORS[503]!.description);
   for (const [status, text] of Object.entries(route.errors ?? {})) {

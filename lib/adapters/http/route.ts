@@ -3,7 +3,7 @@ import type { Bridge } from '../../bridge';
 import { Type, type Static, type TSchema } from '../../schema';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webhooks' | 'api';
+export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webhooks' | 'keys' | 'api';
 
 /** What a handler receives: every part checked and typed before it runs. */
 export interface RouteInput<P, Q, B> {
@@ -12,6 +12,8 @@ export interface RouteInput<P, Q, B> {
   body: B;
   /** The bridge account the API key speaks for ('' on routes without one). */
   accountId: string;
+  /** The id of the API key the call came with ('' on routes without one). */
+  keyId: string;
   /** `https://host` the caller reached the bridge at, for URLs handed out. */
   baseUrl: string;
 }

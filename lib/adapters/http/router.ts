@@ -75,21 +75,24 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Serves one request: finds the route, checks the API key, then the path parameters, the
- * query and the body against the route's schemas, and only then runs its handler with typed
- * values. Errors are thrown, for the adapter's one error mapping.
+ * query and the body against the route's schemas, spends one call of the key's rate limit,
+ * and only then runs its handler with typed values. Errors are thrown, for the adapter's one error mapping.
  */
 export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<HttpAnswer> {
   const { route, params: rawParams } = matchRoute(req.method, req.rawPath);
-  let accountId = '';
+  let caller: { accountId: string; keyId: string; admit(): Promise<void> } = { accountId: '', keyId: '', admit: async () => undefined };
   if (route.auth === 'apiKey') {
     const key = BEARER.exec(req.headers.authorization ?? '')?.[1];
     if (!key) throw new Unauthorized('send the API key as "Authorization: Bearer <key>"');
-    ({ accountId } = await bridge.apiKeys.authenticate(key));
+    const found = await bridge.apiKeys.authenticate(key);
+    caller = { accountId: found.accountId, keyId: found.id, admit: () => bridge.apiKeys.admit(key, found) };
   }
   const params = route.params ? parse(route.params, rawParams) : undefined;
   const query = route.query ? parseQuery(route.query, req.query) : undefined;
   const body = route.body ? parse(route.body, jsonOf(req.body)) : undefined;
-  const out = await route.handle({ params, query, body, accountId, baseUrl: req.baseUrl } as never, bridge);
+  // Only input that passed every check spends a call of the key's limit: refused input costs nothing and writes nothing.
+  await caller.admit();
+  const out = await route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl } as never, bridge);
   return { status: route.ok.status, body: route.ok.status === 204 ? undefined : out, route: `${route.method} ${route.path}` };
 }
 

@@ -9,6 +9,7 @@ import { routes } from '../../../lib/adapters/http/routes';
 import { parse, type TSchema } from '../../../lib/schema';
 import type { AccountSeed, ShareAnswer } from '../../../sim';
 import { startHarness, testAccount, type Harness } from '../../support/bridge';
+import { ACCOUNT as OWNER_ACCOUNT } from '../../support/bridge';
 import { cloudTraffic } from '../../support/refusals';
 import { onlineSocket, type SocketClient } from '../../sim/wire';
 import { documented, documentedStatuses, schemaErrors, type Json } from './document';
@@ -104,10 +105,10 @@ beforeAll(async () => {
     sockets.push(await onlineSocket(`${h.sim.url.replace('http:', 'ws:')}/api/ws`, tokens.at, tokens.apikey));
     if (seed === FRIEND) {
       await h.parts.keeper.adopt(email(seed), tokens);
-      friendKey = (await h.bridge.apiKeys.create(email(seed), 'contract')).key;
+      friendKey = (await h.bridge.apiKeys.create(email(seed), { label: 'contract' })).key;
     }
   }
-  const nobodyKey = (await h.bridge.apiKeys.create(NOBODY, 'contract')).key;
+  const nobodyKey = (await h.bridge.apiKeys.create(NOBODY, { label: 'contract' })).key;
   const shared = await owner('POST', `/devices/${SHARED}/shares`, { body: { uid: email(FRIEND) } });
   if (shared.status !== 200) throw new Error(`could not share ${SHARED}: ${shared.text}`);
   s = {
@@ -184,6 +185,13 @@ const newTimer = async (deviceid = LAMP) => (must(await s.owner('POST', `/device
 const newScene = async (body: unknown = SCENE) => (must(await s.owner('POST', '/scenes', { body }), 201) as { scene: { id: string } }).scene.id;
 /** A new webhook's path (its secret in it). */
 const newHook = async (deviceid = LAMP) => new URL((must(await s.owner('POST', '/hooks', { body: { deviceid, action: { power: 'on' } } }), 201) as { url: string }).url).pathname;
+
+/** A key of the owner's whose one call is spent (and comes back only in 100 s). */
+async function spentKey(): Promise<string> {
+  const { key } = await s.h.parts.store.apiKeys.create({ accountId: OWNER_ACCOUNT, label: 'spent', limit: { perSecond: 0.01, burst: 1 } });
+  must(await s.owner('GET', '/keys', { auth: key }), 200);
+  return key;
+}
 
 /** A share the receiver accepts, then their answer to anything further. */
 async function shareThenAnswer(deviceid: string, seed: AccountSeed, answer: ShareAnswer): Promise<void> {
@@ -267,7 +275,10 @@ function commonProvokers(route: Route): Provokers {
   const bad = badInput(route);
   if (bad) out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
   if (route.cloud !== false) out[502] = () => act(() => s.noCloud.call(route.method, path, { body }));
-  if (route.cloud !== false || route.auth === 'apiKey') out[503] = () => act(() => s.nobody(route.method, path, { body }));
+  // A route that needs no cloud needs no linked account either: only a store that is down makes it 503.
+  if (route.cloud !== false) out[503] = () => act(() => s.nobody(route.method, path, { body }));
+  else if (route.auth === 'apiKey') out[503] = () => act(() => s.noStore.call(route.method, path, { body }));
+  if (route.auth === 'apiKey') out[429] = () => act(async () => s.owner(route.method, path, { body, auth: await spentKey() }));
   return out;
 }
 
@@ -580,10 +591,53 @@ const SPECIFIC: Record<string, Provokers> = {
       const { hook, secret } = await s.h.parts.store.hooks.create({ accountId: NOBODY, deviceid: LAMP, action: { power: 'on' } });
       return act(() => s.owner('POST', `/hooks/${hook.hookId}/${secret}`, { auth: false }));
     },
+    429: async () => {
+      const created = must(await s.owner('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'on' }, limit: { perSecond: 0.01, burst: 1 } } }), 201) as { url: string };
+      const path = new URL(created.url).pathname;
+      must(await s.owner('POST', path, { auth: false }), 200);
+      return act(() => s.owner('POST', path, { auth: false }));
+    },
     504: async () => {
       const path = await newHook(PLUG);
       return act(() => s.owner('POST', path, { auth: false }));
     },
+  },
+  'GET /hooks': {
+    200: () => act(() => s.owner('GET', '/hooks')),
+  },
+  'PATCH /hooks/{hookId}': {
+    200: async () => {
+      const hookId = (await newHook()).split('/')[2] as string;
+      return act(() => s.owner('PATCH', `/hooks/${hookId}`, { body: { name: 'renamed', limit: { perSecond: 2, burst: 4 } } }));
+    },
+    404: () => act(() => s.owner('PATCH', '/hooks/Qk3xN0p4R2tY', { body: { name: 'nobody' } })),
+  },
+  'DELETE /hooks/{hookId}': {
+    204: async () => {
+      const hookId = (await newHook()).split('/')[2] as string;
+      return act(() => s.owner('DELETE', `/hooks/${hookId}`));
+    },
+    404: () => act(() => s.owner('DELETE', '/hooks/Qk3xN0p4R2tY')),
+  },
+  'PUT /hooks/{hookId}/secret': {
+    200: async () => {
+      const hookId = (await newHook()).split('/')[2] as string;
+      return act(() => s.owner('PUT', `/hooks/${hookId}/secret`));
+    },
+    404: () => act(() => s.owner('PUT', '/hooks/Qk3xN0p4R2tY/secret')),
+  },
+  'GET /keys': {
+    200: () => act(() => s.owner('GET', '/keys')),
+  },
+  'POST /keys': {
+    201: () => act(() => s.owner('POST', '/keys', { body: { label: 'contract', limit: { perSecond: 1, burst: 2 } } })),
+  },
+  'DELETE /keys/{keyId}': {
+    204: async () => {
+      const made = must(await s.owner('POST', '/keys', { body: { label: 'short-lived' } }), 201) as { id: string };
+      return act(() => s.owner('DELETE', `/keys/${made.id}`));
+    },
+    404: () => act(() => s.owner('DELETE', '/keys/k7Gm2xYq9aZb')),
   },
   'GET /openapi.json': {
     200: () => act(() => s.owner('GET', '/openapi.json', { auth: false })),

@@ -22,7 +22,10 @@ const encode = (text: string) => encodeURIComponent(text.replace(/[\uD800-\uDBFF
  * schemas' examples, mutated), plus stray bodies on reads and bad API keys. Whatever comes
  * in, the bridge never answers 5xx; input the document refuses is answered 4xx; and a 4xx
  * sends nothing to the cloud, writes nothing to the table, and carries the error body
- * `{error: {code, message, requestId}}`.
+ * `{error: {code, message, requestId}}`. The one write a 4xx may cause is the API key's
+ * rate-limit token, spent by a call whose input the document takes (an id no thing has):
+ * limits must count such calls too, or a flood of them would go unmetered. Refused input
+ * spends none.
  *
  * The seed comes from FUZZ_SEED, else from the commit checked out (so CI's run of a commit
  * can be repeated exactly, and each commit explores other cases), else at random; it is
@@ -435,10 +438,25 @@ function rawCaller(url: string, apiKey: string): Call & { close(): Promise<void>
 }
 
 const WRITE_COMMAND = /^(Put|Update|Delete|BatchWrite|TransactWrite|ExecuteStatement|ExecuteTransaction|BatchExecuteStatement)/;
+/** The rate limit's own bookkeeping: the bucket of the key or hook, and its last use. Nothing else is written this way. */
+const METERING = /^SET #(fullAt|lastUsedAt) = (:next|#fullAt \+ :interval|:now)$/;
+
+/** Whether a write only spends a rate-limit token or records a last use (see lib/store/buckets.ts). */
+function isMetering(commandName: string, input: any): boolean {
+  if (commandName.startsWith('Update')) return METERING.test(String(input?.UpdateExpression));
+  if (commandName.startsWith('TransactWrite')) return (input?.TransactItems ?? []).every((item: any) => item.Update && METERING.test(String(item.Update.UpdateExpression)));
+  return false;
+}
+
+/** The table without the rate limit's bookkeeping, for comparing before and after. */
+async function tableState(): Promise<string> {
+  return JSON.stringify((await scanTable(h.table)).map(({ fullAt: _fullAt, lastUsedAt: _lastUsedAt, ...item }) => item));
+}
 
 let h: Harness;
 let call: ReturnType<typeof rawCaller>;
 let writes = 0;
+let meteringWrites = 0;
 let tableBefore: string;
 const writeCounter = 'fuzzWriteCounter';
 
@@ -455,7 +473,9 @@ beforeAll(async () => {
   stackOf().add(
     (next, context) =>
       async function countWrite(args) {
-        if (WRITE_COMMAND.test(String(context.commandName ?? ''))) writes += 1;
+        const name = String(context.commandName ?? '');
+        if (isMetering(name, args.input)) meteringWrites += 1;
+        else if (WRITE_COMMAND.test(name)) writes += 1;
         return next(args);
       },
     { step: 'initialize', name: writeCounter },
@@ -463,7 +483,7 @@ beforeAll(async () => {
   // The device list cached and fresh, so lookups of unknown devices need no cloud.
   const listed = await call('GET', '/devices');
   if (listed.status !== 200) throw new Error(`GET /devices: ${listed.status} ${listed.text}`);
-  tableBefore = JSON.stringify(await scanTable(h.table));
+  tableBefore = await tableState();
 });
 
 afterAll(async () => {
@@ -477,11 +497,11 @@ describe('fuzzing every route with wrong input', () => {
     // Prepare
     const before = writes;
     // Act
-    const made = await h.bridge.apiKeys.create('fuzz-check', 'counted');
+    const made = await h.bridge.apiKeys.create('fuzz-check', { label: 'counted' });
     await h.parts.store.apiKeys.revoke('fuzz-check', made.id);
     // Assess
     expect(writes).toBeGreaterThan(before);
-    tableBefore = JSON.stringify(await scanTable(h.table));
+    tableBefore = await tableState();
   });
 
   it(`covers every operation of the document`, () => {
@@ -498,6 +518,7 @@ describe('fuzzing every route with wrong input', () => {
     const property = fc.asyncProperty(fc.oneof(...allCases), async (c) => {
       h.sim.stats.reset();
       const writesBefore = writes;
+      const meteringBefore = meteringWrites;
       const answer = await call(c.method, c.path, { raw: c.raw, auth: c.auth });
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       const seen = `${c.what}: ${c.method} ${c.path.slice(0, 200)} ${String(c.raw).slice(0, 200)} -> ${answer.status} ${answer.text.slice(0, 300)}`;
@@ -506,6 +527,8 @@ describe('fuzzing every route with wrong input', () => {
       if (answer.status >= 400) {
         if (c.refused) expect(cloudTraffic(h), `cloud traffic on refused input: ${seen}`).toBe(0);
         expect(writes - writesBefore, `a table write on a 4xx: ${seen}`).toBe(0);
+        // Input the document refuses is refused before the API key's limit is spent; input it takes (an unknown id) spends one call of it, as any call does.
+        if (c.refused) expect(meteringWrites - meteringBefore, `a rate-limit token spent on refused input: ${seen}`).toBe(0);
         expect(answer.contentType, seen).toMatch(/^application\/json/);
         expect(answer.body?.error, seen).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
       }
@@ -517,6 +540,6 @@ describe('fuzzing every route with wrong input', () => {
     }
     console.log(`fuzz: ${RUNS} cases in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
     // Assess: the table as it was, item for item.
-    expect(JSON.stringify(await scanTable(h.table))).toBe(tableBefore);
+    expect(await tableState()).toBe(tableBefore);
   });
 });

@@ -24,7 +24,7 @@ describe('sharing routes', () => {
     for (const seed of [FRIEND, GRUMPY]) {
       const grant = await h.parts.client.login({ email: seed.email as string }, seed.password, 'eu');
       await h.parts.keeper.adopt(seed.email as string, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
-      const { key } = await h.parts.store.apiKeys.create(seed.email as string, 'test');
+      const { key } = await h.parts.store.apiKeys.create({ accountId: seed.email as string, label: 'test' });
       const online = await h.call('POST', `/devices/${seed.devices?.[0]?.deviceid}/control`, { body: { power: 'on' }, auth: key });
       expect(online.body.via).toBe('socket');
       if (seed === FRIEND) friendKey = key;

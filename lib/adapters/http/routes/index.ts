@@ -4,6 +4,7 @@ import { route, type Route } from '../route';
 import { deviceRoutes } from './devices';
 import { groupRoutes } from './groups';
 import { hookRoutes } from './hooks';
+import { keyRoutes } from './keys';
 import { sceneRoutes } from './scenes';
 import { shareRoutes } from './shares';
 import { timerRoutes } from './timers';
@@ -20,4 +21,4 @@ const documentRoute = route({
 });
 
 /** Every route of the bridge's HTTP API: the one list the router, the document and the stack follow. */
-export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, documentRoute];
+export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, ...keyRoutes, documentRoute];

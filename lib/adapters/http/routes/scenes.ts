@@ -1,9 +1,11 @@
 import { SCENE_INPUT } from '../../../scenes/scene-service';
+import { MAX_DEVICE_TIMERS } from '../../../timers/compile';
 import { SCENE_CHANGE, SCENE_LIST, SCENE_PUSHES, SCENE_RUN, STORED_SCENE } from '../answers';
 import { route, type Route } from '../route';
 import { SCENE_PATH } from './common';
 
 const SCENE_404 = 'no such scene (`not_found`)';
+const CANNOT_TAKE = `also: a device cannot do its action, or a scheduled scene would leave a device's timer array holding more than ${MAX_DEVICE_TIMERS} entries, counting those set in the phone app or by other accounts (\`error.field\` is \`schedule\`)`;
 
 /** Scenes: named sets of device commands, run now or on a schedule the devices run themselves. */
 export const sceneRoutes: Route[] = [
@@ -26,7 +28,7 @@ export const sceneRoutes: Route[] = [
     description: 'A scheduled scene is compiled into the timers of every device it acts on and pushed to them.',
     body: SCENE_INPUT,
     ok: { status: 201, description: 'the scene, and the pushes to its devices when scheduled', schema: SCENE_CHANGE },
-    errors: { 404: 'a device of an action is not in the account (`not_found`)', 422: 'also: a device cannot do its action' },
+    errors: { 404: 'a device of an action is not in the account (`not_found`)', 422: CANNOT_TAKE },
     handle: ({ accountId, body }, bridge) => bridge.scenes.create(accountId, body),
   }),
   route({
@@ -51,7 +53,7 @@ export const sceneRoutes: Route[] = [
     params: SCENE_PATH,
     body: SCENE_INPUT,
     ok: { status: 200, description: 'the scene, and the pushes to the devices it acted on before or acts on now', schema: SCENE_CHANGE },
-    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: 'also: a device cannot do its action' },
+    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: CANNOT_TAKE },
     handle: ({ accountId, params, body }, bridge) => bridge.scenes.replace(accountId, params.sceneId, body),
   }),
   route({

@@ -1,9 +1,11 @@
+import { MAX_DEVICE_TIMERS } from '../../../timers/compile';
 import { TIMER_INPUT } from '../../../timers/timer-service';
 import { PUSH_ONLY, TIMER_CHANGE, TIMER_LIST } from '../answers';
 import { route, type Route } from '../route';
 import { DEVICE_404, DEVICE_PATH, TIMER_PATH } from './common';
 
 const CONFLICT = 'too many concurrent edits of this device (`conflict`)';
+const CANNOT_TAKE = `also: the device cannot do the action, or its timer array would hold more than ${MAX_DEVICE_TIMERS} entries, counting those set in the phone app or by other accounts (\`error.field\` is \`timers\`)`;
 
 /** Device timers: the local model, pushed to each device as its full timer array. */
 export const timerRoutes: Route[] = [
@@ -31,7 +33,7 @@ export const timerRoutes: Route[] = [
     params: DEVICE_PATH,
     body: TIMER_INPUT,
     ok: { status: 201, description: 'the timer and how the push went', schema: TIMER_CHANGE },
-    errors: { 404: DEVICE_404, 409: CONFLICT, 422: 'also: the device cannot do the action' },
+    errors: { 404: DEVICE_404, 409: CONFLICT, 422: CANNOT_TAKE },
     handle: ({ accountId, params, body }, bridge) => bridge.timers.add(accountId, params.id, body),
   }),
   route({
@@ -43,7 +45,7 @@ export const timerRoutes: Route[] = [
     params: TIMER_PATH,
     body: TIMER_INPUT,
     ok: { status: 200, description: 'the timer and how the push went', schema: TIMER_CHANGE },
-    errors: { 404: `${DEVICE_404}, or no such timer`, 409: CONFLICT, 422: 'also: the device cannot do the action' },
+    errors: { 404: `${DEVICE_404}, or no such timer`, 409: CONFLICT, 422: CANNOT_TAKE },
     handle: ({ accountId, params, body }, bridge) => bridge.timers.replace(accountId, params.id, params.timerId, body),
   }),
   route({
