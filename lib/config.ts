@@ -8,13 +8,25 @@ export interface BridgeConfig {
   dynamoEndpoint?: string;
   appId: string;
   appSecret: string;
-  /** Cloud host template with `{region}`. */
+  /** Cloud host template with `{region}` (v1). */
   apiUrl: string;
+  /** The v2 REST host template with `{region}`; default the real cloud's. */
+  v2ApiUrl?: string;
+  /** The v2 dispatch host template with `{region}`; default the real cloud's. */
+  dispatchUrl?: string;
+  /** The eWeLink OAuth 2.0 login page; default the vendor's. */
+  loginPageUrl?: string;
+  /**
+   * The redirect URL registered for the app, exactly as registered; default: the bridge's own
+   * `/ewelink/oauth/callback` at the address the caller reached it at.
+   */
+  oauthRedirectUrl?: string;
 }
 
 /**
  * Reads the configuration from the environment: `TABLE_NAME`, `DYNAMODB_ENDPOINT`,
- * `EWELINK_API_URL`, and the app credentials either as `EWELINK_APP_ID` + `EWELINK_APP_SECRET`
+ * `EWELINK_API_URL`, `EWELINK_V2_API_URL`, `EWELINK_DISPATCH_URL`, `EWELINK_LOGIN_PAGE_URL`,
+ * `EWELINK_REDIRECT_URL`, and the app credentials either as `EWELINK_APP_ID` + `EWELINK_APP_SECRET`
  * or, in AWS, from the Secrets Manager secret `EWELINK_SECRET_ARN` (JSON `{appId, appSecret}`).
  */
 export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<BridgeConfig> {
@@ -22,6 +34,10 @@ export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promi
     tableName: env.TABLE_NAME || DEFAULT_TABLE_NAME,
     dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     apiUrl: env.EWELINK_API_URL || DEFAULT_API_URL,
+    v2ApiUrl: env.EWELINK_V2_API_URL || undefined,
+    dispatchUrl: env.EWELINK_DISPATCH_URL || undefined,
+    loginPageUrl: env.EWELINK_LOGIN_PAGE_URL || undefined,
+    oauthRedirectUrl: env.EWELINK_REDIRECT_URL || undefined,
   };
   if (env.EWELINK_APP_ID && env.EWELINK_APP_SECRET) {
     return { ...base, appId: env.EWELINK_APP_ID, appSecret: env.EWELINK_APP_SECRET };

@@ -1,4 +1,4 @@
-import { CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, NotAvailableForApp } from './ewelink/errors';
+import { CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, NotAvailableForApp as PathNotForApp } from './ewelink/errors';
 import { StoreError } from './store/errors';
 
 /**
@@ -127,10 +127,42 @@ export class RateLimited extends DomainError {
   }
 }
 
+/**
+ * The operation is not open to the account's kind of eWeLink app id: an account linked through
+ * the OAuth login speaks the v2 API, which a personal app id may call but which has no groups,
+ * renaming, history or sharing; or the cloud itself refused the path for this app id (407).
+ */
+export class NotAvailableForApp extends DomainError {
+  override name = 'NotAvailableForApp';
+  static override readonly code = 'not_available_for_app';
+}
+
+/** The sign-in through the eWeLink login page could not be completed; nothing was linked. */
+export class LinkRefused extends DomainError {
+  override name = 'LinkRefused';
+  static override readonly code = 'link_refused';
+}
+
 /** The bridge's own database could not be reached. */
 export class StoreUnavailable extends DomainError {
   override name = 'StoreUnavailable';
   static override readonly code = 'store_unavailable';
+}
+
+const APP_ID_REFUSED =
+  'the eWeLink cloud does not let this app id do that: a personal app id (the free kind from the eWeLink developer centre) may only link accounts through the OAuth login (npx ewelink-bridge oauth-login, or GET /ewelink/oauth/start) and use the v2 API; password login, registering, groups, renaming, channel names, history and sharing need an enterprise app id';
+
+/**
+ * The 501 for an operation that an account linked through the OAuth login cannot have: its v2
+ * API lacks it whatever the app id, so the cloud is not asked.
+ *
+ * @example
+ * if (creds.api === 'v2') throw notOnV2('device groups');
+ */
+export function notOnV2(what: string): NotAvailableForApp {
+  return new NotAvailableForApp(
+    `${what}: not available for this account, which is linked through the eWeLink OAuth login; its v2 API (all that a personal app id may call) has no such operation. An enterprise app id allows it: link the account with "npx ewelink-bridge login" under one`,
+  );
 }
 
 const STORE_DOWN = "the bridge's database could not be reached; try again";
@@ -173,7 +205,8 @@ export function toDomainError(err: unknown): DomainError | undefined {
     if (sharing) return new ShareTooSoon('the receiver cannot be asked again yet: 3 minutes must pass after an invitation they did not answer', undefined, cause);
     return new CloudAuthRefused(err.message, undefined, cause);
   }
-  if (err instanceof AccessTokenExpired || err instanceof RefreshTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused || err instanceof NotAvailableForApp) {
+  if (err instanceof PathNotForApp) return new NotAvailableForApp(APP_ID_REFUSED, undefined, cause);
+  if (err instanceof AccessTokenExpired || err instanceof RefreshTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused) {
     return new CloudAuthRefused(err.message, undefined, cause);
   }
   return new CloudUnavailable('the eWeLink cloud gave an answer the bridge could not use; try again', undefined, cause);

@@ -1,4 +1,5 @@
 import type { Region } from '../ewelink/hosts';
+import type { CloudApi } from '../ewelink/types';
 import type { BucketStore, Metered, RateLimit } from '../rate-limit';
 
 /*
@@ -14,8 +15,10 @@ export interface TokenRecord {
   /** Refresh token. Never log it. */
   rt: string;
   region: Region;
-  /** The account's own apikey (the owner id the cloud uses in device lists and WebSocket). */
+  /** The account's own apikey (the owner id the cloud uses in device lists and WebSocket); '' for a v2 account that owns no device. */
   apikey: string;
+  /** The API the account was linked through: `v2` by the OAuth login; absent (older records) or `v1` otherwise. */
+  api?: CloudApi;
   /** When the access token expires, epoch milliseconds. */
   atExpiresAt: number;
   /** When the refresh token expires, epoch milliseconds. */
@@ -30,10 +33,10 @@ export interface TokenRecord {
   leaseUntil?: number;
 }
 
-/** A pair from a login or an import. */
-export type NewTokens = Pick<TokenRecord, 'accountId' | 'at' | 'rt' | 'region' | 'apikey' | 'atExpiresAt' | 'rtExpiresAt'>;
+/** A pair from a login, an import or the OAuth login. */
+export type NewTokens = Pick<TokenRecord, 'accountId' | 'at' | 'rt' | 'region' | 'apikey' | 'api' | 'atExpiresAt' | 'rtExpiresAt'>;
 
-/** A pair from `/api/user/refresh`: same account, region and apikey, new tokens. */
+/** A pair from a refresh (`/api/user/refresh` or `/v2/user/refresh`): same account, region, apikey and API, new tokens. */
 export type RefreshedTokens = Pick<TokenRecord, 'at' | 'rt' | 'atExpiresAt' | 'rtExpiresAt'>;
 
 /** An API key as stored: never the key itself, which is shown once at creation. */
@@ -123,6 +126,39 @@ export interface TokenRepository {
    * for (const record of await store.tokens.list()) if (record.atExpiresAt - Date.now() < DAY) await refresh(record);
    */
   list(options?: { pageSize?: number }): Promise<TokenRecord[]>;
+}
+
+/** A sign-in through the eWeLink login page, started and not yet finished. */
+export interface OAuthState {
+  /** The bridge account the sign-in links. */
+  accountId: string;
+  /** Where the login page sends the person back: the code is exchanged for this same URL. */
+  redirectUrl: string;
+  /** Epoch milliseconds after which the state is no longer taken. */
+  expiresAt: number;
+}
+
+/**
+ * The OAuth `state` values handed out: single-use and short-lived, kept only as their SHA-256
+ * (the value itself travels in the login link and comes back once).
+ */
+export interface OAuthStateRepository {
+  /**
+   * Keeps a state until `expiresAt` (the table's TTL removes it some time after).
+   *
+   * @example
+   * await store.oauthStates.put(state, { accountId, redirectUrl, expiresAt: Date.now() + 600_000 });
+   */
+  put(state: string, record: OAuthState): Promise<void>;
+
+  /**
+   * Takes a state once: the record, deleted in the same write, or undefined when it is unknown
+   * or taken already. Whether it has expired is the caller's to check (TTL deletion lags).
+   *
+   * @example
+   * const started = await store.oauthStates.take(query.state);
+   */
+  take(state: string): Promise<OAuthState | undefined>;
 }
 
 /** The bridge's API keys: each speaks for one account; only the key's SHA-256 is stored. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { EwelinkClient } from '../ewelink/client';
-import { AccessTokenExpired, AuthFailed, AuthRefused, CloudFailure, RefreshTokenExpired } from '../ewelink/errors';
-import type { Credentials, TokenGrant } from '../ewelink/types';
-import { AccountNotLinked, CloudAuthRefused } from '../errors';
-import type { TokenRecord, TokenRepository } from './model';
+import { CloudFailure, RefreshTokenExpired, tokenRefused } from '../ewelink/errors';
+import type { CloudTransports } from '../ewelink/transport';
+import type { Credentials, RefreshedTokens } from '../ewelink/types';
+import { AccountNotLinked, CloudAuthRefused, notOnV2 } from '../errors';
+import type { NewTokens, TokenRecord, TokenRepository } from './model';
 
 const DAY_MS = 86_400_000;
-/** The cloud's documented lifetimes: at 30 days, rt about 60 days. */
+/** The cloud's documented lifetimes: at 30 days, rt about 60 days (used when the cloud names no expiry). */
 export const AT_LIFETIME_MS = 30 * DAY_MS;
 export const RT_LIFETIME_MS = 60 * DAY_MS;
 /** How long a caller waits, by default, for another instance's refresh to be stored, ms. */
@@ -26,15 +26,19 @@ export interface RefreshReport {
   failed: { accountId: string; error: string }[];
 }
 
+/** A pair to store as an account's, as a link yields it; the expiry times when the cloud named them. */
+export type AdoptedTokens = Pick<NewTokens, 'at' | 'rt' | 'region' | 'apikey' | 'api'> & Partial<Pick<NewTokens, 'atExpiresAt' | 'rtExpiresAt'>>;
+
 /**
  * Keeps each account's token pair: serves credentials from memory (read from the store once
- * per process), refreshes on a 402/401 or before expiry, and makes sure that however many
- * instances notice an expired token at once, exactly one calls the cloud's refresh: it takes
- * a lease on the stored pair, the others wait for its result.
+ * per process), refreshes on a 402/401 or before expiry through the API the account was linked
+ * with (`/api/user/refresh` or `/v2/user/refresh`), and makes sure that however many instances
+ * notice an expired token at once, exactly one calls the cloud's refresh: it takes a lease on
+ * the stored pair, the others wait for its result.
  *
  * @example
- * const keeper = new TokenKeeper(store.tokens, client);
- * await keeper.withCredentials('default', (creds) => client.devices(creds));
+ * const keeper = new TokenKeeper(store.tokens, transports);
+ * await keeper.withCredentials('default', (creds) => transports.for(creds.api).devices(creds));
  */
 export class TokenKeeper {
   private readonly cache = new Map<string, TokenRecord>();
@@ -43,7 +47,7 @@ export class TokenKeeper {
 
   constructor(
     private readonly tokens: TokenRepository,
-    private readonly client: EwelinkClient,
+    private readonly transports: CloudTransports,
     private readonly options: TokenKeeperOptions = {},
   ) {
     this.now = options.now ?? Date.now;
@@ -56,14 +60,29 @@ export class TokenKeeper {
     try {
       return await this.run(record, task);
     } catch (err) {
-      if (!(err instanceof AccessTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused)) throw err;
+      if (!tokenRefused(err)) throw err;
       const renewed = await this.renew(accountId, record.at);
       return this.run(renewed, task);
     }
   }
 
-  /** Stores a pair from a login, a registration or an import, replacing whatever was there. */
-  async adopt(accountId: string, grant: Pick<TokenGrant, 'at' | 'rt' | 'region'> & { apikey: string }): Promise<TokenRecord> {
+  /**
+   * For an operation only the v1 API has, called before anything else it does: an account linked
+   * through the OAuth login (v2) gets `not_available_for_app` naming `what`, so neither the cloud
+   * nor the device list is asked.
+   *
+   * @example
+   * await keeper.requireV1(accountId, 'device groups');
+   */
+  async requireV1(accountId: string, what: string): Promise<void> {
+    if ((await this.current(accountId)).api === 'v2') throw notOnV2(what);
+  }
+
+  /**
+   * Stores a pair from a login, a registration, an import or the OAuth login, replacing whatever
+   * was there; the expiry times are the cloud's when it named them, else the documented lifetimes.
+   */
+  async adopt(accountId: string, grant: AdoptedTokens): Promise<TokenRecord> {
     const now = this.now();
     const record = await this.tokens.save({
       accountId,
@@ -71,8 +90,9 @@ export class TokenKeeper {
       rt: grant.rt,
       region: grant.region,
       apikey: grant.apikey,
-      atExpiresAt: now + AT_LIFETIME_MS,
-      rtExpiresAt: now + RT_LIFETIME_MS,
+      api: grant.api ?? 'v1',
+      atExpiresAt: grant.atExpiresAt ?? now + AT_LIFETIME_MS,
+      rtExpiresAt: grant.rtExpiresAt ?? now + RT_LIFETIME_MS,
     });
     this.cache.set(accountId, record);
     return record;
@@ -116,9 +136,9 @@ export class TokenKeeper {
     }
     const owner = randomUUID();
     if (await this.tokens.acquireRefreshLease(accountId, stored.version, owner, this.options.leaseMs ?? 30_000, this.now())) {
-      let grant: TokenGrant;
+      let grant: RefreshedTokens;
       try {
-        grant = await this.client.refresh(stored.rt, stored.region);
+        grant = await this.transports.for(stored.api).refresh(stored.rt, stored.region);
       } catch (err) {
         await this.tokens.releaseLease(accountId, owner);
         if (err instanceof RefreshTokenExpired) throw new CloudAuthRefused(`account "${accountId}": ${err.message}`);
@@ -153,7 +173,7 @@ export class TokenKeeper {
   }
 
   private async run<T>(record: TokenRecord, task: (creds: Credentials) => Promise<T>): Promise<T> {
-    const creds: Credentials = { at: record.at, apikey: record.apikey, region: record.region };
+    const creds: Credentials = { at: record.at, apikey: record.apikey, region: record.region, api: record.api ?? 'v1' };
     return task(creds);
   }
 

@@ -1,6 +1,6 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
-import type { EwelinkClient } from '../ewelink/client';
-import type { CommandChannel, Via } from '../ewelink/command';
+import type { CloudTransports } from '../ewelink/transport';
+import type { CommandChannel, TargetedParams, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
 import { toDomainError } from '../errors';
 import type { CachedDevice } from './model';
@@ -30,6 +30,14 @@ export interface ControlResult extends CommandOutcome {
   params: DeviceParams;
 }
 
+/** One command of several sent together: its result, or the domain error it met (the device's alone). */
+export type ControlOutcome = { deviceid: string; ok: true; result: ControlResult } | { deviceid: string; ok: false; error: unknown };
+
+/** A command planned for its device: what goes out, and what it sets in the command's terms. */
+interface PlannedControl extends TargetedParams {
+  outcome: CommandOutcome;
+}
+
 /**
  * Turns semantic commands into the device's params and sends them down the command path;
  * reads live state back in the same semantic form. The translation itself is pure (plan.ts,
@@ -44,7 +52,7 @@ export class DeviceController {
     private readonly directory: DeviceDirectory,
     private readonly keeper: TokenKeeper,
     private readonly channel: CommandChannel,
-    private readonly client: EwelinkClient,
+    private readonly transports: CloudTransports,
   ) {}
 
   /**
@@ -59,29 +67,69 @@ export class DeviceController {
 
   /** Sends the command; `at` prefixes the field in errors (`action` for a stored one). */
   async control(accountId: string, deviceid: string, command: DeviceCommand, at?: string): Promise<ControlResult> {
+    try {
+      const { target, params, outcome } = await this.plan(accountId, deviceid, command, at);
+      const via = await this.keeper.withCredentials(accountId, (creds) => this.channel.send(creds, target, params));
+      return { deviceid, via, ...outcome, params };
+    } catch (err) {
+      throw toDomainError(err) ?? err;
+    }
+  }
+
+  /**
+   * Sends several commands together (a scene run): each is checked and planned for its device
+   * (reading it first when the plan needs it), then all go at once over the account's socket
+   * session, or, without one, in one batch-status call. Each device answers for itself: a
+   * failure is reported in its own outcome and holds up nobody else.
+   *
+   * @example
+   * const outcomes = await controller.controlMany('default', [{ deviceid: '1000000001', command: { power: 'on' } }]);
+   */
+  async controlMany(accountId: string, actions: readonly { deviceid: string; command: DeviceCommand }[]): Promise<ControlOutcome[]> {
+    const planned = await Promise.all(
+      actions.map(async ({ deviceid, command }): Promise<PlannedControl | { error: unknown }> => {
+        try {
+          return await this.plan(accountId, deviceid, command);
+        } catch (err) {
+          return { error: toDomainError(err) ?? err };
+        }
+      }),
+    );
+    const ready = planned.filter((p): p is PlannedControl => !('error' in p));
+    let sent: Awaited<ReturnType<CommandChannel['sendMany']>> | { error: unknown };
+    try {
+      sent = await this.keeper.withCredentials(accountId, (creds) => this.channel.sendMany(creds, ready));
+    } catch (err) {
+      sent = { error: toDomainError(err) ?? err };
+    }
+    return actions.map(({ deviceid }, i): ControlOutcome => {
+      const plan = planned[i] as PlannedControl | { error: unknown };
+      if ('error' in plan) return { deviceid, ok: false, error: plan.error };
+      if ('error' in sent) return { deviceid, ok: false, error: sent.error };
+      const answer = sent[ready.indexOf(plan)];
+      if (!answer?.ok) return { deviceid, ok: false, error: answer ? (toDomainError(answer.error) ?? answer.error) : undefined };
+      return { deviceid, ok: true, result: { deviceid, via: answer.via, ...plan.outcome, params: plan.params } };
+    });
+  }
+
+  /** The params a command sends to its device, decided on the device's state now when the plan reads it. */
+  private async plan(accountId: string, deviceid: string, command: DeviceCommand, at?: string): Promise<PlannedControl> {
     const device = await this.directory.find(accountId, deviceid);
     const profile = profileOf(device);
     const channels = checkCommand(deviceid, profile, command, at);
     const reads = paramsToRead(profile, command);
     const target = { deviceid, apikey: device.apikey };
-    try {
-      return await this.keeper.withCredentials(accountId, async (creds) => {
-        // Decided on the device's state now, never on a cached copy.
-        const current = reads === 'none' ? {} : await this.channel.query(creds, target, reads === 'all' ? [] : reads);
-        const { params, outcome } = planCommand(profile, command, channels, current);
-        const via = await this.channel.send(creds, target, params);
-        return { deviceid, via, ...outcome, params };
-      });
-    } catch (err) {
-      throw toDomainError(err) ?? err;
-    }
+    // Decided on the device's state now, never on a cached copy.
+    const current = reads === 'none' ? {} : await this.keeper.withCredentials(accountId, (creds) => this.channel.query(creds, target, reads === 'all' ? [] : reads));
+    const { params, outcome } = planCommand(profile, command, channels, current);
+    return { target, params, outcome };
   }
 
   /** Live state from the cloud (one call), in semantic form next to the raw params. */
   async state(accountId: string, deviceid: string): Promise<DeviceState> {
     await this.directory.find(accountId, deviceid);
     try {
-      const live = await this.keeper.withCredentials(accountId, (creds) => this.client.device(creds, deviceid));
+      const live = await this.keeper.withCredentials(accountId, (creds) => this.transports.for(creds.api).device(creds, deviceid));
       const profile = deviceProfile(live.uiid, live.params);
       return {
         deviceid,

@@ -1,5 +1,5 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
-import type { EwelinkClient } from '../ewelink/client';
+import type { CloudTransports } from '../ewelink/transport';
 import { NotFound } from '../errors';
 import type { CachedDevice, DeviceCacheRepository } from './model';
 import { powerLayout } from './catalogue';
@@ -12,8 +12,9 @@ export interface DirectoryOptions {
 }
 
 /**
- * The account's devices, as the cloud lists them: kept in process memory and in the store,
- * fetched from the cloud only when both are older than the TTL (the cloud is never polled).
+ * The account's devices, as the cloud lists them (v1's device list or v2's thing list, by the
+ * account's API): kept in process memory and in the store, fetched from the cloud only when
+ * both are older than the TTL (the cloud is never polled).
  */
 export class DeviceDirectory {
   private readonly memory = new Map<string, { devices: CachedDevice[]; fetchedAt: number }>();
@@ -22,7 +23,7 @@ export class DeviceDirectory {
 
   constructor(
     private readonly cache: DeviceCacheRepository,
-    private readonly client: EwelinkClient,
+    private readonly transports: CloudTransports,
     private readonly keeper: TokenKeeper,
     private readonly options: DirectoryOptions = {},
   ) {
@@ -78,7 +79,7 @@ export class DeviceDirectory {
 
   /** Fetches the list from the cloud and stores it. */
   async fetch(accountId: string): Promise<CachedDevice[]> {
-    const { list, apikey } = await this.keeper.withCredentials(accountId, async (creds) => ({ list: await this.client.devices(creds), apikey: creds.apikey }));
+    const { list, apikey } = await this.keeper.withCredentials(accountId, async (creds) => ({ list: await this.transports.for(creds.api).devices(creds), apikey: creds.apikey }));
     const devices = list.map(
       (d): CachedDevice => ({
         deviceid: d.deviceid,

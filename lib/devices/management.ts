@@ -138,17 +138,20 @@ export class DeviceManagement {
 
   /** Adds a just-paired Wi-Fi device to the account. */
   async add(accountId: string, device: AddDevice): Promise<DeviceSummary> {
+    await this.keeper.requireV1(accountId, 'adding devices');
     await this.keeper.withCredentials(accountId, (creds) => this.client.addDevice(creds, device));
     return this.listed(accountId, device.deviceid);
   }
 
   /** Adds a GSM device by the id on its QR code. */
   async addGsm(accountId: string, { id, name }: AddGsmDevice): Promise<DeviceSummary> {
+    await this.keeper.requireV1(accountId, 'adding devices');
     const added = await this.keeper.withCredentials(accountId, (creds) => this.client.addGsmDevice(creds, { id, name }));
     return this.listed(accountId, added.deviceid);
   }
 
   async rename(accountId: string, deviceid: string, name: string): Promise<DeviceSummary> {
+    await this.keeper.requireV1(accountId, 'renaming devices');
     const device = await this.directory.find(accountId, deviceid);
     await this.asOwner(accountId, device, 'rename', (creds) => this.client.renameDevice(creds, deviceid, name));
     await this.directory.forget(accountId);
@@ -157,6 +160,7 @@ export class DeviceManagement {
 
   /** Names the channels of a multi-channel device; channels not named lose their name. */
   async setChannelNames(accountId: string, deviceid: string, names: Record<string, string>): Promise<{ deviceid: string; names: Record<string, string> }> {
+    await this.keeper.requireV1(accountId, 'naming channels');
     const device = await this.directory.find(accountId, deviceid);
     const channels = device.channels ?? 1;
     if (channels < 2) throw new InvalidInput('names', `device "${deviceid}" has one channel: rename the device instead`);
@@ -170,6 +174,7 @@ export class DeviceManagement {
 
   /** Removes the device from the account, and from the accounts it is shared with. */
   async remove(accountId: string, deviceid: string): Promise<void> {
+    await this.keeper.requireV1(accountId, 'deleting devices');
     const device = await this.directory.find(accountId, deviceid);
     await this.asOwner(accountId, device, 'delete', (creds) => this.client.deleteDevice(creds, deviceid));
     await this.directory.forget(accountId);
@@ -177,6 +182,7 @@ export class DeviceManagement {
 
   /** A page of what was done to the device, newest first. */
   async history(accountId: string, deviceid: string, query: HistoryQuery): Promise<DeviceHistory> {
+    await this.keeper.requireV1(accountId, 'device history');
     const { page = 1, pageSize = HISTORY_PAGE_SIZE } = query;
     const from = query.from === undefined ? undefined : Date.parse(query.from);
     const to = query.to === undefined ? undefined : Date.parse(query.to);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { CloudFailure, SocketUnavailable } from './errors';
+import { CloudFailure, EwelinkError, SocketUnavailable, tokenRefused } from './errors';
 import { CloudSocket, type PushedMessage } from './socket';
-import { CloudTransports, type CloudTransport } from './transport';
+import { transportFor, type CloudTransport, type CloudTransports } from './transport';
 import type { Credentials, DeviceParams, DispatchTarget, ShareOutcome } from './types';
 
 export type { ShareOutcome } from './types';
@@ -49,6 +49,15 @@ const SHARE_RESULTS: Readonly<Record<number, ShareOutcome>> = { 1: 'no_such_acco
 /** How a command reached the cloud. */
 export type Via = 'socket' | 'http';
 
+/** Params for one device of a batch. */
+export interface TargetedParams {
+  target: CommandTarget;
+  params: DeviceParams;
+}
+
+/** How one device of a batch answered: the route that carried its params, or the cloud's error for it. */
+export type BatchOutcome = { ok: true; via: Via } | { ok: false; error: EwelinkError };
+
 interface Session {
   at: string;
   socket: Promise<CloudSocket>;
@@ -95,6 +104,44 @@ export class CommandChannel extends EventEmitter {
     }
     await this.transportFor(creds).setStatus(creds, target.deviceid, params);
     return 'http';
+  }
+
+  /**
+   * Sends params to several devices at once (a scene): each over the account's socket session,
+   * and those the socket cannot carry in ONE status call for all of them (v2's batch status; v1
+   * has none and sends one call per device). Each device answers for itself, in `changes`' order;
+   * a refused token is thrown, so the caller's renewal can run and send again.
+   *
+   * @example
+   * const outcomes = await channel.sendMany(creds, [{ target: lamp, params: { switch: 'on' } }, { target: fan, params: { switch: 'off' } }]);
+   */
+  async sendMany(creds: Credentials, changes: TargetedParams[]): Promise<BatchOutcome[]> {
+    const outcomes: (BatchOutcome | undefined)[] = changes.map(() => undefined);
+    const socket = changes.length > 0 ? await this.session(creds) : undefined;
+    if (socket) {
+      await Promise.all(
+        changes.map(async ({ target, params }, i) => {
+          try {
+            await socket.update(target.deviceid, target.apikey, params);
+            outcomes[i] = { ok: true, via: 'socket' };
+          } catch (err) {
+            if (err instanceof SocketUnavailable) return;
+            if (!(err instanceof EwelinkError)) throw err;
+            outcomes[i] = { ok: false, error: err };
+          }
+        }),
+      );
+    }
+    const rest = changes.flatMap((change, i) => (outcomes[i] === undefined ? [{ i, change }] : []));
+    if (rest.length > 0) {
+      const results = await this.transportFor(creds).setStatuses(creds, rest.map(({ change }) => ({ deviceid: change.target.deviceid, params: change.params })));
+      const refused = results.find((r) => !r.ok && tokenRefused(r.error));
+      if (refused && !refused.ok) throw refused.error;
+      results.forEach((result, k) => {
+        outcomes[(rest[k] as { i: number }).i] = result.ok ? { ok: true, via: 'http' } : { ok: false, error: result.error };
+      });
+    }
+    return outcomes as BatchOutcome[];
   }
 
   /** Reads a device's params (`names` empty = all), over the socket or else HTTP. */
@@ -159,7 +206,7 @@ export class CommandChannel extends EventEmitter {
   }
 
   private transportFor(creds: Credentials): CloudTransport {
-    return this.transports instanceof CloudTransports ? this.transports.for(creds.api) : this.transports;
+    return transportFor(this.transports, creds.api);
   }
 
   /** The open session for these credentials, a new one, or undefined when none can be had. */

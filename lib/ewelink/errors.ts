@@ -153,6 +153,17 @@ export class SocketRequestTimeout extends SocketUnavailable {
   }
 }
 
+/**
+ * Whether the cloud refused the access token itself (expired, or not taken): the error a
+ * renewal of the token cures.
+ *
+ * @example
+ * if (tokenRefused(err)) creds = await renew();
+ */
+export function tokenRefused(err: unknown): boolean {
+  return err instanceof AccessTokenExpired || err instanceof AuthFailed || err instanceof AuthRefused;
+}
+
 const SHARE_OPERATIONS = new Set(['share', 'updateShare', 'cancelShare']);
 
 /**

@@ -53,3 +53,14 @@ export class CloudTransports {
     return api === 'v2' ? this.v2 : this.v1;
   }
 }
+
+/**
+ * The transport for an account's API, from either one transport (a caller that speaks only
+ * one API, as older tests wire it) or the pair.
+ *
+ * @example
+ * await transportFor(this.transports, creds.api).devices(creds);
+ */
+export function transportFor(transports: CloudTransport | CloudTransports, api: CloudApi | undefined): CloudTransport {
+  return transports instanceof CloudTransports ? transports.for(api) : transports;
+}

@@ -73,6 +73,7 @@ export class Groups {
   ) {}
 
   async list(accountId: string): Promise<Group[]> {
+    await this.keeper.requireV1(accountId, 'device groups');
     const [groups, devices] = await Promise.all([this.cloudGroups(accountId), this.directory.list(accountId)]);
     return groups
       .sort((a, b) => a.index - b.index)
@@ -80,6 +81,7 @@ export class Groups {
   }
 
   async create(accountId: string, { name, index }: CreateGroup): Promise<Group> {
+    await this.keeper.requireV1(accountId, 'device groups');
     const at = index ?? (await this.cloudGroups(accountId)).reduce((next, g) => Math.max(next, g.index + 1), 0);
     const id = await this.keeper.withCredentials(accountId, (creds) => this.client.createGroup(creds, name, at));
     return { id, name, index: at, deviceids: [] };
@@ -87,6 +89,7 @@ export class Groups {
 
   /** Renames or moves a group; what is not given stays as it is. */
   async update(accountId: string, groupId: string, changes: UpdateGroup): Promise<Group> {
+    await this.keeper.requireV1(accountId, 'device groups');
     const group = await this.find(accountId, groupId);
     const next = { name: changes.name ?? group.name, index: changes.index ?? group.index };
     await this.keeper.withCredentials(accountId, (creds) => this.client.updateGroup(creds, groupId, next));
@@ -95,6 +98,7 @@ export class Groups {
 
   /** Deletes the group; its devices stay in the account, in no group. */
   async remove(accountId: string, groupId: string): Promise<void> {
+    await this.keeper.requireV1(accountId, 'device groups');
     await this.find(accountId, groupId);
     await this.keeper.withCredentials(accountId, (creds) => this.client.deleteGroup(creds, groupId));
     await this.directory.forget(accountId);
@@ -102,6 +106,7 @@ export class Groups {
 
   /** Moves devices into the group, each out of the group it was in; those already in it stay. */
   async addDevices(accountId: string, groupId: string, deviceids: string[]): Promise<Group> {
+    await this.keeper.requireV1(accountId, 'device groups');
     const group = await this.find(accountId, groupId);
     // Where each device is now decides the move, so the list is read fresh, not from the cache.
     const devices = await this.directory.fetch(accountId);
@@ -121,6 +126,7 @@ export class Groups {
 
   /** Takes one device out of the group (it stays in the account and in any other group). */
   async removeDevice(accountId: string, groupId: string, deviceid: string): Promise<void> {
+    await this.keeper.requireV1(accountId, 'device groups');
     await this.find(accountId, groupId);
     const device = (await this.directory.fetch(accountId)).find((d) => d.deviceid === deviceid);
     if (!device) throw new NotFound(`no device "${deviceid}" in this account`);

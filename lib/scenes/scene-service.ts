@@ -89,21 +89,18 @@ export class SceneService {
   }
 
   /**
-   * Runs every action at once. Each device answers for itself: a failure (an offline device
-   * included) is reported in its own result and holds up nobody else.
+   * Runs every action at once, over the account's socket session, or without one in one
+   * batch-status call. Each device answers for itself: a failure (an offline device included)
+   * is reported in its own result and holds up nobody else.
    */
   async run(accountId: string, sceneId: string): Promise<{ sceneId: string; ok: number; failed: number; results: SceneRunResult[] }> {
     const scene = await this.get(accountId, sceneId);
-    const results = await Promise.all(
-      scene.actions.map(async ({ deviceid, command }): Promise<SceneRunResult> => {
-        try {
-          return { deviceid, ok: true, result: await this.controller.control(accountId, deviceid, command) };
-        } catch (err) {
-          const known = toDomainError(err);
-          return { deviceid, ok: false, error: { code: known?.code ?? 'internal', message: known?.message ?? 'internal error' } };
-        }
-      }),
-    );
+    const outcomes = await this.controller.controlMany(accountId, scene.actions);
+    const results = outcomes.map((outcome): SceneRunResult => {
+      if (outcome.ok) return { deviceid: outcome.deviceid, ok: true, result: outcome.result };
+      const known = toDomainError(outcome.error);
+      return { deviceid: outcome.deviceid, ok: false, error: { code: known?.code ?? 'internal', message: known?.message ?? 'internal error' } };
+    });
     const ok = results.filter((r) => r.ok).length;
     return { sceneId, ok, failed: results.length - ok, results };
   }

@@ -68,6 +68,7 @@ export class Sharing {
   ) {}
 
   async share(accountId: string, deviceid: string, { uid, permit, note = DEFAULT_NOTE }: ShareDevice): Promise<Share> {
+    await this.keeper.requireV1(accountId, 'sharing devices');
     const device = await this.directory.find(accountId, deviceid);
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
       this.channel.share(creds, target, { uid, deviceName: device.name, permit, note }),
@@ -78,6 +79,7 @@ export class Sharing {
 
   /** Changes what the receiver may do with the device's timers. */
   async update(accountId: string, deviceid: string, uid: string, { permit, note = DEFAULT_NOTE }: UpdateShare): Promise<Share> {
+    await this.keeper.requireV1(accountId, 'sharing devices');
     const device = await this.directory.find(accountId, deviceid);
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
       this.channel.updateShare(creds, target, { uid, deviceName: device.name, permit, note }),
@@ -88,6 +90,7 @@ export class Sharing {
 
   /** Ends the share; the device leaves the receiver's list. Ending one already ended is no error. */
   async revoke(accountId: string, deviceid: string, uid: string): Promise<void> {
+    await this.keeper.requireV1(accountId, 'sharing devices');
     const device = await this.directory.find(accountId, deviceid);
     await this.asOwner(accountId, device, (creds, target) => this.channel.cancelShare(creds, target, { uid, deviceName: device.name }));
   }

@@ -21,7 +21,7 @@ export class DynamoTokenRepository implements TokenRepository {
     // still end two versions apart and neither can be mistaken for the other.
     const update =
       'SET #accountId = :accountId, #at = :at, #rt = :rt, #region = :region, #apikey = :apikey, ' +
-      '#atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ' +
+      '#api = :api, #atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ' +
       '#version = if_not_exists(#version, :zero) + :one ' +
       'REMOVE #leaseOwner, #leaseUntil';
     const { Attributes } = await request('tokens.save', () =>
@@ -37,6 +37,7 @@ export class DynamoTokenRepository implements TokenRepository {
             ':rt': tokens.rt,
             ':region': tokens.region,
             ':apikey': tokens.apikey,
+            ':api': tokens.api ?? 'v1',
             ':atExpiresAt': tokens.atExpiresAt,
             ':rtExpiresAt': tokens.rtExpiresAt,
             ':now': now,

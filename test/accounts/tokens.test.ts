@@ -50,7 +50,7 @@ describe('tokens', () => {
     // Prepare: two keepers over the same table, as two Lambda containers would be
     h = await startHarness();
     const stale = (await h.parts.store.tokens.get(ACCOUNT))!;
-    const other = new TokenKeeper(h.parts.store.tokens, h.parts.client);
+    const other = new TokenKeeper(h.parts.store.tokens, h.parts.transports);
     h.sim.stats.reset();
     // Act
     const [a, b] = await Promise.all([h.parts.keeper.renew(ACCOUNT, stale.at), other.renew(ACCOUNT, stale.at)]);
