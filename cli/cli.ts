@@ -14,6 +14,7 @@ import type { TokenRecord } from '../lib/accounts/model';
 import { InvalidInput } from '../lib/errors';
 import { API_KEY_INPUT } from '../lib/accounts/api-keys';
 import { parse } from '../lib/schema';
+import { pastedLine } from './pasted-line';
 import { readPasswords } from './passwords';
 
 export const USAGE = `usage: npx ewelink-bridge <command> [options]
@@ -34,6 +35,13 @@ account set-up (a command that yields tokens stores them for --account):
   reset-password (--email E | --phone +CC…) --code CODE
                           sets a forgotten password (password: the new one) and logs in
   change-password         changes the linked account's password (passwords: current, new)
+  oauth-login [--redirect-url URL]
+                          links through the eWeLink login page (OAuth 2.0: what a personal
+                          app id allows; the account then uses the v2 API): prints the login
+                          address, then reads the address your browser lands on after
+                          signing in, pasted back. URL is the redirect URL registered for the
+                          app (default EWELINK_REDIRECT_URL); the sign-in must end within
+                          10 minutes
   import [--at AT --rt RT --apikey APIKEY]
                           stores a token pair obtained elsewhere (or EWELINK_AT, EWELINK_RT,
                           EWELINK_APIKEY); the pair is checked and its region corrected
@@ -76,6 +84,7 @@ interface Options {
   id?: string;
   rate?: string;
   burst?: string;
+  'redirect-url'?: string;
 }
 
 type Command = (bridge: Bridge, options: Options, print: (line: string) => void) => Promise<number>;
@@ -87,6 +96,7 @@ const COMMANDS: Record<string, Command> = {
   login,
   'reset-password': resetPassword,
   'change-password': changePassword,
+  'oauth-login': oauthLogin,
   import: importPair,
   'create-api-key': createApiKey,
   'list-api-keys': listApiKeys,
@@ -150,6 +160,7 @@ function readOptions(args: string[]): Options {
         id: { type: 'string' },
         rate: { type: 'string' },
         burst: { type: 'string' },
+        'redirect-url': { type: 'string' },
         password: { type: 'string' },
       },
       strict: true,
@@ -241,6 +252,33 @@ async function changePassword(bridge: Bridge, options: Options, print: (line: st
   ]);
   await bridge.accounts.changePassword(options.account, current as string, next as string);
   print(`account "${options.account}" (region ${record.region}): password changed; neither password was stored`);
+  return 0;
+}
+
+async function oauthLogin(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const redirectUrl = options['redirect-url'] ?? bridge.accounts.redirectUrl;
+  if (!redirectUrl) throw new UsageError('oauth-login needs --redirect-url (or EWELINK_REDIRECT_URL): the redirect URL registered for the eWeLink app');
+  const { url, expiresAt } = await bridge.accounts.startOAuth(options.account, redirectUrl).catch((err: unknown) => {
+    throw err instanceof InvalidInput ? new UsageError(`--redirect-url ${err.message.slice('redirectUrl: '.length)}`) : err;
+  });
+  const state = new URL(url).searchParams.get('state');
+  print(`open this address in a browser and sign in to eWeLink (within 10 minutes, until ${day(expiresAt)}):
+${url}`);
+  const landed = await pastedLine('then paste the address the browser landed on (it starts with the redirect URL): ');
+  if (!landed) throw new Error('no address was pasted; nothing was linked');
+  let query: URLSearchParams;
+  try {
+    query = new URL(landed).searchParams;
+  } catch {
+    throw new Error('that is not an address (copy it whole from the browser); nothing was linked');
+  }
+  // Checked here too, so an address from another sign-in is named as such and its state left unspent.
+  if (query.get('state') !== state) throw new Error('that address is not from this sign-in (its state differs); nothing was linked');
+  const value = (name: string) => query.get(name) ?? undefined;
+  const linked = await bridge.accounts.finishOAuth({ state: state ?? undefined, code: value('code'), region: value('region'), error: value('error') });
+  print(`account "${options.account}" linked through the eWeLink login page: region ${linked.record.region}, ${linked.devices} devices (v2 API)`);
+  print(linked.socket ? 'commands go over the eWeLink WebSocket, with HTTP as the fallback' : 'the account owns no device, so commands go over HTTP only (link again once it owns one to use the socket)');
+  print(`tokens stored: access token until ${day(linked.record.atExpiresAt)}, refresh token until ${day(linked.record.rtExpiresAt)}`);
   return 0;
 }
 

@@ -8,6 +8,8 @@ import { DeviceManagement } from './devices/management';
 import { NotConfigured } from './errors';
 import { EwelinkClient } from './ewelink/client';
 import { CommandChannel, type CommandChannelOptions } from './ewelink/command';
+import { CloudTransports } from './ewelink/transport';
+import { EwelinkV2Client } from './ewelink/v2-client';
 import type { PushedMessage } from './ewelink/socket';
 import { Groups } from './groups/groups';
 import { SceneService } from './scenes/scene-service';
@@ -41,7 +43,12 @@ export interface Bridge {
 /** What the bridge is wired from: for tests that inspect the table or the cloud's view directly. */
 export interface BridgeParts {
   store: Store;
+  /** The v1 client. */
   client: EwelinkClient;
+  /** The v2 client (accounts linked through the OAuth login). */
+  v2: EwelinkV2Client;
+  /** Both, picked by an account's `api`. */
+  transports: CloudTransports;
   keeper: TokenKeeper;
   channel: CommandChannel;
 }
@@ -64,18 +71,20 @@ export interface BridgeTuning {
 export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { bridge: Bridge; parts: BridgeParts } {
   const store = createStore({ tableName: config.tableName, endpoint: config.dynamoEndpoint });
   const client = new EwelinkClient({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.apiUrl });
-  const keeper = new TokenKeeper(store.tokens, client);
+  const v2 = new EwelinkV2Client({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.v2ApiUrl, dispatchUrl: config.dispatchUrl, loginPageUrl: config.loginPageUrl });
+  const transports = new CloudTransports(client, v2);
+  const keeper = new TokenKeeper(store.tokens, transports);
   // A share waits on a person; the HTTP function must answer first, so the bridge gives up waiting before it.
-  const channel = new CommandChannel(client, { shareTimeoutMs: SHARE_WAIT_MS, ...tuning.socket });
-  const directory = new DeviceDirectory(store.devices, client, keeper, { ttlSec: tuning.deviceListTtlSec, missRefetchMs: tuning.missRefetchMs });
-  const controller = new DeviceController(directory, keeper, channel, client);
+  const channel = new CommandChannel(transports, { shareTimeoutMs: SHARE_WAIT_MS, ...tuning.socket });
+  const directory = new DeviceDirectory(store.devices, transports, keeper, { ttlSec: tuning.deviceListTtlSec, missRefetchMs: tuning.missRefetchMs });
+  const controller = new DeviceController(directory, keeper, channel, transports);
   const timers = new TimerService(store.timers, directory, keeper, channel, tuning.now);
   channel.on('push', (message: PushedMessage) => {
     if (message.action === 'sysmsg' && typeof message.params.online === 'boolean') {
       directory.noteOnline(message.deviceid, message.params.online).catch(() => undefined);
     }
   });
-  const accounts = new AccountLinking(client, keeper, store.tokens);
+  const accounts = new AccountLinking({ client, v2, keeper, tokens: store.tokens, states: store.oauthStates, redirectUrl: config.oauthRedirectUrl, now: tuning.now });
   const bridge: Bridge = {
     config,
     accounts,
@@ -91,7 +100,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
     reconcileTimers: async (log) => reconcileAccounts(await accounts.accountIds(), (accountId) => timers.reconcile(accountId), log),
     close: () => channel.close(),
   };
-  return { bridge, parts: { store, client, keeper, channel } };
+  return { bridge, parts: { store, client, v2, transports, keeper, channel } };
 }
 
 /**

@@ -1,8 +1,16 @@
 import type { EwelinkClient, LoginIdentity, VerificationPurpose } from '../ewelink/client';
-import type { Region } from '../ewelink/hosts';
-import type { TokenGrant } from '../ewelink/types';
-import type { TokenRecord, TokenRepository } from './model';
+import { accountApikey } from '../ewelink/device-shape';
+import { AccessTokenExpired, AuthFailed, AuthRefused, BadRequest, NotFound } from '../ewelink/errors';
+import { isRegion, type Region } from '../ewelink/hosts';
+import type { OAuthTokens, TokenGrant } from '../ewelink/types';
+import type { EwelinkV2Client } from '../ewelink/v2-client';
+import { InvalidInput, LinkRefused } from '../errors';
+import { newSecret } from '../secrets';
+import type { OAuthStateRepository, TokenRecord, TokenRepository } from './model';
 import type { RefreshReport, TokenKeeper } from './token-keeper';
+
+/** How long a sign-in through the login page may take, from its start to the callback. */
+export const OAUTH_STATE_LIFETIME_MS = 10 * 60_000;
 
 /** A link just made: the stored pair (never printed) and who it signed in as. */
 export interface Linked {
@@ -11,20 +19,118 @@ export interface Linked {
   login?: string;
 }
 
+/** A sign-in through the eWeLink login page, started: where to send the person, until when. */
+export interface OAuthStart {
+  /** The login page's address, signed for this app; it carries the state. */
+  url: string;
+  /** Where the login page sends the person back (the registered redirect URL). */
+  redirectUrl: string;
+  /** Epoch ms after which the callback is refused. */
+  expiresAt: number;
+}
+
+/** The query the login page sent the person back with, as it came. */
+export interface OAuthLanding {
+  state?: string;
+  code?: string;
+  region?: string;
+  error?: string;
+}
+
+/** A link made through the login page: how many devices the account has, and whether commands may use the socket. */
+export interface OAuthLinked extends Linked {
+  devices: number;
+  /** False when the account owns no device: its apikey is unknown, so commands go over HTTP only. */
+  socket: boolean;
+}
+
+/** What linking works with. */
+export interface AccountLinkingParts {
+  client: EwelinkClient;
+  v2: EwelinkV2Client;
+  keeper: TokenKeeper;
+  tokens: TokenRepository;
+  states: OAuthStateRepository;
+  /** The registered redirect URL, when configured; a caller may name its own otherwise. */
+  redirectUrl?: string;
+  now?: () => number;
+}
+
+/** An error the login page may send back; anything else is not repeated to the person. */
+const OAUTH_ERROR = /^[a-z_]{1,40}$/;
+
 /**
  * Linking bridge accounts to eWeLink accounts: the one place that signs in, registers,
- * resets, imports a token pair, and stores the result. The admin command, `npm start` and
- * the tests all link through here; the pair is kept by the token keeper, passwords never.
+ * resets, imports a token pair, links through the eWeLink login page (OAuth 2.0, v2), and
+ * stores the result. The admin command, `npm start`, the HTTP callback and the tests all link
+ * through here; the pair is kept by the token keeper, passwords never.
  *
  * @example
  * const { record } = await accounts.login('default', { email: 'me@example.com' }, password, 'eu');
  */
 export class AccountLinking {
-  constructor(
-    private readonly client: EwelinkClient,
-    private readonly keeper: TokenKeeper,
-    private readonly tokens: TokenRepository,
-  ) {}
+  private readonly client: EwelinkClient;
+  private readonly v2: EwelinkV2Client;
+  private readonly keeper: TokenKeeper;
+  private readonly tokens: TokenRepository;
+  private readonly states: OAuthStateRepository;
+  private readonly now: () => number;
+
+  constructor(private readonly parts: AccountLinkingParts) {
+    ({ client: this.client, v2: this.v2, keeper: this.keeper, tokens: this.tokens, states: this.states } = parts);
+    this.now = parts.now ?? Date.now;
+  }
+
+  /** The redirect URL configured for the app, if any. */
+  get redirectUrl(): string | undefined {
+    return this.parts.redirectUrl;
+  }
+
+  /**
+   * Starts a sign-in through the eWeLink login page for `accountId`: keeps a random, single-use
+   * state (its hash only) for 10 minutes and answers the login page's address. The person
+   * comes back to `redirectUrl` (the configured one when not given), which must be registered
+   * for the app exactly as written.
+   *
+   * @example
+   * const { url } = await accounts.startOAuth('default', 'https://bridge.example.com/ewelink/oauth/callback');
+   */
+  async startOAuth(accountId: string, redirectUrl: string | undefined = this.parts.redirectUrl): Promise<OAuthStart> {
+    if (!redirectUrl) throw new InvalidInput('redirectUrl', 'is needed: the redirect URL registered for the eWeLink app (EWELINK_REDIRECT_URL, or --redirect-url)');
+    if (!isWebUrl(redirectUrl)) throw new InvalidInput('redirectUrl', 'must be an http(s) URL, exactly as registered for the eWeLink app');
+    const state = newSecret(24);
+    const expiresAt = this.now() + OAUTH_STATE_LIFETIME_MS;
+    await this.states.put(state, { accountId, redirectUrl, expiresAt });
+    return { url: this.v2.loginUrl(redirectUrl, state, this.now()), redirectUrl, expiresAt };
+  }
+
+  /**
+   * Finishes a sign-in from the address the login page sent the person back to: takes the state
+   * (once: a second try with it is refused), trades the code for tokens, finds the account's
+   * apikey on a device it owns, and stores the pair as a v2 link. An unknown, used or expired
+   * state, a denied sign-in or a code the cloud refuses is `LinkRefused`, and nothing is stored.
+   *
+   * @example
+   * const { record, devices, socket } = await accounts.finishOAuth({ state, code, region });
+   */
+  async finishOAuth(landing: OAuthLanding): Promise<OAuthLinked> {
+    const started = landing.state ? await this.states.take(landing.state) : undefined;
+    if (!started || started.expiresAt <= this.now()) {
+      throw new LinkRefused('this sign-in is unknown, was finished already, or was started more than 10 minutes ago; nothing was linked: start it again');
+    }
+    if (landing.error !== undefined) {
+      const said = OAUTH_ERROR.test(landing.error) ? ` ("${landing.error}")` : '';
+      throw new LinkRefused(`the eWeLink sign-in was not completed${said}, so nothing was linked; start again to link the account`);
+    }
+    if (!landing.code || !isRegion(landing.region)) {
+      throw new LinkRefused('the address lacks the code or the region the eWeLink login page adds; nothing was linked: start again');
+    }
+    const tokens = await this.exchange(landing.code, started.redirectUrl, landing.region);
+    const devices = await this.v2.devices({ at: tokens.at, apikey: '', region: tokens.region, api: 'v2' });
+    const apikey = accountApikey(devices) ?? '';
+    const record = await this.keeper.adopt(started.accountId, { ...tokens, apikey, api: 'v2' });
+    return { record, devices: devices.length, socket: apikey !== '' };
+  }
 
   /** The region the cloud serves a country calling code from (or this app, without one). */
   region(countryCode?: string): Promise<Region> {
@@ -49,6 +155,7 @@ export class AccountLinking {
 
   /** Changes the linked account's password; fails before calling the cloud when the account is not linked. */
   async changePassword(accountId: string, current: string, next: string): Promise<TokenRecord> {
+    await this.keeper.requireV1(accountId, 'changing the password');
     const record = await this.linked(accountId);
     await this.keeper.withCredentials(accountId, (creds) => this.client.changePassword(creds, current, next));
     return record;
@@ -85,9 +192,30 @@ export class AccountLinking {
     return this.keeper.refreshExpiring(withinMs);
   }
 
+  /** The code traded for tokens; a code the cloud does not take (used, expired, another app's) is `LinkRefused`. */
+  private async exchange(code: string, redirectUrl: string, region: Region): Promise<OAuthTokens> {
+    try {
+      return await this.v2.exchangeCode(code, redirectUrl, region);
+    } catch (err) {
+      if (err instanceof AuthFailed || err instanceof AuthRefused || err instanceof BadRequest || err instanceof AccessTokenExpired || err instanceof NotFound) {
+        throw new LinkRefused('eWeLink did not take the sign-in code: it was used already or has expired. Nothing was linked: start again', undefined, { cause: err });
+      }
+      throw err;
+    }
+  }
+
   private async link(accountId: string, grant: TokenGrant): Promise<Linked> {
     const record = await this.keeper.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
     const login = grant.user.email ?? grant.user.phoneNumber;
     return login === undefined ? { record } : { record, login };
+  }
+}
+
+function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
   }
 }

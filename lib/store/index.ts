@@ -3,10 +3,11 @@ import { DynamoApiKeyRepository } from './api-keys';
 import { documentClient } from './client';
 import { DynamoDeviceCache } from './devices';
 import { DynamoHookRepository } from './hooks';
+import { DynamoOAuthStateRepository } from './oauth-states';
 import { DynamoTokenRepository } from './tokens';
 import type { TimerModelRepository } from '../timers/model';
 import { DynamoTimerModel } from './device-timers';
-import type { ApiKeyRepository, TokenRepository } from '../accounts/model';
+import type { ApiKeyRepository, OAuthStateRepository, TokenRepository } from '../accounts/model';
 import type { DeviceCacheRepository } from '../devices/model';
 import type { HookRepository } from '../webhooks/model';
 
@@ -27,6 +28,7 @@ export interface Store {
   apiKeys: ApiKeyRepository;
   hooks: HookRepository;
   timers: TimerModelRepository;
+  oauthStates: OAuthStateRepository;
 }
 
 /**
@@ -46,6 +48,7 @@ export function createStore(options: StoreOptions): Store {
     apiKeys: new DynamoApiKeyRepository(table),
     hooks: new DynamoHookRepository(table),
     timers: new DynamoTimerModel(table),
+    oauthStates: new DynamoOAuthStateRepository(table),
   };
 }
 
@@ -56,6 +59,7 @@ export { StoreError, type StoreErrorCode } from './errors';
 export { DynamoHookRepository } from './hooks';
 export { ensureTable } from './table';
 export { createTableInput, DEFAULT_TABLE_NAME, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './schema';
+export { DynamoOAuthStateRepository } from './oauth-states';
 export { DynamoTokenRepository } from './tokens';
 export type { TableConfig } from './types';
 export { DynamoTimerModel } from './device-timers';

@@ -14,6 +14,7 @@ import { invalidArgument } from './errors';
  * | webhook, listed under its account      | `ACCOUNT#<accountId>` | `HOOK#<hookId>` |
  * | timer model of a device (and its push) | `ACCOUNT#<accountId>` | `TIMERS#<deviceid>` |
  * | scene                                  | `ACCOUNT#<accountId>` | `SCENE#<sceneId>` |
+ * | OAuth sign-in started, by its state's SHA-256 | `OAUTH#<sha256>` | `OAUTH`       |
  *
  * All token pairs share one partition so a single Query lists every account for the
  * refresh job; a bridge serves a handful of accounts, far below a partition's limits.
@@ -51,6 +52,10 @@ export function hookKey(hookId: string): ItemKey {
 
 export function hookListingKey(accountId: string, hookId: string): ItemKey {
   return { pk: accountPartition(accountId), sk: `${HOOK_PREFIX}${required('hookId', hookId)}` };
+}
+
+export function oauthStateKey(stateHash: string): ItemKey {
+  return { pk: `OAUTH#${required('stateHash', stateHash)}`, sk: 'OAUTH' };
 }
 
 export const TIMERS_PREFIX = 'TIMERS#';

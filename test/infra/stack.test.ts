@@ -59,6 +59,8 @@ const EXPECTED_ROUTES = [
   'GET /keys',
   'POST /keys',
   'DELETE /keys/{keyId}',
+  'GET /ewelink/oauth/start',
+  'GET /ewelink/oauth/callback',
   'GET /openapi.json',
 ];
 const ENV_VARS = ['TABLE_NAME', 'EWELINK_SECRET_ARN', 'EWELINK_API_URL', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];

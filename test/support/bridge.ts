@@ -1,9 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { request } from 'undici';
 import { httpApiHandler } from '../../lib/adapters/http/lambda';
+import { OAUTH_CALLBACK_PATH } from '../../lib/adapters/http/routes/oauth';
 import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../lib/bridge';
+import type { BridgeConfig } from '../../lib/config';
 import { serveApi } from '../../local/api-server';
 import { startSim, type AccountSeed, type Sim, type SimConfig } from '../../sim';
+import { answerBody } from './answers';
 import { freshTable, type FreshTable } from './dynamo';
 
 export const APP_ID = 'test-app-id';
@@ -41,32 +44,33 @@ export interface Harness {
   apiKey: string;
   url: string;
   /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
-  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }>;
+  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }>;
   /** Stops everything, then fails when the simulated cloud noted a spec deviation (`sim.deviations`) by the bridge. */
   close(): Promise<void>;
 }
 
 /**
  * The whole bridge over real parts: the simulated cloud on a real port, a fresh table in
- * DynamoDB Local, the HTTP handler behind a local server, the account linked by a login.
+ * DynamoDB Local, the HTTP handler behind a local server, the account linked by a login. The
+ * sim's app has the bridge's own OAuth callback registered as its redirect URL, and knows its
+ * v2 hosts and login page.
  */
 export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?: BridgeTuning; account?: AccountSeed; link?: boolean } = {}): Promise<Harness> {
   const account = options.account ?? testAccount();
-  const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], ...options.sim });
+  // The server comes first: its address is the redirect URL the sim's app registers.
+  let handler: ReturnType<typeof httpApiHandler> | undefined;
+  const server = await serveApi((event, context) => (handler as NonNullable<typeof handler>)(event, context));
+  const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], redirectUrls: [`${server.url}${OAUTH_CALLBACK_PATH}`], ...options.sim });
   const table = await freshTable();
   // The bridge compiles timers by the devices' clock, as a real bridge and real devices share real time.
-  const { bridge, parts } = wireBridge(
-    { tableName: table.tableName, dynamoEndpoint: table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: sim.apiUrlTemplate },
-    { now: () => sim.clock.now(), ...options.tuning },
-  );
+  const { bridge, parts } = wireBridge({ ...simCloudConfig(sim), tableName: table.tableName, dynamoEndpoint: table.endpoint }, { now: () => sim.clock.now(), ...options.tuning });
   if (options.link !== false) {
     const identity = account.email ? { email: account.email } : { phoneNumber: account.phoneNumber as string };
     await bridge.accounts.login(ACCOUNT, identity, account.password, 'eu');
   }
   // The suite calls far faster than a person: its key runs under a limit no test reaches by accident.
   const { key: apiKey } = await bridge.apiKeys.create(ACCOUNT, { label: 'test', limit: TEST_KEY_LIMIT });
-  const logger = new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' });
-  const server = await serveApi(httpApiHandler(bridge, logger));
+  handler = httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' }));
   sim.stats.reset();
   return {
     sim,
@@ -84,7 +88,7 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
         body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
       const text = await res.body.text();
-      return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+      return { status: res.statusCode, body: answerBody(text, res.headers['content-type']), text, headers: res.headers };
     },
     async close() {
       bridge.close();
@@ -100,6 +104,16 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
 }
 
 /**
+ * The bridge's cloud settings for a simulator: its app, its v1 and v2 hosts, its login page.
+ *
+ * @example
+ * wireBridge({ ...simCloudConfig(sim), tableName, dynamoEndpoint });
+ */
+export function simCloudConfig(sim: Sim): Omit<BridgeConfig, 'tableName'> {
+  return { appId: APP_ID, appSecret: APP_SECRET, apiUrl: sim.apiUrlTemplate, v2ApiUrl: sim.v2ApiUrlTemplate, dispatchUrl: sim.dispatchUrlTemplate, loginPageUrl: sim.loginPageUrl };
+}
+
+/**
  * Points the process environment at the harness's table and simulator, as a deployed function's
  * configuration would: for tests that load a real entry point from functions/.
  */
@@ -110,6 +124,9 @@ export function exposeHarnessEnv(h: Harness): void {
     EWELINK_APP_ID: APP_ID,
     EWELINK_APP_SECRET: APP_SECRET,
     EWELINK_API_URL: h.sim.apiUrlTemplate,
+    EWELINK_V2_API_URL: h.sim.v2ApiUrlTemplate,
+    EWELINK_DISPATCH_URL: h.sim.dispatchUrlTemplate,
+    EWELINK_LOGIN_PAGE_URL: h.sim.loginPageUrl,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
 }

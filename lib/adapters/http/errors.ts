@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorPage, HTML_HEADERS } from './pages';
 import {
   AccountNotLinked,
   AlreadyExists,
@@ -12,7 +13,9 @@ import {
   DeviceRefused,
   DomainError,
   InvalidInput,
+  LinkRefused,
   NoSuchAccount,
+  NotAvailableForApp,
   NotConfigured,
   NotFound,
   NotOwner,
@@ -53,6 +56,7 @@ type ErrorClass = abstract new (...args: never[]) => DomainError;
 
 /** Each domain error's HTTP status: the one table the router and the API document follow. */
 export const DOMAIN_STATUS: ReadonlyArray<readonly [ErrorClass & { code: string }, number]> = [
+  [LinkRefused, 400],
   [InvalidInput, 422],
   [Unauthorized, 401],
   [NotFound, 404],
@@ -69,6 +73,7 @@ export const DOMAIN_STATUS: ReadonlyArray<readonly [ErrorClass & { code: string 
   [CloudUnavailable, 502],
   [AccountNotLinked, 503],
   [NotConfigured, 503],
+  [NotAvailableForApp, 501],
   [StoreUnavailable, 503],
   [DeviceOffline, 504],
   [ShareUnanswered, 504],
@@ -99,10 +104,12 @@ export function errorAnswer(err: unknown, requestId: string): { status: number; 
 }
 
 /**
- * Middy `onError`: turns whatever the handler threw into the documented JSON answer. The
- * cause (SDK or cloud text, hosts, ARNs) goes to the log only, never to the caller.
+ * Middy `onError`: turns whatever the handler threw into the documented JSON answer, or, on a
+ * route that answers with pages, into a page saying the same. Refusals before routing (a body
+ * over the limit, a bad path) stay JSON. The cause (SDK or cloud text, hosts, ARNs) goes to the
+ * log only, never to the caller.
  */
-export function errorAnswers(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+export function errorAnswers(logger: Logger, answersWithPages: (method: string, rawPath: string) => boolean = () => false): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     onError: function answerError(request) {
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
@@ -110,6 +117,11 @@ export function errorAnswers(logger: Logger): MiddlewareObj<APIGatewayProxyEvent
       const cause = (request.error as { cause?: unknown } | null)?.cause;
       if (internal) logger.error('request failed', { requestId, error: request.error as Error });
       else if (status >= 500) logger.warn('request answered with an error', { requestId, code: body.error.code, cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined });
+      const event = request.event;
+      if (!(request.error instanceof HttpProblem) && answersWithPages(event.requestContext?.http?.method ?? '', event.rawPath ?? '')) {
+        request.response = { statusCode: status, headers: { ...HTML_HEADERS, ...headers }, body: errorPage(status, body.error) };
+        return;
+      }
       request.response = { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
     },
   };

@@ -3,7 +3,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Bridge } from '../../bridge';
 import { errorAnswers, MAX_BODY_BYTES, payloadTooLarge } from './errors';
-import { serveRequest } from './router';
+import { HTML_HEADERS, PAGE_HEADERS } from './pages';
+import { answersWithPages, serveRequest } from './router';
 
 
 /** Bytes of the event's body as sent (base64 bodies are counted decoded). */
@@ -32,7 +33,7 @@ type BridgeSource = Bridge | (() => Promise<Bridge>);
  * export const handler = httpApiHandler(bridgeFromEnv, logger).use(injectLambdaContext(logger));
  */
 export function httpApiHandler(source: BridgeSource, logger: Logger) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>(async function serveApiEvent(event: APIGatewayProxyEventV2) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>(async function serveApiEvent(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const started = Date.now();
     const headers = event.headers ?? {};
     const host = headers.host ?? event.requestContext.domainName;
@@ -50,9 +51,11 @@ export function httpApiHandler(source: BridgeSource, logger: Logger) {
       bridge,
     );
     logger.info('request', { route: answer.route, status: answer.status, ms: Date.now() - started, requestId: event.requestContext.requestId });
+    if (answer.kind === 'redirect') return { statusCode: answer.status, headers: { location: String(answer.body), ...PAGE_HEADERS }, body: '' };
+    if (answer.kind === 'html') return { statusCode: answer.status, headers: { ...HTML_HEADERS }, body: String(answer.body) };
     if (answer.body === undefined) return { statusCode: answer.status, body: '' };
     return { statusCode: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) };
   })
     .use(bodyLimit())
-    .use(errorAnswers(logger));
+    .use(errorAnswers(logger, answersWithPages));
 }

@@ -26,6 +26,11 @@ const COMMON_ERRORS: Record<number, { name: string; description: string }> = {
     name: 'CloudFailed',
     description: 'the device refused the params (`device_refused`), the stored eWeLink tokens were refused (`cloud_auth`: link the account again), or the cloud cannot be reached (`cloud_unavailable`)',
   },
+  501: {
+    name: 'NotAvailableForApp',
+    description:
+      "the operation is not open to the account's kind of eWeLink app id (`not_available_for_app`): an account linked through the eWeLink OAuth login (v2, all a personal app id may call) has no groups, renaming, channel names, history, sharing or device adding, or the cloud refused the call for this app id (a personal app id may use only the OAuth login and the v2 API). Nothing was sent; the message says which kind of app id allows it.",
+  },
   503: {
     name: 'NotReady',
     description: "the bridge's database cannot be reached (`store_unavailable`), no eWeLink tokens are stored for the account yet (`account_not_linked`), or the app credentials are not configured (`not_configured`)",
@@ -81,6 +86,7 @@ export function errorStatuses(route: Route): Map<number, string> {
   out.set(413, COMMON_ERRORS[413]!.description);
   if (route.body || route.query || params.some(constrained)) out.set(422, COMMON_ERRORS[422]!.description);
   if (route.auth === 'apiKey') out.set(429, COMMON_ERRORS[429]!.description);
+  if (route.cloud !== false && route.cloud !== 'v2') out.set(501, COMMON_ERRORS[501]!.description);
   if (route.cloud !== false) out.set(502, COMMON_ERRORS[502]!.description);
   if (route.cloud !== false || route.auth === 'apiKey') out.set(503, COMMON_ERRORS[503]!.description);
   for (const [status, text] of Object.entries(route.errors ?? {})) {
@@ -96,6 +102,17 @@ function operationId(route: Route): string {
   return route.method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
+/** A page for a person's browser: HTML, every piece of text escaped. */
+const PAGE_CONTENT = { 'text/html': { schema: { type: 'string', description: 'a plain HTML page' } } };
+
+/** The success response: JSON by its schema, a page, or a redirect with its `Location`. */
+function success(route: Route, doc: (s: TSchema) => JsonSchema): JsonSchema {
+  const { description, schema } = route.ok;
+  if (route.answers === 'redirect') return { description, headers: { Location: { description: 'where the browser goes next', schema: { type: 'string', format: 'uri' } } } };
+  if (route.answers === 'html') return { description, content: PAGE_CONTENT };
+  return schema ? { description, content: { 'application/json': { schema: doc(schema) } } } : { description };
+}
+
 function build(routes: readonly Route[]): JsonSchema {
   const schemas: Record<string, JsonSchema> = {};
   const doc = hoister(schemas);
@@ -103,12 +120,12 @@ function build(routes: readonly Route[]): JsonSchema {
   const errorContent = { 'application/json': { schema: errorRef } };
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
-    const responses: Record<string, unknown> = {
-      [route.ok.status]: route.ok.schema ? { description: route.ok.description, content: { 'application/json': { schema: doc(route.ok.schema) } } } : { description: route.ok.description },
-    };
+    const responses: Record<string, unknown> = { [route.ok.status]: success(route, doc) };
     for (const [status, description] of errorStatuses(route)) {
       const shared = COMMON_ERRORS[status];
-      responses[status] = shared && shared.description === description ? { $ref: `#/components/responses/${shared.name}` } : { description, content: errorContent };
+      // A page route's failures are pages, except the refusals before routing (a body over the limit), which are JSON everywhere.
+      if (route.answers === 'html' && status !== 413) responses[status] = { description, content: PAGE_CONTENT };
+      else responses[status] = shared && shared.description === description ? { $ref: `#/components/responses/${shared.name}` } : { description, content: errorContent };
     }
     const params = parameters(route, doc);
     const op: JsonSchema = {
@@ -138,6 +155,8 @@ function build(routes: readonly Route[]): JsonSchema {
       { name: 'timers', description: "device timers, kept by the bridge and pushed as each device's full timer array" },
       { name: 'scenes', description: 'named sets of device commands, run on demand or on a schedule the devices run themselves' },
       { name: 'webhooks', description: 'URLs bound to one device action' },
+      { name: 'keys', description: "the account's API keys" },
+      { name: 'accounts', description: 'linking the account to eWeLink through its OAuth 2.0 login page' },
       { name: 'api', description: 'about this API' },
     ],
     paths,

@@ -3,7 +3,14 @@ import type { Bridge } from '../../bridge';
 import { Type, type Static, type TSchema } from '../../schema';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webhooks' | 'keys' | 'api';
+export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webhooks' | 'keys' | 'accounts' | 'api';
+
+/**
+ * What a route's handler returns and how it goes out: `json` (the default) a value sent as
+ * JSON; `html` a page for a person's browser (its failures are pages too, with the same
+ * statuses and codes); `redirect` the URL to send the browser to (302).
+ */
+export type AnswerKind = 'json' | 'html' | 'redirect';
 
 /** What a handler receives: every part checked and typed before it runs. */
 export interface RouteInput<P, Q, B> {
@@ -35,17 +42,20 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
   query?: Q;
   /** The JSON body; routes without one ignore whatever is sent (IFTTT sends its own). */
   body?: B;
-  ok: { status: 200 | 201 | 204; description: string; schema?: TSchema };
+  /** Default `json`. */
+  answers?: AnswerKind;
+  ok: { status: 200 | 201 | 204 | 302; description: string; schema?: TSchema };
   /**
    * Statuses particular to this route, and when they happen (the common ones are derived; 401
    * is derived for API-key routes only, so a route with its own secret declares it here).
    */
-  errors?: Partial<Record<401 | 403 | 404 | 409 | 422 | 429 | 504, string>>;
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 429 | 504, string>>;
   /**
    * Whether a failure of the eWeLink cloud fails the route (so 502 can happen); default true.
-   * A route that reports each cloud failure inside its answer (a scene run) says false.
+   * A route that reports each cloud failure inside its answer (a scene run) says false. `v2`: it
+   * calls only the v2 API, which every kind of app id may call, so it never answers 501.
    */
-  cloud?: boolean;
+  cloud?: boolean | 'v2';
   handle(input: RouteInput<Static<P>, Static<Q>, Static<B>>, bridge: Bridge): Promise<unknown>;
 }
 

@@ -2,7 +2,7 @@ import type { Bridge } from '../../bridge';
 import { InvalidInput, Unauthorized } from '../../errors';
 import { parse, parseQuery } from '../../schema';
 import { badPath, malformedJson, methodNotAllowed, noSuchRoute } from './errors';
-import type { Route } from './route';
+import type { AnswerKind, Route } from './route';
 import { routes } from './routes';
 
 /** A request as the router sees it, whatever carried it (API Gateway, the local server). */
@@ -21,7 +21,8 @@ export interface HttpRequest {
 
 export interface HttpAnswer {
   status: number;
-  /** Sent as JSON; undefined sends no body (204). */
+  /** How `body` goes out: JSON (undefined sends no body, 204), an HTML page, or the URL of a redirect. */
+  kind: AnswerKind;
   body: unknown;
   /** `METHOD /pattern` of the route that answered, for the log (never the raw path: a hook's secret is in it). */
   route: string;
@@ -93,7 +94,22 @@ export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<Ht
   // Only input that passed every check spends a call of the key's limit: refused input costs nothing and writes nothing.
   await caller.admit();
   const out = await route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl } as never, bridge);
-  return { status: route.ok.status, body: route.ok.status === 204 ? undefined : out, route: `${route.method} ${route.path}` };
+  return { status: route.ok.status, kind: route.answers ?? 'json', body: route.ok.status === 204 ? undefined : out, route: `${route.method} ${route.path}` };
+}
+
+/**
+ * Whether the route a request names answers with pages (so its failures are pages too); false
+ * when it names none.
+ *
+ * @example
+ * if (answersWithPages('GET', '/ewelink/oauth/callback')) return errorPage(answer);
+ */
+export function answersWithPages(method: string, rawPath: string): boolean {
+  try {
+    return matchRoute(method, rawPath).route.answers === 'html';
+  } catch {
+    return false;
+  }
 }
 
 function jsonOf(body: string | undefined): unknown {

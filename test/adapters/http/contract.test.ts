@@ -14,7 +14,10 @@ import { cloudTraffic } from '../../support/refusals';
 import { onlineSocket, type SocketClient } from '../../sim/wire';
 import { documented, documentedStatuses, schemaErrors, type Json } from './document';
 import { leaksIn } from './leaks';
-import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, type ApiAnswer, type Call, type ServedBridge } from './stacks';
+import { startSim, type Sim } from '../../../sim';
+import { APP_ID, APP_SECRET } from '../../support/bridge';
+import { submitLogin } from '../../ewelink/v2-fixture';
+import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, withPersonalAppId, type ApiAnswer, type Call, type ServedBridge } from './stacks';
 
 /*
  * The API's contract, checked against the real stack: for every route, every status the
@@ -48,6 +51,9 @@ const SHY_TOO = receiver('shy-too', 'accept');
 /** Receivers with a socket session open, as a person signed in to the eWeLink app: only they answer. */
 const ONLINE = [FRIEND, GRUMPY, FICKLE, SHY, SHY_TOO];
 const email = (seed: AccountSeed) => seed.email as string;
+/** The eWeLink account signed in through the login page, linked to a bridge account of its own so nobody else's link changes. */
+const OAUTH_SEED: AccountSeed = { email: 'oauth@example.com', password: 'oauth-password', region: 'eu', devices: [{ deviceid: '1000000701', name: 'Desk', uiid: 1, params: { switch: 'off' } }] };
+const OAUTH_ACCOUNT = 'oauth-contract';
 
 const NEW_WIFI = { deviceid: '1000000777', devicekey: '5a1b6e7c-0d2f-4b1e-9c3a-7e8f9a0b1c2d' };
 const GSM = { first: 'gsm0123456789', second: 'gsm9876543210', firstId: '1000000888', secondId: '1000000889' };
@@ -68,6 +74,11 @@ interface Stacks {
   noCloud: ServedBridge;
   /** The same bridge with DynamoDB at a closed port. */
   noStore: ServedBridge;
+  /** The same bridge and table against a cloud whose app id is the personal kind: every v1 path answers 407. */
+  personal: ServedBridge;
+  personalSim: Sim;
+  /** The key of OAUTH_ACCOUNT, which links through the login page. */
+  linker: Call;
   sockets: SocketClient[];
 }
 
@@ -87,7 +98,7 @@ beforeAll(async () => {
   const h = await startHarness({
     account: testAccount({ devices }),
     sim: {
-      accounts: [testAccount({ devices }), FRIEND, GRUMPY, AWAY, AWAY_TOO, FICKLE, SHY, SHY_TOO],
+      accounts: [testAccount({ devices }), FRIEND, GRUMPY, AWAY, AWAY_TOO, FICKLE, SHY, SHY_TOO, OAUTH_SEED],
       shareTimeoutMs: 200,
       unboundDevices: [{ deviceid: NEW_WIFI.deviceid, devicekey: NEW_WIFI.devicekey, name: 'ITEAD', uiid: 1 }],
       unboundGsmDevices: [
@@ -109,6 +120,8 @@ beforeAll(async () => {
     }
   }
   const nobodyKey = (await h.bridge.apiKeys.create(NOBODY, { label: 'contract' })).key;
+  const linkerKey = (await h.bridge.apiKeys.create(OAUTH_ACCOUNT, { label: 'contract' })).key;
+  const personalSim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, appKind: 'personal', accounts: [testAccount({ devices })] });
   const shared = await owner('POST', `/devices/${SHARED}/shares`, { body: { uid: email(FRIEND) } });
   if (shared.status !== 200) throw new Error(`could not share ${SHARED}: ${shared.text}`);
   s = {
@@ -118,6 +131,9 @@ beforeAll(async () => {
     nobody: caller(h.url, nobodyKey),
     noCloud: await withoutCloud(h, { coldCache: true }),
     noStore: await withoutStore(h),
+    personal: await withPersonalAppId(h, personalSim),
+    personalSim,
+    linker: caller(h.url, linkerKey),
     sockets,
   };
   ({ race: timerRace } = await startTimerRace());
@@ -130,6 +146,8 @@ afterAll(async () => {
   for (const socket of s?.sockets ?? []) socket.close();
   await s?.noCloud.close();
   await s?.noStore.close();
+  await s?.personal.close();
+  await s?.personalSim.close();
   await s?.h.close();
 });
 
@@ -274,6 +292,7 @@ function commonProvokers(route: Route): Provokers {
   ];
   const bad = badInput(route);
   if (bad) out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
+  if (route.cloud !== false && route.cloud !== 'v2') out[501] = () => act(() => s.personal.call(route.method, path, { body }));
   if (route.cloud !== false) out[502] = () => act(() => s.noCloud.call(route.method, path, { body }));
   // A route that needs no cloud needs no linked account either: only a store that is down makes it 503.
   if (route.cloud !== false) out[503] = () => act(() => s.nobody(route.method, path, { body }));
@@ -531,6 +550,10 @@ const SPECIFIC: Record<string, Provokers> = {
         spy.mockRestore();
       }
     },
+    501: async () => {
+      const id = await newScene();
+      return act(() => s.personal.call('PUT', `/scenes/${id}`, { body: SCENE }));
+    },
     502: async () => {
       const id = await newScene();
       return act(() => s.noCloud.call('PUT', `/scenes/${id}`, { body: SCENE }));
@@ -544,6 +567,10 @@ const SPECIFIC: Record<string, Provokers> = {
     },
     404: () => act(() => s.owner('DELETE', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b')),
     // The scene is deleted, then its devices' timers cannot be pushed.
+    501: async () => {
+      const id = await newScene(SCHEDULED_SCENE);
+      return act(() => s.personal.call('DELETE', `/scenes/${id}`));
+    },
     502: async () => {
       const id = await newScene(SCHEDULED_SCENE);
       return act(() => s.noCloud.call('DELETE', `/scenes/${id}`));
@@ -582,6 +609,10 @@ const SPECIFIC: Record<string, Provokers> = {
       const path = await newHook(DOOMED);
       must(await s.owner('DELETE', `/devices/${DOOMED}`), 204);
       return act(() => s.owner('POST', path, { auth: false }));
+    },
+    501: async () => {
+      const path = await newHook();
+      return act(() => s.personal.call('POST', path, { auth: false }));
     },
     502: async () => {
       const path = await newHook();
@@ -641,6 +672,24 @@ const SPECIFIC: Record<string, Provokers> = {
   },
   'GET /openapi.json': {
     200: () => act(() => s.owner('GET', '/openapi.json', { auth: false })),
+  },
+  'GET /ewelink/oauth/start': {
+    302: () => act(() => s.linker('GET', '/ewelink/oauth/start')),
+  },
+  'GET /ewelink/oauth/callback': {
+    200: async () => {
+      const start = await s.linker('GET', '/ewelink/oauth/start');
+      const landing = await submitLogin(start.location as string, { login: email(OAUTH_SEED), password: OAUTH_SEED.password, decision: 'allow' });
+      if (!landing.to) throw new Error(`preparing: the login page sent nobody back: ${landing.html}`);
+      return act(() => s.owner('GET', `${landing.to!.pathname}${landing.to!.search}`, { auth: false }));
+    },
+    400: () => act(() => s.owner('GET', '/ewelink/oauth/callback?state=nosuchstate&code=abc&region=eu', { auth: false })),
+    502: async () => {
+      const { url } = await s.noCloud.bridge.accounts.startOAuth(OAUTH_ACCOUNT, `${s.h.url}/ewelink/oauth/callback`);
+      const state = new URL(url).searchParams.get('state') as string;
+      return act(() => s.noCloud.call('GET', `/ewelink/oauth/callback?state=${state}&code=abc&region=eu`, { auth: false }));
+    },
+    503: () => act(() => s.noStore.call('GET', '/ewelink/oauth/callback?state=somestate&code=abc&region=eu', { auth: false })),
   },
 };
 
@@ -712,16 +761,22 @@ for (const [key, { route, provokers }] of TABLE) {
         // Assess: the status, and that the document lists it
         expect(outcome.status, `${key}: ${outcome.text.slice(0, 500)}`).toBe(status);
         expect(response, `${key} ${status} is not in the document`).toBeDefined();
-        // Assess: the body, by the document's schema for this status
+        // Assess: the body, by the document's schema for this status (a page: HTML; a redirect: its Location)
         const schema = response?.content?.['application/json']?.schema as Json | undefined;
+        const page = response?.content?.['text/html'] !== undefined;
         if (schema) {
           expect(outcome.contentType).toMatch(/^application\/json/);
           expect(schemaErrors(schema, outcome.body), `${key} ${status}: ${outcome.text.slice(0, 500)}`).toBeUndefined();
+        } else if (page) {
+          expect(outcome.contentType).toMatch(/^text\/html/);
+          expect(outcome.text).toMatch(/^<!doctype html>/);
         } else {
           expect(outcome.text, `${key} ${status} documents no body`).toBe('');
         }
+        if (response?.headers?.Location) expect(outcome.location).toMatch(/^https?:\/\//);
         if (status >= 400) {
-          expect(outcome.body.error.requestId).toEqual(expect.any(String));
+          if (page) expect(outcome.text).toMatch(/request [0-9a-f-]{36}/);
+          else expect(outcome.body.error.requestId).toEqual(expect.any(String));
           expect(leaksIn(outcome.text), outcome.text).toEqual([]);
         }
         // Assess: refused input reached no device and no cloud

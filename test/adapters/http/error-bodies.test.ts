@@ -41,6 +41,8 @@ interface Things {
   groupId: string;
   hookId: string;
   secret: string;
+  /** A sign-in started through the login page, for the callback to finish. */
+  oauthState: string;
 }
 
 let h: Harness;
@@ -62,16 +64,21 @@ async function makeThings(): Promise<Things> {
   const scene = await made('POST', '/scenes', SCENE);
   const group = await made('POST', '/groups', { name: 'Kitchen' });
   const hook = await made('POST', '/hooks', { deviceid: LAMP, action: { power: 'on' } });
+  const started = await owner('GET', '/ewelink/oauth/start');
+  const oauthState = new URL(started.location ?? 'http://x/').searchParams.get('state');
+  if (!oauthState) throw new Error(`preparing GET /ewelink/oauth/start: ${started.status} ${started.text}`);
   // The device list cached in the table, fresh, for the variants that read it.
   await owner('GET', '/devices');
-  return { timerId: timer.timer.id, sceneId: scene.scene.id, groupId: group.id, hookId: hook.hookId, secret: hook.secret };
+  return { timerId: timer.timer.id, sceneId: scene.scene.id, groupId: group.id, hookId: hook.hookId, secret: hook.secret, oauthState };
 }
 
 /** A call of the route with input it takes: ids of things that exist, bodies the devices can do. */
 function plausibleCall(route: Route, things: Things): { method: string; path: string; body: unknown; auth: boolean } {
   const key = routeKey(route);
   const values = { id: LAMP, uid: 'friend@example.com', ...things, ...PATHS[key] };
-  return { method: route.method, path: pathOf(route, values), body: key in BODIES ? BODIES[key] : exampleBody(route), auth: route.auth === 'apiKey' };
+  // The callback comes with what the login page would send back: the started sign-in's state, a code, the region.
+  const query = key === 'GET /ewelink/oauth/callback' ? `?state=${things.oauthState}&code=0123456789abcdef&region=eu` : '';
+  return { method: route.method, path: `${pathOf(route, values)}${query}`, body: key in BODIES ? BODIES[key] : exampleBody(route), auth: route.auth === 'apiKey' };
 }
 
 interface Answered {

@@ -7,7 +7,8 @@ import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '..
 import type { BridgeConfig } from '../../../lib/config';
 import type { JsonSchema } from '../../../lib/schema';
 import { serveApi } from '../../../local/api-server';
-import { APP_ID, APP_SECRET, type Harness } from '../../support/bridge';
+import { answerBody } from '../../support/answers';
+import { simCloudConfig, type Harness } from '../../support/bridge';
 
 /*
  * The HTTP API over parts other than the harness's own: the same handler behind the same
@@ -22,6 +23,8 @@ export interface ApiAnswer {
   /** The body as sent. */
   text: string;
   contentType: string | undefined;
+  /** A redirect's `Location`. */
+  location?: string;
 }
 
 export interface CallOptions {
@@ -40,8 +43,9 @@ export function caller(url: string, apiKey: string): Call {
     if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
     const res = await request(url + path, { method: method as 'GET', headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
     const text = await res.body.text();
-    const type = res.headers['content-type'];
-    return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, text, contentType: Array.isArray(type) ? type[0] : type };
+    const header = res.headers['content-type'];
+    const type = Array.isArray(header) ? header[0] : header;
+    return { status: res.statusCode, body: answerBody(text, type), text, contentType: type, location: typeof res.headers.location === 'string' ? res.headers.location : undefined };
   };
 }
 
@@ -82,7 +86,7 @@ export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: 
 }
 
 function harnessConfig(h: Harness): BridgeConfig {
-  return { tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint, appId: APP_ID, appSecret: APP_SECRET, apiUrl: h.sim.apiUrlTemplate };
+  return { ...simCloudConfig(h.sim), tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint };
 }
 
 /**
@@ -91,8 +95,18 @@ function harnessConfig(h: Harness): BridgeConfig {
  * older than its TTL); otherwise the cached list is used while it is fresh.
  */
 export async function withoutCloud(h: Harness, options: { coldCache?: boolean } = {}): Promise<ServedBridge> {
-  const port = await closedPort();
-  return serveBridge({ ...harnessConfig(h), apiUrl: `http://127.0.0.1:${port}/{region}` }, h.apiKey, options.coldCache ? { deviceListTtlSec: 0 } : {});
+  const gone = `http://127.0.0.1:${await closedPort()}`;
+  const cloud = { apiUrl: `${gone}/{region}`, v2ApiUrl: `${gone}/{region}-apia`, dispatchUrl: `${gone}/{region}-dispa` };
+  return serveBridge({ ...harnessConfig(h), ...cloud }, h.apiKey, options.coldCache ? { deviceListTtlSec: 0 } : {});
+}
+
+/**
+ * The harness's bridge with the cloud's app id of the personal kind: its table, tokens and key,
+ * but every v1 path of that cloud answers 407, as the real cloud answers such an app id (`sim`
+ * is a simulator started with `appKind: 'personal'`). Every device lookup goes to the cloud.
+ */
+export async function withPersonalAppId(h: Harness, sim: Harness['sim']): Promise<ServedBridge> {
+  return serveBridge({ ...harnessConfig(h), apiUrl: sim.apiUrlTemplate, v2ApiUrl: sim.v2ApiUrlTemplate, dispatchUrl: sim.dispatchUrlTemplate }, h.apiKey, { deviceListTtlSec: 0 });
 }
 
 /**

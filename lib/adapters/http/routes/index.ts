@@ -5,6 +5,7 @@ import { deviceRoutes } from './devices';
 import { groupRoutes } from './groups';
 import { hookRoutes } from './hooks';
 import { keyRoutes } from './keys';
+import { oauthRoutes } from './oauth';
 import { sceneRoutes } from './scenes';
 import { shareRoutes } from './shares';
 import { timerRoutes } from './timers';
@@ -21,4 +22,4 @@ const documentRoute = route({
 });
 
 /** Every route of the bridge's HTTP API: the one list the router, the document and the stack follow. */
-export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, ...keyRoutes, documentRoute];
+export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, ...keyRoutes, ...oauthRoutes, documentRoute];
