@@ -4,12 +4,15 @@
  * server, and the schedules (token refresh daily, timer reconcile hourly) in-process. Ctrl-C
  * stops all of it. The table and the admin key are kept in a data folder (`.data/` unless
  * LOCAL_DATA_DIR says otherwise) so a restart finds them again; `--fresh` (or LOCAL_FRESH=1)
- * starts empty.
+ * starts empty. The simulator's app id is of the enterprise kind (v1 and v2) unless
+ * SIM_APP_KIND=personal: then every v1 path answers 407, as the real cloud answers a personal
+ * app id, and the demo account is linked through the simulated OAuth login page (v2).
  */
 import { isRegion, type Region } from '../lib/ewelink/hosts';
-import { CloudAuthRefused } from '../lib/errors';
+import { CloudAuthRefused, NotAvailableForApp } from '../lib/errors';
 import { documentClient, ensureTable, DEFAULT_TABLE_NAME } from '../lib/store';
-import { startSim, demoSeed, type Sim } from '../sim';
+import { OAUTH_CALLBACK_PATH } from '../lib/adapters/http/routes/oauth';
+import { startSim, demoSeed, type AppKind, type Sim } from '../sim';
 import { localContext, serveApi } from './api-server';
 import { DEFAULT_DATA_ROOT, keptAdminKey, prepareDataDir } from './data-dir';
 import { startDynamoLocal } from './dynamo-local';
@@ -29,17 +32,25 @@ async function main(): Promise<void> {
   await ensureTable(documentClient({ endpoint: ddb.endpoint }), tableName);
 
   let sim: Sim | undefined;
+  const bridgeUrl = `http://${env.HOST || '127.0.0.1'}:${Number(env.PORT) || 3000}`;
   if (!realCloud) {
     sim = await startSim({
       port: Number(env.SIM_PORT) || 8780,
       appId: env.SIM_APP_ID || 'sim-app-id',
       appSecret: env.SIM_APP_SECRET || 'sim-app-secret',
+      appKind: (env.SIM_APP_KIND || 'enterprise') as AppKind,
+      // The bridge's own callback is the app's registered redirect URL, so GET /ewelink/oauth/start works here too.
+      redirectUrls: [`${bridgeUrl}${OAUTH_CALLBACK_PATH}`],
       accounts: [demoSeed(env)],
     });
     stops.push(() => sim?.close());
     env.EWELINK_APP_ID = env.SIM_APP_ID || 'sim-app-id';
     env.EWELINK_APP_SECRET = env.SIM_APP_SECRET || 'sim-app-secret';
     env.EWELINK_API_URL = sim.apiUrlTemplate;
+    env.EWELINK_V2_API_URL = sim.v2ApiUrlTemplate;
+    env.EWELINK_DISPATCH_URL = sim.dispatchUrlTemplate;
+    env.EWELINK_LOGIN_PAGE_URL = sim.loginPageUrl;
+    env.EWELINK_REDIRECT_URL = `${bridgeUrl}${OAUTH_CALLBACK_PATH}`;
   }
   env.TABLE_NAME = tableName;
   env.DYNAMODB_ENDPOINT = ddb.endpoint;
@@ -74,6 +85,7 @@ async function main(): Promise<void> {
   const lines = [
     `ewelink-bridge is running at ${server.url}  (${sim ? `simulated cloud at ${sim.url}` : `eWeLink cloud ${env.EWELINK_API_URL ?? 'default hosts'}`}, DynamoDB Local at ${ddb.endpoint})`,
     `data kept in ${data.path} (npm start -- --fresh starts empty)`,
+    ...(sim ? [appKindLine(sim)] : []),
     `admin API key: ${adminKey}${env.LOCAL_ADMIN_KEY ? ' (from LOCAL_ADMIN_KEY)' : ` (kept in ${data.path}/admin-key)`}`,
     '',
     `devices (${devices.length}):`,
@@ -108,6 +120,12 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
+function appKindLine(sim: Sim): string {
+  return sim.appKind === 'personal'
+    ? 'simulated app id: personal (v1 paths answer 407; the demo account is linked through the OAuth login page and uses v2; groups, renaming, history and sharing answer 501). SIM_APP_KIND=enterprise for both APIs.'
+    : 'simulated app id: enterprise (v1 and v2; the demo account logs in with its password). SIM_APP_KIND=personal tries a personal app id: OAuth login + v2 only.';
+}
+
 /**
  * Links the account: the simulator's demo login, an imported pair, or a login to the real cloud.
  * A pair kept from an earlier run is used as it is: against the real cloud a new login would
@@ -132,12 +150,31 @@ async function simulatorKnowsPair(bridge: import('../lib/bridge').Bridge): Promi
     await bridge.directory.fetch(ACCOUNT);
     return true;
   } catch (err) {
-    if (err instanceof CloudAuthRefused) return false;
+    // A personal app id refuses a kept v1 pair's every call (407): link again, through the login page.
+    if (err instanceof CloudAuthRefused || err instanceof NotAvailableForApp) return false;
     throw err;
   }
 }
 
+/**
+ * The demo account linked through the simulated login page, as a person would in a browser:
+ * the signed link is opened, the sign-in form posted with the demo login, and the address the
+ * page sends the browser back to is handed to the link's finish (the server is not up yet).
+ */
+async function linkThroughLoginPage(bridge: import('../lib/bridge').Bridge, seed: ReturnType<typeof demoSeed>): Promise<void> {
+  const { url } = await bridge.accounts.startOAuth(ACCOUNT);
+  const form = new URLSearchParams({ login: seed.email ?? seed.phoneNumber ?? '', password: seed.password, decision: 'allow' });
+  const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const location = res.headers.get('location');
+  if (!location) throw new Error(`the simulated login page did not send the demo account back (HTTP ${res.status})`);
+  const query = new URL(location).searchParams;
+  const value = (name: string) => query.get(name) ?? undefined;
+  const linked = await bridge.accounts.finishOAuth({ state: value('state'), code: value('code'), region: value('region'), error: value('error') });
+  console.log(`linked the demo account through the simulated OAuth login page (v2, ${linked.devices} devices)`);
+}
+
 async function loginOrImport(bridge: import('../lib/bridge').Bridge, sim: Sim | undefined): Promise<void> {
+  if (sim?.appKind === 'personal') return linkThroughLoginPage(bridge, demoSeed(env));
   const region: Region = isRegion(env.EWELINK_REGION) ? env.EWELINK_REGION : sim ? (demoSeed(env).region) : 'eu';
   if (env.EWELINK_AT && env.EWELINK_RT) {
     const apikey = env.EWELINK_APIKEY;
