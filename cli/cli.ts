@@ -54,7 +54,7 @@ bridge:
   list-hooks              the account's webhooks: id, device, action, last used, limit
   delete-hook --id ID     deletes a webhook; its URL stops working at once
   rotate-hook --id ID     gives a webhook a new secret (shown once); the old URL stops
-  status                  the linked account's region and when its tokens expire
+  status                  the linked account's region, API (v1 or v2) and when its tokens expire
 
 options:
   --account ID            the bridge account (default "default")
@@ -358,9 +358,10 @@ function checked<T>(check: () => T, optionOf: Record<string, string>): T {
 async function status(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
   const record = await bridge.accounts.status(options.account);
   if (!record) {
-    print(`account "${options.account}" is not linked: run login, register or import`);
+    print(`account "${options.account}" is not linked: run login, register, import or oauth-login`);
     return 1;
   }
   print(`account "${options.account}": region ${record.region}, access token until ${day(record.atExpiresAt)}, refresh token until ${day(record.rtExpiresAt)}`);
+  print(record.api === 'v2' ? 'linked through the eWeLink login page: v2 API (what a personal app id allows)' : 'linked by password or an imported pair: v1 API (needs an enterprise app id)');
   return 0;
 }
