@@ -8,8 +8,10 @@ import { benchSceneRun } from './scene-run';
 import { benchWarmCommand } from './warm-command';
 
 const sections: [string, () => Promise<string[]>][] = [
-  ['Warm command (target: 1 cloud round trip, at most 1 DynamoDB read)', benchWarmCommand],
-  ['Scene run (target: close to one round trip, not twenty)', benchSceneRun],
+  ['Warm command, v1 (target: 1 cloud round trip, at most 1 DynamoDB read)', () => benchWarmCommand('v1')],
+  ['Warm command, v2: an account linked through the login page (same target)', () => benchWarmCommand('v2')],
+  ['Scene run, v1 (target: close to one round trip, not twenty)', () => benchSceneRun('v1')],
+  ['Scene run, v2 (same target; without a socket, one batch-status call)', () => benchSceneRun('v2')],
   ['Cold load of each bundled function (target: < 150 ms over bare node)', benchColdLoad],
 ];
 

@@ -5,9 +5,9 @@ import { createBridge } from '../lib/bridge';
 import { documentClient, ensureTable } from '../lib/store';
 import { serveApi } from '../local/api-server';
 import { startDynamoLocal } from '../local/dynamo-local';
-import { demoSeed, startSim } from '../sim';
+import { demoSeed } from '../sim';
+import { benchCloud, linkBenchAccount, type BenchApi } from './bench-bridge';
 
-const APP = { appId: 'bench-app', appSecret: 'bench-secret' };
 const ACCOUNT = 'default';
 const LAMP = '1000000001';
 
@@ -25,9 +25,10 @@ interface Sample {
  * cloud round trips (HTTP requests + socket messages) and DynamoDB reads per command, and the
  * wall time once every cloud round trip costs 50 ms more.
  */
-export async function benchWarmCommand(): Promise<string[]> {
+export async function benchWarmCommand(api: BenchApi = 'v1'): Promise<string[]> {
   const ddb = await startDynamoLocal();
-  const sim = await startSim({ ...APP, accounts: [demoSeed({})] });
+  const seed = demoSeed({});
+  const { sim, cloud } = await benchCloud(api, seed);
   const client = documentClient({ endpoint: ddb.endpoint });
   const counts = { reads: 0, writes: 0 };
   client.middlewareStack.add(
@@ -39,9 +40,8 @@ export async function benchWarmCommand(): Promise<string[]> {
     { step: 'initialize', name: 'benchCountReads' },
   );
   await ensureTable(client, 'bench');
-  const bridge = createBridge({ tableName: 'bench', dynamoEndpoint: ddb.endpoint, ...APP, apiUrl: sim.apiUrlTemplate });
-  const seed = demoSeed({});
-  await bridge.accounts.login(ACCOUNT, { email: seed.email as string }, seed.password, seed.region);
+  const bridge = createBridge({ tableName: 'bench', dynamoEndpoint: ddb.endpoint, ...cloud });
+  await linkBenchAccount(bridge, api, ACCOUNT, seed);
   const { key } = await bridge.apiKeys.create(ACCOUNT, { label: 'bench', limit: { perSecond: 100, burst: 100 } });
   const server = await serveApi(httpApiHandler(bridge, new Logger({ logLevel: 'SILENT' })));
   const hookPaths: Record<string, string> = {};

@@ -12,7 +12,7 @@ import { isRegion, type Region } from '../lib/ewelink/hosts';
 import { CloudAuthRefused, NotAvailableForApp } from '../lib/errors';
 import { documentClient, ensureTable, DEFAULT_TABLE_NAME } from '../lib/store';
 import { OAUTH_CALLBACK_PATH } from '../lib/adapters/http/routes/oauth';
-import { startSim, demoSeed, type AppKind, type Sim } from '../sim';
+import { startSim, demoSeed, signInOnLoginPage, type AppKind, type Sim } from '../sim';
 import { localContext, serveApi } from './api-server';
 import { DEFAULT_DATA_ROOT, keptAdminKey, prepareDataDir } from './data-dir';
 import { startDynamoLocal } from './dynamo-local';
@@ -158,16 +158,12 @@ async function simulatorKnowsPair(bridge: import('../lib/bridge').Bridge): Promi
 
 /**
  * The demo account linked through the simulated login page, as a person would in a browser:
- * the signed link is opened, the sign-in form posted with the demo login, and the address the
- * page sends the browser back to is handed to the link's finish (the server is not up yet).
+ * the sign-in form is posted with the demo login, and the address the page sends the browser
+ * back to is handed to the link's finish (the bridge's server is not up yet).
  */
 async function linkThroughLoginPage(bridge: import('../lib/bridge').Bridge, seed: ReturnType<typeof demoSeed>): Promise<void> {
   const { url } = await bridge.accounts.startOAuth(ACCOUNT);
-  const form = new URLSearchParams({ login: seed.email ?? seed.phoneNumber ?? '', password: seed.password, decision: 'allow' });
-  const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
-  const location = res.headers.get('location');
-  if (!location) throw new Error(`the simulated login page did not send the demo account back (HTTP ${res.status})`);
-  const query = new URL(location).searchParams;
+  const query = (await signInOnLoginPage(url, seed.email ?? seed.phoneNumber ?? '', seed.password)).searchParams;
   const value = (name: string) => query.get(name) ?? undefined;
   const linked = await bridge.accounts.finishOAuth({ state: value('state'), code: value('code'), region: value('region'), error: value('error') });
   console.log(`linked the demo account through the simulated OAuth login page (v2, ${linked.devices} devices)`);

@@ -19,3 +19,4 @@
 export type { AppKind, AccountSeed, DeviceSeed, DeviationRule, GsmDeviceSeed, ShareAnswer, Sim, SimClock, SimClockConfig, SimConfig, SimDevice, SimFaults, SimRecord, SimStats, SpecDeviation, TimerFiring } from './types';
 export { startSim } from './start';
 export { demoSeed } from './demo-seed';
+export { signInOnLoginPage } from './sign-in';

@@ -333,24 +333,25 @@ export class EwelinkClient implements CloudTransport {
   }
 
   /**
-   * Sends params to several devices. v1 has no batch call: one status call per device, one
-   * after another (the cloud wants calls to one path spaced, not bunched); each answers for itself.
+   * Sends params to several devices. v1 has no batch call: one status call per device, all at
+   * once (as a scene's commands went out before this method, each with its own fallback), so
+   * a scene without a socket still takes about one round trip; each device answers for itself.
    *
    * @example
    * const results = await client.setStatuses(creds, [{ deviceid: lamp, params: { switch: 'on' } }]);
    */
   async setStatuses(creds: Credentials, changes: StatusChange[]): Promise<StatusResult[]> {
-    const results: StatusResult[] = [];
-    for (const { deviceid, params } of changes) {
-      try {
-        await this.setStatus(creds, deviceid, params);
-        results.push({ deviceid, ok: true });
-      } catch (err) {
-        if (!(err instanceof EwelinkError)) throw err;
-        results.push({ deviceid, ok: false, error: err });
-      }
-    }
-    return results;
+    return Promise.all(
+      changes.map(async ({ deviceid, params }): Promise<StatusResult> => {
+        try {
+          await this.setStatus(creds, deviceid, params);
+          return { deviceid, ok: true };
+        } catch (err) {
+          if (!(err instanceof EwelinkError)) throw err;
+          return { deviceid, ok: false, error: err };
+        }
+      }),
+    );
   }
 
   /** Where to open the account's WebSocket. */

@@ -19,11 +19,12 @@ export class DynamoTokenRepository implements TokenRepository {
   async save(tokens: NewTokens, now = Date.now()): Promise<TokenRecord> {
     // One UpdateItem rather than read-then-put: the version bump is atomic, so two saves racing
     // still end two versions apart and neither can be mistaken for the other.
+    // The pair's API is stored as given; a record without one (written before there were two) is v1.
     const update =
       'SET #accountId = :accountId, #at = :at, #rt = :rt, #region = :region, #apikey = :apikey, ' +
-      '#api = :api, #atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ' +
+      `${tokens.api ? '#api = :api, ' : ''}#atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ` +
       '#version = if_not_exists(#version, :zero) + :one ' +
-      'REMOVE #leaseOwner, #leaseUntil';
+      `REMOVE #leaseOwner, #leaseUntil${tokens.api ? '' : ', #api'}`;
     const { Attributes } = await request('tokens.save', () =>
       this.table.client.send(
         new UpdateCommand({
@@ -37,7 +38,7 @@ export class DynamoTokenRepository implements TokenRepository {
             ':rt': tokens.rt,
             ':region': tokens.region,
             ':apikey': tokens.apikey,
-            ':api': tokens.api ?? 'v1',
+            ...(tokens.api && { ':api': tokens.api }),
             ':atExpiresAt': tokens.atExpiresAt,
             ':rtExpiresAt': tokens.rtExpiresAt,
             ':now': now,

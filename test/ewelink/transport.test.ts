@@ -26,7 +26,7 @@ afterAll(async () => {
 beforeEach(() => sim.stats.reset());
 
 describe('EwelinkClient.setStatuses (v1)', () => {
-  it('sends one status call per device, in order, each answering for itself', async () => {
+  it('sends one status call per device, all at once, each answering for itself in the order asked', async () => {
     // Prepare
     const creds = credentialsFor(sim, ALICE.email);
     sim.stats.reset();
@@ -40,7 +40,7 @@ describe('EwelinkClient.setStatuses (v1)', () => {
 
     // Assess
     expect(results).toEqual([{ deviceid: LAMP, ok: true }, { deviceid: GARAGE, ok: false, error: expect.any(DeviceTimeout) }, { deviceid: HEATER, ok: true }]);
-    expect(httpLog(sim).map((r) => JSON.parse(r.body).deviceid)).toEqual([LAMP, GARAGE, HEATER]);
+    expect(httpLog(sim).map((r) => JSON.parse(r.body).deviceid).sort()).toEqual([LAMP, GARAGE, HEATER].sort());
     expect(sim.device(HEATER).params['switch']).toBe('on');
   });
 });
