@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../lib/secrets';
 import { createStore, type Store } from '../../lib/store';
 import { startSim, type Sim } from '../../sim';
-import { APP_ID, APP_SECRET, testAccount } from '../support/bridge';
+import { APP_ID, APP_SECRET, cliEnvironment, testAccount } from '../support/bridge';
 import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
 
 interface Run {
@@ -23,19 +23,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, smsIntervalSec: 0.001, accounts: [testAccount({ region: 'us' })] });
     table = await freshTable();
     store = createStore({ tableName: table.tableName, client: table.documentClient });
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TABLE_NAME: table.tableName,
-      DYNAMODB_ENDPOINT: table.endpoint,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      EWELINK_APP_ID: APP_ID,
-      EWELINK_APP_SECRET: APP_SECRET,
-      EWELINK_API_URL: sim.apiUrlTemplate,
-      NODE_NO_WARNINGS: '1',
-    };
+    env = cliEnvironment(sim, table);
   });
   afterAll(async () => sim.close());
 

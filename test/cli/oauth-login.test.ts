@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../lib/store';
 import { startSim, type Sim } from '../../sim';
-import { APP_ID, APP_SECRET, testAccount } from '../support/bridge';
+import { APP_ID, APP_SECRET, cliEnvironment, testAccount } from '../support/bridge';
 import { freshTable, type FreshTable } from '../support/dynamo';
 import { submitLogin } from '../ewelink/v2-fixture';
 
@@ -25,22 +25,7 @@ describe('npx ewelink-bridge oauth-login', { timeout: 60_000 }, () => {
     sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, appKind: 'personal', redirectUrls: [REDIRECT], accounts: [testAccount()] });
     table = await freshTable();
     store = createStore({ tableName: table.tableName, client: table.documentClient });
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TABLE_NAME: table.tableName,
-      DYNAMODB_ENDPOINT: table.endpoint,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      EWELINK_APP_ID: APP_ID,
-      EWELINK_APP_SECRET: APP_SECRET,
-      EWELINK_API_URL: sim.apiUrlTemplate,
-      EWELINK_V2_API_URL: sim.v2ApiUrlTemplate,
-      EWELINK_DISPATCH_URL: sim.dispatchUrlTemplate,
-      EWELINK_LOGIN_PAGE_URL: sim.loginPageUrl,
-      NODE_NO_WARNINGS: '1',
-    };
+    env = cliEnvironment(sim, table);
   });
   afterAll(async () => sim?.close());
 

@@ -114,6 +114,32 @@ export function simCloudConfig(sim: Sim): Omit<BridgeConfig, 'tableName'> {
 }
 
 /**
+ * The environment the admin command (`npx ewelink-bridge`) runs with against a simulator and a
+ * table in DynamoDB Local, as a person's shell would set it.
+ *
+ * @example
+ * spawn(process.execPath, ['bin/ewelink-bridge.mjs', 'status'], { env: cliEnvironment(sim, table) });
+ */
+export function cliEnvironment(sim: Sim, table: { tableName: string; endpoint: string }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    EWELINK_APP_ID: APP_ID,
+    EWELINK_APP_SECRET: APP_SECRET,
+    EWELINK_API_URL: sim.apiUrlTemplate,
+    EWELINK_V2_API_URL: sim.v2ApiUrlTemplate,
+    EWELINK_DISPATCH_URL: sim.dispatchUrlTemplate,
+    EWELINK_LOGIN_PAGE_URL: sim.loginPageUrl,
+    NODE_NO_WARNINGS: '1',
+  };
+}
+
+/**
  * Points the process environment at the harness's table and simulator, as a deployed function's
  * configuration would: for tests that load a real entry point from functions/.
  */
