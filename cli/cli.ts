@@ -140,11 +140,22 @@ export async function main(argv: string[], print: (line: string) => void = conso
   }
 }
 
+/** `--id X` as `--id=X`: ids are base64url and may begin with "-", which parseArgs would take for an option. */
+function joinIds(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--id' && i + 1 < args.length) out.push(`--id=${args[++i]}`);
+    else out.push(arg);
+  }
+  return out;
+}
+
 function readOptions(args: string[]): Options {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args,
+      args: joinIds(args),
       options: {
         account: { type: 'string', default: 'default' },
         region: { type: 'string', default: 'eu' },

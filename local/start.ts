@@ -114,6 +114,8 @@ async function main(): Promise<void> {
       `  curl -s -X POST ${server.url}/scenes/<the scene id>/run ${auth}`,
       `  curl -s -X POST ${server.url}/hooks ${auth} -H 'content-type: application/json' -d '{"deviceid":"${first.deviceid}","action":{"power":"toggle"},"name":"lamp button"}'`,
       '  curl -s -X POST <the "url" that call returns>      # what IFTTT would call',
+      `  curl -s ${server.url}/hooks ${auth}                # your hooks and their limits; DELETE /hooks/<id> revokes one`,
+      `  curl -s ${server.url}/keys ${auth}                 # your API keys; POST /keys makes another`,
     );
   }
   lines.push('', 'Ctrl-C stops everything.');

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/cli';
 import { hashSecret } from '../../lib/secrets';
 import { createStore, type Store } from '../../lib/store';
 import { startSim, type Sim } from '../../sim';
@@ -41,6 +42,25 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     });
   }
 
+  /**
+   * Runs a command in this process, through the same `main` the bin calls, with the same
+   * environment: for the commands whose wiring the spawned runs already cover, without paying
+   * a process start (a second, mostly the AWS SDK loading) for each.
+   */
+  async function inProcess(args: string[]): Promise<Run> {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    let stdout = '';
+    let stderr = '';
+    try {
+      const code = await main(args, (line) => (stdout += `${line}\n`), (line) => (stderr += `${line}\n`));
+      return { code, stdout, stderr };
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  }
+
   /** The whole table as text, to look for what must never be in it. */
   const tableText = async () => JSON.stringify(await scanTable(table));
 
@@ -67,14 +87,14 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
 
   it('lists, limits and revokes API keys, never printing a stored key', async () => {
     // Prepare
-    const made = await cli(['create-api-key', '--label', 'slow one', '--rate', '0.5', '--burst', '3', '--account', 'keys']);
+    const made = await inProcess(['create-api-key', '--label', 'slow one', '--rate', '0.5', '--burst', '3', '--account', 'keys']);
     const key = made.stdout.trim().split('\n').pop() as string;
     const id = /API key (\S+) for account "keys", limit 0\.5\/s, bursts of 3/.exec(made.stdout)?.[1];
     // Act
-    const listed = await cli(['list-api-keys', '--account', 'keys']);
-    const revoked = await cli(['revoke-api-key', '--id', id as string, '--account', 'keys']);
-    const again = await cli(['revoke-api-key', '--id', id as string, '--account', 'keys']);
-    const empty = await cli(['list-api-keys', '--account', 'keys']);
+    const listed = await inProcess(['list-api-keys', '--account', 'keys']);
+    const revoked = await inProcess(['revoke-api-key', '--id', id as string, '--account', 'keys']);
+    const again = await inProcess(['revoke-api-key', '--id', id as string, '--account', 'keys']);
+    const empty = await inProcess(['list-api-keys', '--account', 'keys']);
     // Assess
     expect(made.code, made.stderr).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^${id}  "slow one"  made \\S+  last used never  limit 0\\.5/s, bursts of 3$`, 'm'));
@@ -89,10 +109,10 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
   it('refuses a bad label or limit for a key as bad usage, naming the option, storing nothing', async () => {
     // Act
     const runs = await Promise.all([
-      cli(['create-api-key', '--label', 'bell\u0007', '--account', 'refused']),
-      cli(['create-api-key', '--rate', '500', '--account', 'refused']),
-      cli(['create-api-key', '--burst', 'many', '--account', 'refused']),
-      cli(['revoke-api-key', '--account', 'refused']),
+      inProcess(['create-api-key', '--label', 'bell\u0007', '--account', 'refused']),
+      inProcess(['create-api-key', '--rate', '500', '--account', 'refused']),
+      inProcess(['create-api-key', '--burst', 'many', '--account', 'refused']),
+      inProcess(['revoke-api-key', '--account', 'refused']),
     ]);
     // Assess
     expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
@@ -107,12 +127,14 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     // Prepare
     const { hook, secret } = await store.hooks.create({ accountId: 'hooks', deviceid: '1000000001', action: { power: 'toggle' }, name: 'porch' });
     // Act
-    const listed = await cli(['list-hooks', '--account', 'hooks']);
-    const rotated = await cli(['rotate-hook', '--id', hook.hookId, '--account', 'hooks']);
+    const listed = await inProcess(['list-hooks', '--account', 'hooks']);
+    const rotated = await inProcess(['rotate-hook', '--id', hook.hookId, '--account', 'hooks']);
     const fresh = rotated.stdout.trim().split('\n').pop() as string;
     const stored = await store.hooks.get(hook.hookId);
-    const deleted = await cli(['delete-hook', '--id', hook.hookId, '--account', 'hooks']);
-    const otherAccount = await cli(['delete-hook', '--id', hook.hookId, '--account', 'someone']);
+    const deleted = await inProcess(['delete-hook', '--id', hook.hookId, '--account', 'hooks']);
+    const otherAccount = await inProcess(['delete-hook', '--id', hook.hookId, '--account', 'someone']);
+    // Ids are base64url, so one may begin with "-": it is still the value of --id, not an option.
+    const dashed = await inProcess(['delete-hook', '--id', '-x9_Kq2mZ', '--account', 'hooks']);
     // Assess
     expect(listed.stdout).toMatch(new RegExp(`^${hook.hookId}  "porch"  device 1000000001 \\{"power":"toggle"\\}  made \\S+  last used never  limit 1/s, bursts of 5$`, 'm'));
     expect(listed.stdout).not.toContain(secret);
@@ -122,6 +144,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     expect(stored?.secretHash).not.toBe(hashSecret(secret));
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(otherAccount.code).toBe(1);
+    expect(dashed).toMatchObject({ code: 1, stderr: 'error: the account has no webhook "-x9_Kq2mZ"\n' });
     expect(await store.hooks.get(hook.hookId)).toBeUndefined();
   });
 
