@@ -23,6 +23,15 @@ export interface DeviceState extends NormalisedState {
   params: Record<string, unknown>;
 }
 
+/** One device's command in a batch. */
+export interface DeviceAction {
+  deviceid: string;
+  command: DeviceCommand;
+}
+
+/** How one action of a batch ended: what it set, or the error it failed with (a domain error, or an unknown one). */
+export type ActionOutcome = { deviceid: string; ok: true; result: ControlResult } | { deviceid: string; ok: false; error: unknown };
+
 /** What a command set (in its own terms), how it travelled, and the params the device was sent. */
 export interface ControlResult extends CommandOutcome {
   deviceid: string;
@@ -75,6 +84,26 @@ export class DeviceController {
     } catch (err) {
       throw toDomainError(err) ?? err;
     }
+  }
+
+  /**
+   * Sends every action at once. They share the account's one socket session (the command path
+   * opens it once for concurrent callers), so ten devices cost about one round trip, not ten.
+   * Each action answers for itself: a failure (an offline device) holds up nobody else.
+   *
+   * @example
+   * const outcomes = await controller.controlEach('default', [{ deviceid: '1000000001', command: { power: 'on' } }]);
+   * outcomes[0].ok // true, with outcomes[0].result; or false, with outcomes[0].error
+   */
+  controlEach(accountId: string, actions: readonly DeviceAction[]): Promise<ActionOutcome[]> {
+    return Promise.all(
+      actions.map(({ deviceid, command }) =>
+        this.control(accountId, deviceid, command).then(
+          (result): ActionOutcome => ({ deviceid, ok: true, result }),
+          (error: unknown): ActionOutcome => ({ deviceid, ok: false, error: toDomainError(error) ?? error }),
+        ),
+      ),
+    );
   }
 
   /** Live state from the cloud (one call), in semantic form next to the raw params. */

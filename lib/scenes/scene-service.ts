@@ -94,16 +94,12 @@ export class SceneService {
    */
   async run(accountId: string, sceneId: string): Promise<{ sceneId: string; ok: number; failed: number; results: SceneRunResult[] }> {
     const scene = await this.get(accountId, sceneId);
-    const results = await Promise.all(
-      scene.actions.map(async ({ deviceid, command }): Promise<SceneRunResult> => {
-        try {
-          return { deviceid, ok: true, result: await this.controller.control(accountId, deviceid, command) };
-        } catch (err) {
-          const known = toDomainError(err);
-          return { deviceid, ok: false, error: { code: known?.code ?? 'internal', message: known?.message ?? 'internal error' } };
-        }
-      }),
-    );
+    const outcomes = await this.controller.controlEach(accountId, scene.actions);
+    const results = outcomes.map((outcome): SceneRunResult => {
+      if (outcome.ok) return outcome;
+      const known = toDomainError(outcome.error);
+      return { deviceid: outcome.deviceid, ok: false, error: { code: known?.code ?? 'internal', message: known?.message ?? 'internal error' } };
+    });
     const ok = results.filter((r) => r.ok).length;
     return { sceneId, ok, failed: results.length - ok, results };
   }
