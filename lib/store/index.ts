@@ -6,6 +6,8 @@ import { DynamoHookRepository } from './hooks';
 import { DynamoTokenRepository } from './tokens';
 import type { TimerModelRepository } from '../timers/model';
 import { DynamoTimerModel } from './device-timers';
+import { DynamoReplyLedger } from './replies';
+import type { ReplyRepository } from '../assistants/replies';
 import type { ApiKeyRepository, TokenRepository } from '../accounts/model';
 import type { DeviceCacheRepository } from '../devices/model';
 import type { HookRepository } from '../webhooks/model';
@@ -27,6 +29,7 @@ export interface Store {
   apiKeys: ApiKeyRepository;
   hooks: HookRepository;
   timers: TimerModelRepository;
+  replies: ReplyRepository;
 }
 
 /**
@@ -46,6 +49,7 @@ export function createStore(options: StoreOptions): Store {
     apiKeys: new DynamoApiKeyRepository(table),
     hooks: new DynamoHookRepository(table),
     timers: new DynamoTimerModel(table),
+    replies: new DynamoReplyLedger(table),
   };
 }
 
@@ -59,3 +63,4 @@ export { createTableInput, DEFAULT_TABLE_NAME, PARTITION_KEY, SORT_KEY, TTL_ATTR
 export { DynamoTokenRepository } from './tokens';
 export type { TableConfig } from './types';
 export { DynamoTimerModel } from './device-timers';
+export { DynamoReplyLedger } from './replies';
