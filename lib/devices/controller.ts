@@ -2,7 +2,8 @@ import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
 import type { CommandChannel, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
-import { toDomainError } from '../errors';
+import { withinDeadline } from '../deadline';
+import { DeviceOffline, toDomainError } from '../errors';
 import type { CachedDevice } from './model';
 import { capabilitiesOf, deviceProfile, type Capabilities, type DeviceProfile } from './catalogue';
 import type { DeviceCommand } from './command';
@@ -89,16 +90,20 @@ export class DeviceController {
   /**
    * Sends every action at once. They share the account's one socket session (the command path
    * opens it once for concurrent callers), so ten devices cost about one round trip, not ten.
-   * Each action answers for itself: a failure (an offline device) holds up nobody else.
+   * Each action answers for itself: a failure (an offline device) holds up nobody else, and
+   * with `withinMs` one that has not answered by then fails as `DeviceOffline` (its command may
+   * still land).
    *
    * @example
-   * const outcomes = await controller.controlEach('default', [{ deviceid: '1000000001', command: { power: 'on' } }]);
+   * const outcomes = await controller.controlEach('default', [{ deviceid: '1000000001', command: { power: 'on' } }], { withinMs: 6_000 });
    * outcomes[0].ok // true, with outcomes[0].result; or false, with outcomes[0].error
    */
-  controlEach(accountId: string, actions: readonly DeviceAction[]): Promise<ActionOutcome[]> {
+  controlEach(accountId: string, actions: readonly DeviceAction[], options: { withinMs?: number } = {}): Promise<ActionOutcome[]> {
+    const { withinMs } = options;
+    const late = () => new DeviceOffline('the device did not answer in time: it is offline or unreachable');
     return Promise.all(
       actions.map(({ deviceid, command }) =>
-        this.control(accountId, deviceid, command).then(
+        (withinMs === undefined ? this.control(accountId, deviceid, command) : withinDeadline(this.control(accountId, deviceid, command), withinMs, late)).then(
           (result): ActionOutcome => ({ deviceid, ok: true, result }),
           (error: unknown): ActionOutcome => ({ deviceid, ok: false, error: toDomainError(error) ?? error }),
         ),

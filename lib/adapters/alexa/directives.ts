@@ -1,5 +1,5 @@
 import type { DeviceTarget } from '../../assistants/targets';
-import { withinDeadline } from '../../assistants/deadline';
+import { withinDeadline } from '../../deadline';
 import type { Bridge } from '../../bridge';
 import type { DeviceCommand } from '../../devices/command';
 import { KELVIN_RANGE } from '../../devices/conversions';

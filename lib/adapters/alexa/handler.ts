@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AssistantTokens } from '../../accounts/assistant-tokens';
-import { withinDeadline } from '../../assistants/deadline';
+import { withinDeadline } from '../../deadline';
 import type { Bridge } from '../../bridge';
 import { parse } from '../../schema';
 import { DIRECTIVES, type DirectiveContext } from './directives';
