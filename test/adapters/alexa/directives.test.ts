@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlexaOptions } from '../../../lib/adapters/alexa/handler';
-import { ACCOUNT, httpCalls, socketUpdates, startHarness, type Harness } from '../../support/bridge';
-import { EXPIRED_TOKEN, testTokens, type FixedTokens } from '../../support/assistant-tokens';
+import { ACCOUNT, socketUpdates, type Harness } from '../../support/bridge';
+import { demoHarness } from '../../support/demo-harness';
+import { EXPIRED_TOKEN, type FixedTokens } from '../../support/assistant-tokens';
 import { cloudTraffic } from '../../support/refusals';
-import { DEMO, demoAccount, directive, errorType, property, sample, send } from './support';
+import { DEMO, directive, errorType, property, sample, send } from './support';
 
+const demo = demoHarness();
 let h: Harness;
 let tokens: FixedTokens;
 let options: AlexaOptions;
-
-beforeAll(async () => {
-  h = await startHarness({ account: demoAccount() });
-  tokens = testTokens(ACCOUNT);
+beforeEach(() => {
+  ({ h, tokens } = demo);
   options = { tokens };
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  // The device list is read once, so what a test counts is its own traffic.
-  await h.bridge.directory.list(ACCOUNT);
-  h.sim.stats.reset();
 });
 
 const params = (deviceid: string) => h.sim.device(deviceid).params as Record<string, any>;

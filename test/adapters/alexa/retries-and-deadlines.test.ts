@@ -1,25 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/handler';
 import { wireBridge } from '../../../lib/bridge';
 import { REPLY_KEEP_MS } from '../../../lib/assistants/replies';
 import { ACCOUNT, APP_ID, APP_SECRET, socketUpdates, startHarness, type Harness } from '../../support/bridge';
 import { scanTable } from '../../support/dynamo';
 import { testTokens } from '../../support/assistant-tokens';
+import { demoHarness } from '../../support/demo-harness';
 import { DEMO, demoAccount, directive, errorType, send } from './support';
 
 describe('a directive sent again with the same messageId', () => {
+  const demo = demoHarness();
   let h: Harness;
   let options: AlexaOptions;
-  beforeAll(async () => {
-    h = await startHarness({ account: demoAccount() });
-    options = { tokens: testTokens(ACCOUNT) };
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.bridge.directory.list(ACCOUNT);
-    h.sim.stats.reset();
+  beforeEach(() => {
+    h = demo.h;
+    options = { tokens: demo.tokens };
   });
 
   it('acts once and gets the first answer, even after the device changed', async () => {

@@ -2,28 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/handler';
 import type { AlexaResponse } from '../../../lib/adapters/alexa/responses';
-import { demoSeed } from '../../../sim/demo-seed';
-import type { AccountSeed } from '../../../sim';
 import { alexaSample, alexaSchemaErrors } from '../../support/assistant-schemas';
 import { GOOD_TOKEN } from '../../support/assistant-tokens';
 import type { Harness } from '../../support/bridge';
 
-/** The demo account (every family the demo has), under the harness's login. */
-export function demoAccount(): AccountSeed {
-  return { ...demoSeed({}), email: 'owner@example.com', password: 'owner-password' };
-}
-
-export const DEMO = {
-  lamp: '1000000001',
-  strip: '1000000004',
-  garage: '1000000009',
-  dimmer: '1000000044',
-  ledStrip: '1000000059',
-  whiteBulb: '1000000013',
-  colourBulb: '1000000014',
-  heater: '1000000015',
-  washer: '1000000005',
-} as const;
+export { DEMO, demoAccount } from '../../support/demo-harness';
 
 /** A directive to an endpoint, with a fresh messageId unless given. */
 export function directive(namespace: string, name: string, endpointId: string | undefined, payload: Record<string, unknown> = {}, options: { token?: string; messageId?: string } = {}): unknown {

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { GoogleOptions } from '../../../lib/adapters/google/fulfill';
-import { ACCOUNT, socketUpdates, startHarness, type Harness } from '../../support/bridge';
+import { ACCOUNT, socketUpdates, type Harness } from '../../support/bridge';
+import { DEMO, demoHarness } from '../../support/demo-harness';
 import { googleExample, googleSchemaErrors } from '../../support/assistant-schemas';
 import { EXPIRED_TOKEN, LINK_ID, testTokens, type FixedTokens } from '../../support/assistant-tokens';
 import { cloudTraffic } from '../../support/refusals';
-import { DEMO, demoAccount } from '../alexa/support';
 import { executeRequest, onOff, queryRequest, requestId, send } from './support';
 
+const demo = demoHarness();
 let h: Harness;
 let tokens: FixedTokens;
 let options: GoogleOptions;
-
-beforeAll(async () => {
-  h = await startHarness({ account: demoAccount() });
-  tokens = testTokens(ACCOUNT);
+beforeEach(() => {
+  ({ h, tokens } = demo);
   options = { tokens };
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.bridge.directory.list(ACCOUNT);
-  h.sim.stats.reset();
 });
 
 const params = (deviceid: string) => h.sim.device(deviceid).params as Record<string, any>;
