@@ -3,7 +3,7 @@ import type { EwelinkClient } from '../ewelink/client';
 import type { CommandChannel, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
 import { withinDeadline } from '../deadline';
-import { DeviceOffline, toDomainError } from '../errors';
+import { noAnswerInTime, toDomainError } from '../errors';
 import type { CachedDevice } from './model';
 import { capabilitiesOf, deviceProfile, type Capabilities, type DeviceProfile } from './catalogue';
 import type { DeviceCommand } from './command';
@@ -100,10 +100,9 @@ export class DeviceController {
    */
   controlEach(accountId: string, actions: readonly DeviceAction[], options: { withinMs?: number } = {}): Promise<ActionOutcome[]> {
     const { withinMs } = options;
-    const late = () => new DeviceOffline('the device did not answer in time: it is offline or unreachable');
     return Promise.all(
       actions.map(({ deviceid, command }) =>
-        (withinMs === undefined ? this.control(accountId, deviceid, command) : withinDeadline(this.control(accountId, deviceid, command), withinMs, late)).then(
+        (withinMs === undefined ? this.control(accountId, deviceid, command) : withinDeadline(this.control(accountId, deviceid, command), withinMs, noAnswerInTime)).then(
           (result): ActionOutcome => ({ deviceid, ok: true, result }),
           (error: unknown): ActionOutcome => ({ deviceid, ok: false, error: toDomainError(error) ?? error }),
         ),

@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALEXA_FUNCTION_TIMEOUT, ALEXA_PRINCIPAL, API_INTEGRATION_LIMIT, EwelinkBridgeStack } from '../../infra/stack';
-import { ALEXA_DEADLINE_MS } from '../../lib/adapters/alexa/handler';
+import { ALEXA_DEADLINE_MS } from '../../lib/adapters/alexa/answer';
 import { REFRESH_WAIT_MS } from '../../lib/accounts/token-keeper';
 import { SOCKET_CONNECT_TIMEOUT_MS, SOCKET_REQUEST_TIMEOUT_MS } from '../../lib/ewelink/command';
 import { DEFAULT_API_URL } from '../../lib/ewelink/hosts';

@@ -3,7 +3,7 @@ import { withinDeadline } from '../../deadline';
 import type { Bridge } from '../../bridge';
 import type { DeviceCommand } from '../../devices/command';
 import { KELVIN_RANGE } from '../../devices/conversions';
-import { CloudUnavailable, DeviceOffline } from '../../errors';
+import { CloudUnavailable, DeviceOffline, noAnswerInTime } from '../../errors';
 import { parse, type TSchema, type Static } from '../../schema';
 import { endpoint } from './endpoints';
 import { AlexaProblem, invalidDirective, outOfRange } from './errors';
@@ -34,21 +34,20 @@ const WHITES = [2200, 2700, 4000, 5500, 7000] as const;
 /** Readings come back within a native step of what was set (up to 48 K): closer than this counts as the same white. */
 const SAME_WHITE_K = 60;
 
-const deviceLate = () => new DeviceOffline('the device did not answer in time: it is offline or unreachable');
 const cloudLate = () => new CloudUnavailable('the eWeLink cloud did not answer in time; try again');
 
 /** The directives the bridge takes, by `namespace.name` (AcceptGrant is answered before an account is known). */
 export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
   'Alexa.Discovery.Discover': { acts: false, late: cloudLate, run: discover },
-  'Alexa.ReportState': { acts: false, late: deviceLate, run: reportState },
-  'Alexa.PowerController.TurnOn': { acts: true, late: deviceLate, run: (ctx) => control(ctx, { power: 'on' }) },
-  'Alexa.PowerController.TurnOff': { acts: true, late: deviceLate, run: (ctx) => control(ctx, { power: 'off' }) },
-  'Alexa.BrightnessController.SetBrightness': { acts: true, late: deviceLate, run: setBrightness },
-  'Alexa.BrightnessController.AdjustBrightness': { acts: true, late: deviceLate, run: adjustBrightness },
-  'Alexa.ColorController.SetColor': { acts: true, late: deviceLate, run: setColor },
-  'Alexa.ColorTemperatureController.SetColorTemperature': { acts: true, late: deviceLate, run: setColorTemperature },
-  'Alexa.ColorTemperatureController.IncreaseColorTemperature': { acts: true, late: deviceLate, run: (ctx) => stepColorTemperature(ctx, 'cooler') },
-  'Alexa.ColorTemperatureController.DecreaseColorTemperature': { acts: true, late: deviceLate, run: (ctx) => stepColorTemperature(ctx, 'warmer') },
+  'Alexa.ReportState': { acts: false, late: noAnswerInTime, run: reportState },
+  'Alexa.PowerController.TurnOn': { acts: true, late: noAnswerInTime, run: (ctx) => control(ctx, { power: 'on' }) },
+  'Alexa.PowerController.TurnOff': { acts: true, late: noAnswerInTime, run: (ctx) => control(ctx, { power: 'off' }) },
+  'Alexa.BrightnessController.SetBrightness': { acts: true, late: noAnswerInTime, run: setBrightness },
+  'Alexa.BrightnessController.AdjustBrightness': { acts: true, late: noAnswerInTime, run: adjustBrightness },
+  'Alexa.ColorController.SetColor': { acts: true, late: noAnswerInTime, run: setColor },
+  'Alexa.ColorTemperatureController.SetColorTemperature': { acts: true, late: noAnswerInTime, run: setColorTemperature },
+  'Alexa.ColorTemperatureController.IncreaseColorTemperature': { acts: true, late: noAnswerInTime, run: (ctx) => stepColorTemperature(ctx, 'cooler') },
+  'Alexa.ColorTemperatureController.DecreaseColorTemperature': { acts: true, late: noAnswerInTime, run: (ctx) => stepColorTemperature(ctx, 'warmer') },
   'Alexa.SceneController.Activate': { acts: true, run: activate },
 };
 

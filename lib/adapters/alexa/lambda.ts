@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { AssistantTokens } from '../../accounts/assistant-tokens';
 import type { Bridge } from '../../bridge';
-import { answerDirective } from './handler';
+import { answerDirective } from './answer';
 import type { AlexaResponse } from './responses';
 
 /**

@@ -1,7 +1,7 @@
 import type { DeviceTarget } from '../../assistants/targets';
 import { withinDeadline } from '../../deadline';
 import type { DeviceState } from '../../devices/controller';
-import { DeviceOffline } from '../../errors';
+import { noAnswerInTime } from '../../errors';
 import { googleStates } from './devices';
 import { googleErrorCode } from './errors';
 import type { IntentContext } from './execute';
@@ -16,11 +16,10 @@ import type { IntentContext } from './execute';
  */
 export async function query(ctx: IntentContext, devices: { id: string }[]): Promise<{ devices: Record<string, Record<string, unknown>> }> {
   const reads = new Map<string, Promise<DeviceState>>();
-  const late = () => new DeviceOffline('the device did not answer in time: it is offline or unreachable');
   const stateOf = (target: DeviceTarget) => {
     let read = reads.get(target.deviceid);
     if (!read) {
-      read = withinDeadline(ctx.bridge.controller.state(ctx.accountId, target.deviceid), ctx.deadlineMs, late);
+      read = withinDeadline(ctx.bridge.controller.state(ctx.accountId, target.deviceid), ctx.deadlineMs, noAnswerInTime);
       reads.set(target.deviceid, read);
     }
     return read;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AlexaOptions } from '../../../lib/adapters/alexa/handler';
+import type { AlexaOptions } from '../../../lib/adapters/alexa/answer';
 import { ACCOUNT, socketUpdates, type Harness } from '../../support/bridge';
 import { demoHarness } from '../../support/demo-harness';
 import { EXPIRED_TOKEN, type FixedTokens } from '../../support/assistant-tokens';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/handler';
+import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/answer';
 import { wireBridge } from '../../../lib/bridge';
 import { REPLY_KEEP_MS } from '../../../lib/assistants/replies';
 import { ACCOUNT, APP_ID, APP_SECRET, socketUpdates, startHarness, type Harness } from '../../support/bridge';

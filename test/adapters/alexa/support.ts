@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/handler';
+import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/answer';
 import type { AlexaResponse } from '../../../lib/adapters/alexa/responses';
 import { alexaSample, alexaSchemaErrors } from '../../support/assistant-schemas';
 import { GOOD_TOKEN } from '../../support/assistant-tokens';
