@@ -4,7 +4,7 @@ import { EwelinkBridgeStack } from './stack';
 // The CDK app behind `npx cdk synth|deploy` (cdk.json). Settings come from context:
 //   npx cdk deploy -c ewelinkSecretArn=arn:aws:secretsmanager:...:secret:name-AbCdEf
 //                  -c ewelinkApiUrl=https://{region}-api.coolkit.cc:8080 -c logLevel=DEBUG
-//                  -c alarmEmail=ops@example.com
+//                  -c alarmEmail=ops@example.com -c alexaSkillId=amzn1.ask.skill.<uuid>
 const app = new App();
 
 new EwelinkBridgeStack(app, 'EwelinkBridge', {
@@ -13,6 +13,7 @@ new EwelinkBridgeStack(app, 'EwelinkBridge', {
   ewelinkApiUrl: contextString(app, 'ewelinkApiUrl'),
   logLevel: contextString(app, 'logLevel'),
   alarmEmail: contextString(app, 'alarmEmail'),
+  alexaSkillId: contextString(app, 'alexaSkillId'),
 });
 Tags.of(app).add('project', 'ewelink-bridge');
 

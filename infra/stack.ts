@@ -37,7 +37,13 @@ export interface EwelinkBridgeStackProps extends StackProps {
    */
   readonly alarmEmail?: string;
   /**
-   * Directory holding `http-api.ts`, `refresh-tokens.ts` and `reconcile-timers.ts`. Tests point it at stub
+   * The Alexa skill's id (`amzn1.ask.skill.<uuid>`, from the Alexa developer console). With it
+   * the stack adds the Alexa function, which only that skill may invoke; without it there is
+   * no Alexa function at all, since one any skill could invoke must not exist.
+   */
+  readonly alexaSkillId?: string;
+  /**
+   * Directory holding `http-api.ts`, `refresh-tokens.ts`, `reconcile-timers.ts` and `alexa.ts`. Tests point it at stub
    * handlers so they do not depend on the real ones compiling.
    *
    * @default the repository's `functions/`
@@ -103,6 +109,13 @@ const HTTP_TABLE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 const REFRESH_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+// Directives read devices, scenes and tokens, and claim, record and release message ids; no transactions.
+const ALEXA_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** Alexa waits 8 s for a skill's answer; the adapter answers within 7 s, and a run past 8 s has no one left to answer. */
+export const ALEXA_FUNCTION_TIMEOUT = Duration.seconds(8);
+/** The service principal Alexa Smart Home skills invoke their Lambda functions as. */
+export const ALEXA_PRINCIPAL = 'alexa-connectedhome.amazon.com';
+const ALEXA_SKILL_ID = /^amzn1\.ask\.skill\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The reconcile reads the model and records pushes (and refreshes a token or the device list on the way).
 const RECONCILE_TABLE_ACTIONS = REFRESH_TABLE_ACTIONS;
 
@@ -127,6 +140,8 @@ export class EwelinkBridgeStack extends Stack {
   readonly httpFunction: BridgeFunction;
   readonly refreshFunction: BridgeFunction;
   readonly reconcileFunction: BridgeFunction;
+  /** The Alexa skill's function; only with `alexaSkillId`. */
+  readonly alexaFunction?: BridgeFunction;
   readonly reconcileSchedule: Schedule;
   readonly api: HttpApi;
   readonly stage: HttpStage;
@@ -140,6 +155,7 @@ export class EwelinkBridgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EwelinkBridgeStackProps = {}) {
     super(scope, id, props);
     const logLevel = checkLogLevel(props.logLevel ?? 'INFO');
+    const alexaSkillId = props.alexaSkillId === undefined ? undefined : checkSkillId(props.alexaSkillId);
     const handlersDir = props.handlersDir ?? HANDLERS_DIR;
 
     this.table = new dynamodb.TableV2(this, 'Table', {
@@ -192,12 +208,28 @@ export class EwelinkBridgeStack extends Stack {
       logRetention: LOG_RETENTION,
     });
 
+    if (alexaSkillId !== undefined) {
+      this.alexaFunction = new BridgeFunction(this, 'AlexaFunction', {
+        entry: path.join(handlersDir, 'alexa.ts'),
+        description: 'ewelink-bridge: Alexa Smart Home skill',
+        memorySize: 256,
+        timeout: ALEXA_FUNCTION_TIMEOUT,
+        environment,
+        logRetention: LOG_RETENTION,
+      });
+      // The skill id as the event source token: Alexa invokes for that skill only.
+      this.alexaFunction.handler.addPermission('AlexaSkillInvoke', {
+        principal: new iam.ServicePrincipal(ALEXA_PRINCIPAL),
+        action: 'lambda:InvokeFunction',
+        eventSourceToken: alexaSkillId,
+      });
+      this.table.grants.actions(this.alexaFunction.role, ...ALEXA_TABLE_ACTIONS);
+    }
+
     this.table.grants.actions(this.httpFunction.role, ...HTTP_TABLE_ACTIONS);
     this.table.grants.actions(this.refreshFunction.role, ...REFRESH_TABLE_ACTIONS);
     this.table.grants.actions(this.reconcileFunction.role, ...RECONCILE_TABLE_ACTIONS);
-    for (const fn of [this.httpFunction, this.refreshFunction, this.reconcileFunction]) {
-      allowSecretRead(fn.role, this.secret);
-    }
+    for (const fn of this.functions()) allowSecretRead(fn.role, this.secret);
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: SERVICE_NAME,
@@ -269,7 +301,7 @@ export class EwelinkBridgeStack extends Stack {
       httpFunction: this.httpFunction,
       refreshFunction: this.refreshFunction,
       failedRuns: this.failedRuns,
-      logGroups: [this.httpFunction, this.refreshFunction, this.reconcileFunction].map((fn) => fn.logGroup),
+      logGroups: this.functions().map((fn) => fn.logGroup),
       email: props.alarmEmail,
     });
 
@@ -281,6 +313,11 @@ export class EwelinkBridgeStack extends Stack {
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic the alarms notify; subscribe to it' });
     new CfnOutput(this, 'FailedRunsQueueUrl', { value: this.failedRuns.queueUrl, description: 'Queue holding scheduled runs that failed for good' });
+  }
+
+  /** Every function of the stack. */
+  functions(): BridgeFunction[] {
+    return [this.httpFunction, this.refreshFunction, this.reconcileFunction, ...(this.alexaFunction ? [this.alexaFunction] : [])];
   }
 
   /**
@@ -311,6 +348,11 @@ export class EwelinkBridgeStack extends Stack {
       }),
     });
   }
+}
+
+function checkSkillId(skillId: string): string {
+  if (!ALEXA_SKILL_ID.test(skillId)) throw new Error(`alexaSkillId must be a skill id such as amzn1.ask.skill.12345678-1234-1234-1234-123456789012; got "${skillId}"`);
+  return skillId;
 }
 
 function checkLogLevel(level: string): string {

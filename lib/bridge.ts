@@ -1,5 +1,7 @@
 import { ApiKeys } from './accounts/api-keys';
 import { AccountLinking } from './accounts/linking';
+import { Replies } from './assistants/replies';
+import { AssistantTargets } from './assistants/targets';
 import { TokenKeeper } from './accounts/token-keeper';
 import { configFromEnv, type BridgeConfig } from './config';
 import { DeviceController } from './devices/controller';
@@ -35,6 +37,10 @@ export interface Bridge {
   readonly webhooks: Webhooks;
   readonly timers: TimerService;
   readonly scenes: SceneService;
+  /** What voice assistants can address: each device, each channel of a multi-channel switch, each scene. */
+  readonly targets: AssistantTargets;
+  /** Assistants' retried messages answered once (by message id, for 5 minutes). */
+  readonly replies: Replies;
   /** The hourly reconcile: every linked account's timers in turn; throws at the end naming the accounts that failed. */
   reconcileTimers(log?: ReconcileLog): Promise<(ReconcileReport & { accountId: string })[]>;
   close(): void;
@@ -85,6 +91,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
     }
   });
   const accounts = new AccountLinking({ client, v2, keeper, tokens: store.tokens, states: store.oauthStates, redirectUrl: config.oauthRedirectUrl, now: tuning.now });
+  const scenes = new SceneService(store.timers, controller, timers, tuning.now);
   const bridge: Bridge = {
     config,
     accounts,
@@ -96,7 +103,9 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
     sharing: new Sharing(directory, keeper, channel),
     webhooks: new Webhooks(store.hooks, controller, tuning.now),
     timers,
-    scenes: new SceneService(store.timers, controller, timers, tuning.now),
+    scenes,
+    targets: new AssistantTargets(directory, scenes),
+    replies: new Replies(store.replies, tuning.now),
     reconcileTimers: async (log) => reconcileAccounts(await accounts.accountIds(), (accountId) => timers.reconcile(accountId), log),
     close: () => channel.close(),
   };

@@ -47,6 +47,11 @@ export class DeviceOffline extends DomainError {
   static override readonly code = 'device_offline';
 }
 
+/** A device that has not answered by the time its caller must: as good as offline to whoever waits. */
+export function noAnswerInTime(): DeviceOffline {
+  return new DeviceOffline('the device did not answer in time: it is offline or unreachable');
+}
+
 export class DeviceRefused extends DomainError {
   override name = 'DeviceRefused';
   static override readonly code = 'device_refused';

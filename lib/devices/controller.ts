@@ -2,7 +2,8 @@ import type { TokenKeeper } from '../accounts/token-keeper';
 import type { CloudTransports } from '../ewelink/transport';
 import type { CommandChannel, TargetedParams, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
-import { toDomainError } from '../errors';
+import { withinDeadline } from '../deadline';
+import { noAnswerInTime, toDomainError } from '../errors';
 import type { CachedDevice } from './model';
 import { capabilitiesOf, deviceProfile, type Capabilities, type DeviceProfile } from './catalogue';
 import type { DeviceCommand } from './command';
@@ -22,6 +23,15 @@ export interface DeviceState extends NormalisedState {
   capabilities: Capabilities;
   params: Record<string, unknown>;
 }
+
+/** One device's command in a batch. */
+export interface DeviceAction {
+  deviceid: string;
+  command: DeviceCommand;
+}
+
+/** How one action of a batch ended: what it set, or the error it failed with (a domain error, or an unknown one). */
+export type ActionOutcome = { deviceid: string; ok: true; result: ControlResult } | { deviceid: string; ok: false; error: unknown };
 
 /** What a command set (in its own terms), how it travelled, and the params the device was sent. */
 export interface ControlResult extends CommandOutcome {
@@ -123,6 +133,29 @@ export class DeviceController {
     const current = reads === 'none' ? {} : await this.keeper.withCredentials(accountId, (creds) => this.channel.query(creds, target, reads === 'all' ? [] : reads));
     const { params, outcome } = planCommand(profile, command, channels, current);
     return { target, params, outcome };
+  }
+
+  /**
+   * Sends every action at once. They share the account's one socket session (the command path
+   * opens it once for concurrent callers), so ten devices cost about one round trip, not ten.
+   * Each action answers for itself: a failure (an offline device) holds up nobody else, and
+   * with `withinMs` one that has not answered by then fails as `DeviceOffline` (its command may
+   * still land).
+   *
+   * @example
+   * const outcomes = await controller.controlEach('default', [{ deviceid: '1000000001', command: { power: 'on' } }], { withinMs: 6_000 });
+   * outcomes[0].ok // true, with outcomes[0].result; or false, with outcomes[0].error
+   */
+  controlEach(accountId: string, actions: readonly DeviceAction[], options: { withinMs?: number } = {}): Promise<ActionOutcome[]> {
+    const { withinMs } = options;
+    return Promise.all(
+      actions.map(({ deviceid, command }) =>
+        (withinMs === undefined ? this.control(accountId, deviceid, command) : withinDeadline(this.control(accountId, deviceid, command), withinMs, noAnswerInTime)).then(
+          (result): ActionOutcome => ({ deviceid, ok: true, result }),
+          (error: unknown): ActionOutcome => ({ deviceid, ok: false, error: toDomainError(error) ?? error }),
+        ),
+      ),
+    );
   }
 
   /** Live state from the cloud (one call), in semantic form next to the raw params. */

@@ -154,6 +154,21 @@ export function hsvToRgb({ h, s, v }: Hsv): Rgb {
 }
 
 /**
+ * RGB (0–255) to HSV (h 0–360, s and v 0–100), unrounded: the inverse of `hsvToRgb`. A grey
+ * has no hue; it is given as 0.
+ *
+ * @example
+ * rgbToHsv({ r: 255, g: 128, b: 0 }) // { h: 30.1…, s: 100, v: 100 }
+ */
+export function rgbToHsv({ r, g, b }: Rgb): Hsv {
+  const top = Math.max(r, g, b);
+  const chroma = top - Math.min(r, g, b);
+  let sector = 0;
+  if (chroma > 0) sector = top === r ? ((g - b) / chroma + 6) % 6 : top === g ? (b - r) / chroma + 2 : (r - g) / chroma + 4;
+  return { h: sector * 60, s: top === 0 ? 0 : (chroma / top) * 100, v: (top / 255) * 100 };
+}
+
+/**
  * The colour with its hex form, as states report it.
  *
  * @example

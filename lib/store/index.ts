@@ -7,6 +7,8 @@ import { DynamoOAuthStateRepository } from './oauth-states';
 import { DynamoTokenRepository } from './tokens';
 import type { TimerModelRepository } from '../timers/model';
 import { DynamoTimerModel } from './device-timers';
+import { DynamoReplyLedger } from './replies';
+import type { ReplyRepository } from '../assistants/replies';
 import type { ApiKeyRepository, OAuthStateRepository, TokenRepository } from '../accounts/model';
 import type { DeviceCacheRepository } from '../devices/model';
 import type { HookRepository } from '../webhooks/model';
@@ -29,6 +31,7 @@ export interface Store {
   hooks: HookRepository;
   timers: TimerModelRepository;
   oauthStates: OAuthStateRepository;
+  replies: ReplyRepository;
 }
 
 /**
@@ -49,6 +52,7 @@ export function createStore(options: StoreOptions): Store {
     hooks: new DynamoHookRepository(table),
     timers: new DynamoTimerModel(table),
     oauthStates: new DynamoOAuthStateRepository(table),
+    replies: new DynamoReplyLedger(table),
   };
 }
 
@@ -63,3 +67,4 @@ export { DynamoOAuthStateRepository } from './oauth-states';
 export { DynamoTokenRepository } from './tokens';
 export type { TableConfig } from './types';
 export { DynamoTimerModel } from './device-timers';
+export { DynamoReplyLedger } from './replies';

@@ -14,6 +14,7 @@ import { invalidArgument } from './errors';
  * | webhook, listed under its account      | `ACCOUNT#<accountId>` | `HOOK#<hookId>` |
  * | timer model of a device (and its push) | `ACCOUNT#<accountId>` | `TIMERS#<deviceid>` |
  * | scene                                  | `ACCOUNT#<accountId>` | `SCENE#<sceneId>` |
+ * | an assistant's message and its answer  | `ACCOUNT#<accountId>` | `REPLY#<assistant>#<messageId>` |
  * | OAuth sign-in started, by its state's SHA-256 | `OAUTH#<sha256>` | `OAUTH`       |
  *
  * All token pairs share one partition so a single Query lists every account for the
@@ -67,6 +68,10 @@ export function timersKey(accountId: string, deviceid: string): ItemKey {
 
 export function sceneKey(accountId: string, sceneId: string): ItemKey {
   return { pk: accountPartition(accountId), sk: `${SCENE_PREFIX}${required('sceneId', sceneId)}` };
+}
+
+export function replyKey(key: { assistant: string; accountId: string; messageId: string }): ItemKey {
+  return { pk: accountPartition(key.accountId), sk: `REPLY#${key.assistant}#${required('messageId', key.messageId)}` };
 }
 
 /** The item as the domain sees it: without the table's key attributes. */

@@ -10,6 +10,7 @@ import {
   nativeToPercent,
   numeric,
   percentToNative,
+  rgbToHsv,
   toRgb,
 } from '../../lib/devices/conversions';
 
@@ -114,6 +115,29 @@ describe('colours', () => {
   ])('converts hsv %j to %j', (hsv, rgb) => {
     expect(hsvToRgb(hsv)).toEqual(rgb);
     expect(toRgb(hsv)).toEqual(rgb);
+  });
+
+  it.each([
+    { r: 255, g: 0, b: 0 },
+    { r: 255, g: 128, b: 0 },
+    { r: 0, g: 128, b: 0 },
+    { r: 12, g: 34, b: 200 },
+    { r: 255, g: 128, b: 255 },
+    { r: 200, g: 200, b: 200 },
+    { r: 0, g: 0, b: 0 },
+  ])('reads %j as hsv and back to the same rgb', (rgb) => {
+    // Act
+    const hsv = rgbToHsv(rgb);
+    // Assess
+    expect(hsv.h).toBeGreaterThanOrEqual(0);
+    expect(hsv.h).toBeLessThan(360);
+    expect(hsvToRgb(hsv)).toEqual(rgb);
+  });
+
+  it('reads orange as hue 30, full saturation and value', () => {
+    const hsv = rgbToHsv({ r: 255, g: 128, b: 0 });
+    expect(hsv.h).toBeCloseTo(30.1, 1);
+    expect(hsv).toMatchObject({ s: 100, v: 100 });
   });
 
   it('reports a colour with its hex form, lower case', () => {

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alexaSample, alexaSchemaErrors } from '../support/assistant-schemas';
 import { ACCOUNT, startHarness, type Harness, exposeHarnessEnv } from '../support/bridge';
 
 const context = { functionName: 'http-api', awsRequestId: 'test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
@@ -40,5 +41,24 @@ describe('functions/http-api.ts, the deployed entry point', () => {
     expect(served.statusCode).toBe(200);
     expect(JSON.parse(served.body as string).devices).toHaveLength(3);
     expect((await h.parts.store.tokens.get(ACCOUNT))?.region).toBe('eu');
+  });
+});
+
+describe('functions/alexa.ts, the deployed entry point', () => {
+  it('answers every directive as an Alexa message; until account linking exists, every token is refused', async () => {
+    // Prepare
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    const { handler } = await import('../../functions/alexa');
+    const turnOn = alexaSample('PowerController/PowerController.TurnOn.request.json');
+
+    // Act
+    const refused = await handler(turnOn, { ...context, functionName: 'alexa' });
+    const garbage = await handler({ not: 'a directive' }, { ...context, functionName: 'alexa' });
+
+    // Assess
+    expect(alexaSchemaErrors(refused)).toEqual([]);
+    expect(refused.event.payload).toMatchObject({ type: 'INVALID_AUTHORIZATION_CREDENTIAL' });
+    expect(refused.event.header.correlationToken).toBe(turnOn.directive.header.correlationToken);
+    expect(garbage.event.payload).toMatchObject({ type: 'INVALID_DIRECTIVE' });
   });
 });

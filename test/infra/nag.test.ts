@@ -68,6 +68,15 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(stack)).toEqual([]);
   });
 
+  it('finds nothing either with the Alexa function', () => {
+    // Act
+    const { stack } = bridgeStack({ alexaSkillId: 'amzn1.ask.skill.12345678-1234-1234-1234-123456789012' });
+
+    // Assess: its one acknowledgment is the runtime's, as for every function
+    expect(findings(stack)).toEqual([]);
+    expect(acknowledgments(stack).filter((a) => a.at.includes('AlexaFunction')).map((a) => a.id)).toEqual(['AwsSolutions-L1']);
+  });
+
   it('acknowledges these rules only, each with a one-line reason', () => {
     // Prepare
     const { stack } = bridgeStack();

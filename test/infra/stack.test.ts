@@ -6,7 +6,8 @@ import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_INTEGRATION_LIMIT, EwelinkBridgeStack } from '../../infra/stack';
+import { ALEXA_FUNCTION_TIMEOUT, ALEXA_PRINCIPAL, API_INTEGRATION_LIMIT, EwelinkBridgeStack } from '../../infra/stack';
+import { ALEXA_DEADLINE_MS } from '../../lib/adapters/alexa/answer';
 import { REFRESH_WAIT_MS } from '../../lib/accounts/token-keeper';
 import { SOCKET_CONNECT_TIMEOUT_MS, SOCKET_REQUEST_TIMEOUT_MS } from '../../lib/ewelink/command';
 import { DEFAULT_API_URL } from '../../lib/ewelink/hosts';
@@ -627,6 +628,64 @@ describe('EwelinkBridgeStack', () => {
       // Assess
       const outputs = template.findOutputs('*');
       expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'FailedRunsQueueUrl', 'SecretArn', 'TableName']);
+    });
+  });
+
+  describe('Alexa function', () => {
+    const SKILL_ID = 'amzn1.ask.skill.12345678-1234-1234-1234-123456789012';
+    let alexa: { stack: EwelinkBridgeStack; template: Template };
+    beforeAll(() => {
+      alexa = synthesise({ alexaSkillId: SKILL_ID });
+    });
+
+    it('is there only with a skill id', () => {
+      expect(stack.alexaFunction).toBeUndefined();
+      alexa.template.resourceCountIs('AWS::Lambda::Function', 4);
+    });
+
+    it('answers within Alexa\'s 8 s: the adapter bounds a directive\'s domain work, the function ends at Alexa\'s wait', () => {
+      // Prepare
+      const fn = alexa.template.findResources('AWS::Lambda::Function')[logicalId(alexa.stack, alexa.stack.alexaFunction!.handler)] as Resource;
+
+      // Assess
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 8 });
+      expect(ALEXA_DEADLINE_MS).toBeLessThanOrEqual(6_000);
+      expect(ALEXA_FUNCTION_TIMEOUT.toSeconds()).toBe(8);
+    });
+
+    it('may be invoked by Alexa for that skill only', () => {
+      // Assess
+      const permissions = Object.values(alexa.template.findResources('AWS::Lambda::Permission')) as Resource[];
+      const forAlexa = permissions.filter((p) => p.Properties.Principal === ALEXA_PRINCIPAL);
+      expect(forAlexa).toHaveLength(1);
+      expect(forAlexa[0]!.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        EventSourceToken: SKILL_ID,
+        FunctionName: { 'Fn::GetAtt': [logicalId(alexa.stack, alexa.stack.alexaFunction!.handler), 'Arn'] },
+      });
+    });
+
+    it('uses items of this table (no transactions) and reads the one secret', () => {
+      // Act
+      const statements = statementsOfRole(alexa.template, logicalId(alexa.stack, alexa.stack.alexaFunction!.role));
+
+      // Assess
+      expect(serviceActions(statements, 'dynamodb').sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      const tableArn = { 'Fn::GetAtt': [logicalId(alexa.stack, alexa.stack.table), 'Arn'] };
+      for (const statement of statements.filter((s) => serviceActions([s], 'dynamodb').length > 0)) expect(resourcesOf(statement)).toEqual([tableArn]);
+      expect(serviceActions(statements, 'secretsmanager')).toEqual(['secretsmanager:GetSecretValue']);
+    });
+
+    it('feeds its error lines to the error-log alarm', () => {
+      const filters = Object.values(alexa.template.findResources('AWS::Logs::MetricFilter')) as Resource[];
+      expect(filters.map((f) => f.Properties.LogGroupName)).toContainEqual({ Ref: logicalId(alexa.stack, alexa.stack.alexaFunction!.logGroup) });
+    });
+
+    it('refuses a malformed skill id', () => {
+      const outdir = mkdtempSync(path.join(tmpdir(), 'ewelink-bridge-cdk-'));
+      outdirs.push(outdir);
+      const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+      expect(() => new EwelinkBridgeStack(app, 'BadSkill', { alexaSkillId: 'my-skill' })).toThrow(/alexaSkillId/);
     });
   });
 
