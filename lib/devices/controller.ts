@@ -1,6 +1,6 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
 import type { CloudTransports } from '../ewelink/transport';
-import type { CommandChannel, TargetedParams, Via } from '../ewelink/command';
+import type { BatchOutcome, CommandChannel, TargetedParams, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
 import { withinDeadline } from '../deadline';
 import { noAnswerInTime, toDomainError } from '../errors';
@@ -29,9 +29,6 @@ export interface DeviceAction {
   deviceid: string;
   command: DeviceCommand;
 }
-
-/** How one action of a batch ended: what it set, or the error it failed with (a domain error, or an unknown one). */
-export type ActionOutcome = { deviceid: string; ok: true; result: ControlResult } | { deviceid: string; ok: false; error: unknown };
 
 /** What a command set (in its own terms), how it travelled, and the params the device was sent. */
 export interface ControlResult extends CommandOutcome {
@@ -87,39 +84,47 @@ export class DeviceController {
   }
 
   /**
-   * Sends several commands together (a scene run): each is checked and planned for its device
-   * (reading it first when the plan needs it), then all go at once over the account's socket
-   * session, or, without one, in one batch-status call. Each device answers for itself: a
-   * failure is reported in its own outcome and holds up nobody else.
+   * Sends several commands together (a scene run, an assistant's EXECUTE): each is checked and
+   * planned for its device (reading it first when the plan needs it), then all go at once over
+   * the account's socket session, or, without one, in one batch-status call. Each device answers
+   * for itself: a failure is reported in its own outcome and holds up nobody else. With
+   * `withinMs`, an action that has not answered by then fails as `DeviceOffline` (its command
+   * may still land) and the others keep their own answers; the batch goes once every plan is
+   * made or has run out of that time.
    *
    * @example
-   * const outcomes = await controller.controlMany('default', [{ deviceid: '1000000001', command: { power: 'on' } }]);
+   * const outcomes = await controller.controlMany('default', [{ deviceid: '1000000001', command: { power: 'on' } }], { withinMs: 6_000 });
+   * outcomes[0].ok // true, with outcomes[0].result; or false, with outcomes[0].error
    */
-  async controlMany(accountId: string, actions: readonly { deviceid: string; command: DeviceCommand }[]): Promise<ControlOutcome[]> {
-    const planned = await Promise.all(
-      actions.map(async ({ deviceid, command }): Promise<PlannedControl | { error: unknown }> => {
+  async controlMany(accountId: string, actions: readonly DeviceAction[], options: { withinMs?: number } = {}): Promise<ControlOutcome[]> {
+    const { withinMs } = options;
+    const started = Date.now();
+    const inTime = <T>(work: Promise<T>): Promise<T> => (withinMs === undefined ? work : withinDeadline(work, Math.max(0, withinMs - (Date.now() - started)), noAnswerInTime));
+    const plans = await Promise.all(
+      actions.map(({ deviceid, command }) =>
+        inTime(this.plan(accountId, deviceid, command)).catch((err: unknown): { error: unknown } => ({ error: toDomainError(err) ?? err })),
+      ),
+    );
+    const ready = plans.filter((p): p is PlannedControl => !('error' in p));
+    const answers = ready.map(() => deferred<BatchOutcome>());
+    const sending = this.keeper.withCredentials(accountId, (creds) => this.channel.sendMany(creds, ready, (k, answer) => answers[k]?.resolve(answer)));
+    sending.then(
+      (sent) => sent.forEach((answer, k) => answers[k]?.resolve(answer)),
+      (err: unknown) => answers.forEach((answer) => answer.reject(err)),
+    );
+    return Promise.all(
+      actions.map(async ({ deviceid }, i): Promise<ControlOutcome> => {
+        const plan = plans[i] as PlannedControl | { error: unknown };
+        if ('error' in plan) return { deviceid, ok: false, error: plan.error };
         try {
-          return await this.plan(accountId, deviceid, command);
+          const answer = await inTime((answers[ready.indexOf(plan)] as Deferred<BatchOutcome>).promise);
+          if (!answer.ok) return { deviceid, ok: false, error: toDomainError(answer.error) ?? answer.error };
+          return { deviceid, ok: true, result: { deviceid, via: answer.via, ...plan.outcome, params: plan.params } };
         } catch (err) {
-          return { error: toDomainError(err) ?? err };
+          return { deviceid, ok: false, error: toDomainError(err) ?? err };
         }
       }),
     );
-    const ready = planned.filter((p): p is PlannedControl => !('error' in p));
-    let sent: Awaited<ReturnType<CommandChannel['sendMany']>> | { error: unknown };
-    try {
-      sent = await this.keeper.withCredentials(accountId, (creds) => this.channel.sendMany(creds, ready));
-    } catch (err) {
-      sent = { error: toDomainError(err) ?? err };
-    }
-    return actions.map(({ deviceid }, i): ControlOutcome => {
-      const plan = planned[i] as PlannedControl | { error: unknown };
-      if ('error' in plan) return { deviceid, ok: false, error: plan.error };
-      if ('error' in sent) return { deviceid, ok: false, error: sent.error };
-      const answer = sent[ready.indexOf(plan)];
-      if (!answer?.ok) return { deviceid, ok: false, error: answer ? (toDomainError(answer.error) ?? answer.error) : undefined };
-      return { deviceid, ok: true, result: { deviceid, via: answer.via, ...plan.outcome, params: plan.params } };
-    });
   }
 
   /** The params a command sends to its device, decided on the device's state now when the plan reads it. */
@@ -133,29 +138,6 @@ export class DeviceController {
     const current = reads === 'none' ? {} : await this.keeper.withCredentials(accountId, (creds) => this.channel.query(creds, target, reads === 'all' ? [] : reads));
     const { params, outcome } = planCommand(profile, command, channels, current);
     return { target, params, outcome };
-  }
-
-  /**
-   * Sends every action at once. They share the account's one socket session (the command path
-   * opens it once for concurrent callers), so ten devices cost about one round trip, not ten.
-   * Each action answers for itself: a failure (an offline device) holds up nobody else, and
-   * with `withinMs` one that has not answered by then fails as `DeviceOffline` (its command may
-   * still land).
-   *
-   * @example
-   * const outcomes = await controller.controlEach('default', [{ deviceid: '1000000001', command: { power: 'on' } }], { withinMs: 6_000 });
-   * outcomes[0].ok // true, with outcomes[0].result; or false, with outcomes[0].error
-   */
-  controlEach(accountId: string, actions: readonly DeviceAction[], options: { withinMs?: number } = {}): Promise<ActionOutcome[]> {
-    const { withinMs } = options;
-    return Promise.all(
-      actions.map(({ deviceid, command }) =>
-        (withinMs === undefined ? this.control(accountId, deviceid, command) : withinDeadline(this.control(accountId, deviceid, command), withinMs, noAnswerInTime)).then(
-          (result): ActionOutcome => ({ deviceid, ok: true, result }),
-          (error: unknown): ActionOutcome => ({ deviceid, ok: false, error: toDomainError(error) ?? error }),
-        ),
-      ),
-    );
   }
 
   /** Live state from the cloud (one call), in semantic form next to the raw params. */
@@ -178,6 +160,24 @@ export class DeviceController {
       throw toDomainError(err) ?? err;
     }
   }
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(err: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Read only while its action is still waiting; a late rejection has nobody to tell.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 function profileOf(device: CachedDevice): DeviceProfile {

@@ -110,24 +110,29 @@ export class CommandChannel extends EventEmitter {
    * Sends params to several devices at once (a scene): each over the account's socket session,
    * and those the socket cannot carry in ONE status call for all of them (v2's batch status; v1
    * has none and sends one call per device). Each device answers for itself, in `changes`' order;
-   * a refused token is thrown, so the caller's renewal can run and send again.
+   * a refused token is thrown, so the caller's renewal can run and send again. `onOutcome` hears
+   * each device's answer as soon as it is known, for a caller that cannot wait for the slowest.
    *
    * @example
    * const outcomes = await channel.sendMany(creds, [{ target: lamp, params: { switch: 'on' } }, { target: fan, params: { switch: 'off' } }]);
    */
-  async sendMany(creds: Credentials, changes: TargetedParams[]): Promise<BatchOutcome[]> {
+  async sendMany(creds: Credentials, changes: TargetedParams[], onOutcome?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
     const outcomes: (BatchOutcome | undefined)[] = changes.map(() => undefined);
+    const settle = (i: number, outcome: BatchOutcome): void => {
+      outcomes[i] = outcome;
+      onOutcome?.(i, outcome);
+    };
     const socket = changes.length > 0 ? await this.session(creds) : undefined;
     if (socket) {
       await Promise.all(
         changes.map(async ({ target, params }, i) => {
           try {
             await socket.update(target.deviceid, target.apikey, params);
-            outcomes[i] = { ok: true, via: 'socket' };
+            settle(i, { ok: true, via: 'socket' });
           } catch (err) {
             if (err instanceof SocketUnavailable) return;
             if (!(err instanceof EwelinkError)) throw err;
-            outcomes[i] = { ok: false, error: err };
+            settle(i, { ok: false, error: err });
           }
         }),
       );
@@ -138,7 +143,7 @@ export class CommandChannel extends EventEmitter {
       const refused = results.find((r) => !r.ok && tokenRefused(r.error));
       if (refused && !refused.ok) throw refused.error;
       results.forEach((result, k) => {
-        outcomes[(rest[k] as { i: number }).i] = result.ok ? { ok: true, via: 'http' } : { ok: false, error: result.error };
+        settle((rest[k] as { i: number }).i, result.ok ? { ok: true, via: 'http' } : { ok: false, error: result.error });
       });
     }
     return outcomes as BatchOutcome[];

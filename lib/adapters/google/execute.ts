@@ -2,7 +2,7 @@ import type { DeviceTarget, Target } from '../../assistants/targets';
 import type { Bridge } from '../../bridge';
 import { withinDeadline } from '../../deadline';
 import type { DeviceCommand } from '../../devices/command';
-import type { ActionOutcome } from '../../devices/controller';
+import type { ControlOutcome } from '../../devices/controller';
 import { CloudUnavailable } from '../../errors';
 import { parse, type Static, type TSchema } from '../../schema';
 import { googleStates, hexOf } from './devices';
@@ -58,7 +58,7 @@ export async function execute(ctx: IntentContext, commands: { devices: { id: str
   });
 
   const [outcomes] = await Promise.all([
-    ctx.bridge.controller.controlEach(
+    ctx.bridge.controller.controlMany(
       ctx.accountId,
       devices.map(({ target, command }) => ({ deviceid: target.deviceid, command })),
       { withinMs: ctx.deadlineMs },
@@ -67,13 +67,13 @@ export async function execute(ctx: IntentContext, commands: { devices: { id: str
     ...scenes.map(({ sceneId }) => withinDeadline(ctx.bridge.scenes.run(ctx.accountId, sceneId), ctx.deadlineMs, () => new CloudUnavailable('the scene is still running')).catch(() => undefined)),
   ]);
   devices.forEach(({ index, target }, i) => {
-    results[index] = deviceResult(target, (outcomes as ActionOutcome[])[i]!, ctx);
+    results[index] = deviceResult(target, (outcomes as ControlOutcome[])[i]!, ctx);
   });
   for (const { index } of scenes) results[index] = { id: jobs[index]!.id, status: 'SUCCESS', states: { online: true } };
   return { commands: grouped(results as DeviceResult[]) };
 }
 
-function deviceResult(target: DeviceTarget, outcome: ActionOutcome, ctx: IntentContext): DeviceResult {
+function deviceResult(target: DeviceTarget, outcome: ControlOutcome, ctx: IntentContext): DeviceResult {
   if (!outcome.ok) return failed(target.id, outcome.error, ctx);
   return { id: target.id, status: 'SUCCESS', states: { online: true, ...googleStates(target, outcome.result) } };
 }
