@@ -7,7 +7,7 @@ import type { EwelinkV2Client } from '../ewelink/v2-client';
 import { InvalidInput, LinkRefused } from '../errors';
 import { newSecret } from '../secrets';
 import type { OAuthStateRepository, TokenRecord, TokenRepository } from './model';
-import type { RefreshReport, TokenKeeper } from './token-keeper';
+import type { AdoptedTokens, RefreshReport, TokenKeeper } from './token-keeper';
 
 /** How long a sign-in through the login page may take, from its start to the callback. */
 export const OAUTH_STATE_LIFETIME_MS = 10 * 60_000;
@@ -51,6 +51,8 @@ export interface AccountLinkingParts {
   keeper: TokenKeeper;
   tokens: TokenRepository;
   states: OAuthStateRepository;
+  /** The account's cached device list, forgotten on every new link: it may be another eWeLink account now. */
+  devices: { forget(accountId: string): Promise<void> };
   /** The registered redirect URL, when configured; a caller may name its own otherwise. */
   redirectUrl?: string;
   now?: () => number;
@@ -128,7 +130,7 @@ export class AccountLinking {
     const tokens = await this.exchange(landing.code, started.redirectUrl, landing.region);
     const devices = await this.v2.devices({ at: tokens.at, apikey: '', region: tokens.region, api: 'v2' });
     const apikey = accountApikey(devices) ?? '';
-    const record = await this.keeper.adopt(started.accountId, { ...tokens, apikey, api: 'v2' });
+    const record = await this.adopt(started.accountId, { ...tokens, apikey, api: 'v2' });
     return { record, devices: devices.length, socket: apikey !== '' };
   }
 
@@ -168,7 +170,7 @@ export class AccountLinking {
   async importPair(accountId: string, pair: { at: string; rt: string; apikey: string; region: Region }): Promise<Linked & { devices: number }> {
     const creds = { at: pair.at, apikey: pair.apikey, region: pair.region };
     const devices = await this.client.devices(creds);
-    const record = await this.keeper.adopt(accountId, { at: pair.at, rt: pair.rt, region: creds.region, apikey: pair.apikey });
+    const record = await this.adopt(accountId, { at: pair.at, rt: pair.rt, region: creds.region, apikey: pair.apikey });
     return { record, devices: devices.length };
   }
 
@@ -204,8 +206,15 @@ export class AccountLinking {
     }
   }
 
+  /** Stores the new pair and drops the device list cached under the old one. */
+  private async adopt(accountId: string, tokens: AdoptedTokens): Promise<TokenRecord> {
+    const record = await this.keeper.adopt(accountId, tokens);
+    await this.parts.devices.forget(accountId);
+    return record;
+  }
+
   private async link(accountId: string, grant: TokenGrant): Promise<Linked> {
-    const record = await this.keeper.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+    const record = await this.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
     const login = grant.user.email ?? grant.user.phoneNumber;
     return login === undefined ? { record } : { record, login };
   }
