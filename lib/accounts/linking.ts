@@ -1,10 +1,10 @@
 import type { EwelinkClient, LoginIdentity, VerificationPurpose } from '../ewelink/client';
 import { accountApikey } from '../ewelink/device-shape';
-import { AccessTokenExpired, AuthFailed, AuthRefused, BadRequest, NotFound } from '../ewelink/errors';
+import { AccessTokenExpired, AuthFailed, AuthRefused, BadRequest, NotFound, tokenRefused } from '../ewelink/errors';
 import { isRegion, type Region } from '../ewelink/hosts';
-import type { OAuthTokens, TokenGrant } from '../ewelink/types';
+import type { CloudApi, OAuthTokens, TokenGrant } from '../ewelink/types';
 import type { EwelinkV2Client } from '../ewelink/v2-client';
-import { InvalidInput, LinkRefused } from '../errors';
+import { CloudAuthRefused, InvalidInput, LinkRefused } from '../errors';
 import { newSecret } from '../secrets';
 import type { OAuthStateRepository, TokenRecord, TokenRepository } from './model';
 import type { AdoptedTokens, RefreshReport, TokenKeeper } from './token-keeper';
@@ -17,6 +17,17 @@ export interface Linked {
   record: TokenRecord;
   /** The e-mail address or phone number the cloud names for the account, when it does. */
   login?: string;
+}
+
+/** An account unlinked: which API it used, and whether eWeLink itself revoked the bridge's tokens. */
+export interface Unlinked {
+  api: CloudApi;
+  /**
+   * True when the cloud revoked the pair (v2's unlink). False for v1, which has no way to: the
+   * pair stays valid at eWeLink until it expires or a newer login replaces it, or for a v2 pair
+   * the cloud no longer took anyway.
+   */
+  revoked: boolean;
 }
 
 /** A sign-in through the eWeLink login page, started: where to send the person, until when. */
@@ -132,6 +143,31 @@ export class AccountLinking {
     const apikey = accountApikey(devices) ?? '';
     const record = await this.adopt(started.accountId, { ...tokens, apikey, api: 'v2' });
     return { record, devices: devices.length, socket: apikey !== '' };
+  }
+
+  /**
+   * Unlinks the account: a v2 link is revoked at eWeLink first (a pair the cloud no longer takes
+   * needs no revoking), then the bridge forgets the pair and the cached device list. The
+   * account's keys, hooks, timers and scenes stay, for a new link; until then its commands
+   * answer `account_not_linked`. If eWeLink cannot be reached, nothing is forgotten: try again.
+   *
+   * @example
+   * const { revoked } = await accounts.unlink('default');
+   */
+  async unlink(accountId: string): Promise<Unlinked> {
+    const { api = 'v1' } = await this.keeper.load(accountId);
+    let revoked = false;
+    if (api === 'v2') {
+      try {
+        await this.keeper.withCredentials(accountId, (creds) => this.v2.unlink(creds));
+        revoked = true;
+      } catch (err) {
+        if (!(err instanceof CloudAuthRefused || tokenRefused(err))) throw err;
+      }
+    }
+    await this.keeper.forget(accountId);
+    await this.parts.devices.forget(accountId);
+    return { api, revoked };
   }
 
   /** The region the cloud serves a country calling code from (or this app, without one). */
