@@ -55,6 +55,8 @@ bridge:
   delete-hook --id ID     deletes a webhook; its URL stops working at once
   rotate-hook --id ID     gives a webhook a new secret (shown once); the old URL stops
   status                  the linked account's region, API (v1 or v2) and when its tokens expire
+  unlink                  unlinks the account: a v2 link is revoked at eWeLink, then the
+                          bridge forgets the tokens (keys, hooks, timers and scenes stay)
 
 options:
   --account ID            the bridge account (default "default")
@@ -105,6 +107,7 @@ const COMMANDS: Record<string, Command> = {
   'delete-hook': deleteHook,
   'rotate-hook': rotateHook,
   status,
+  unlink,
 };
 
 /**
@@ -364,6 +367,19 @@ function checked<T>(check: () => T, optionOf: Record<string, string>): T {
     const option = optionOf[err.field ?? ''] ?? err.field;
     throw new UsageError(`${option}: ${err.message.slice((err.field ?? '').length + 2)}`);
   }
+}
+
+async function unlink(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  if (!(await bridge.accounts.status(options.account))) {
+    print(`account "${options.account}" is not linked: nothing to unlink`);
+    return 1;
+  }
+  const { api, revoked } = await bridge.accounts.unlink(options.account);
+  print(`account "${options.account}" unlinked: the bridge no longer holds its eWeLink tokens`);
+  if (revoked) print('eWeLink revoked them too (v2): they work nowhere now');
+  else if (api === 'v2') print('eWeLink no longer took them anyway: nothing was left to revoke');
+  else print('v1 has no way to revoke them at eWeLink: they stay valid there until they expire or a newer login replaces them');
+  return 0;
 }
 
 async function status(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {

@@ -5,12 +5,14 @@ import { EwelinkBridgeStack } from './stack';
 //   npx cdk deploy -c ewelinkSecretArn=arn:aws:secretsmanager:...:secret:name-AbCdEf
 //                  -c ewelinkApiUrl=https://{region}-api.coolkit.cc:8080 -c logLevel=DEBUG
 //                  -c alarmEmail=ops@example.com -c alexaSkillId=amzn1.ask.skill.<uuid>
+//                  -c ewelinkRedirectUrl=https://bridge.example.com/ewelink/oauth/callback
 const app = new App();
 
 new EwelinkBridgeStack(app, 'EwelinkBridge', {
   description: 'ewelink-bridge: HTTPS webhooks, IFTTT and voice assistants to eWeLink devices',
   ewelinkSecretArn: contextString(app, 'ewelinkSecretArn'),
   ewelinkApiUrl: contextString(app, 'ewelinkApiUrl'),
+  ewelinkRedirectUrl: contextString(app, 'ewelinkRedirectUrl'),
   logLevel: contextString(app, 'logLevel'),
   alarmEmail: contextString(app, 'alarmEmail'),
   alexaSkillId: contextString(app, 'alexaSkillId'),

@@ -29,6 +29,12 @@ export interface EwelinkBridgeStackProps extends StackProps {
   readonly ewelinkSecretArn?: string;
   /** The eWeLink API URL template; `{region}` becomes the eWeLink account's region (cn, as, eu, us). */
   readonly ewelinkApiUrl?: string;
+  /**
+   * The OAuth redirect URL registered for the eWeLink app, when it is not this API's own
+   * `/ewelink/oauth/callback` as reached (a custom domain, say). Must be https: the login page
+   * sends people back to nothing else.
+   */
+  readonly ewelinkRedirectUrl?: string;
   /** Log level of the handlers (Powertools): DEBUG, INFO, WARN or ERROR. */
   readonly logLevel?: string;
   /**
@@ -178,6 +184,7 @@ export class EwelinkBridgeStack extends Stack {
       TABLE_NAME: this.table.tableName,
       EWELINK_SECRET_ARN: this.secret.secretArn,
       EWELINK_API_URL: props.ewelinkApiUrl ?? DEFAULT_API_URL,
+      ...(props.ewelinkRedirectUrl ? { EWELINK_REDIRECT_URL: checkRedirectUrl(props.ewelinkRedirectUrl) } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       LOG_LEVEL: logLevel,
     };
@@ -361,6 +368,19 @@ function checkLogLevel(level: string): string {
     throw new Error(`logLevel must be one of ${LOG_LEVELS.join(', ')}; got "${level}"`);
   }
   return upper;
+}
+
+function checkRedirectUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== 'https:') {
+    throw new Error(`ewelinkRedirectUrl must be an https URL, exactly as registered for the eWeLink app; got "${url}"`);
+  }
+  return url;
 }
 
 /**

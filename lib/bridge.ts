@@ -90,7 +90,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
       directory.noteOnline(message.deviceid, message.params.online).catch(() => undefined);
     }
   });
-  const accounts = new AccountLinking({ client, v2, keeper, tokens: store.tokens, states: store.oauthStates, redirectUrl: config.oauthRedirectUrl, now: tuning.now });
+  const accounts = new AccountLinking({ client, v2, keeper, tokens: store.tokens, states: store.oauthStates, devices: directory, redirectUrl: config.oauthRedirectUrl, now: tuning.now });
   const scenes = new SceneService(store.timers, controller, timers, tuning.now);
   const bridge: Bridge = {
     config,

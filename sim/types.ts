@@ -116,6 +116,11 @@ export interface DeviceSeed {
   tags?: Record<string, unknown>;
   /** The device's own apikey (`devicekey` in the device list), which pairing reports; random by default. */
   devicekey?: string;
+  /**
+   * The home (v2 family) it is in, by name; default the account's first, `My Home`, which is
+   * the current one. Each name makes one home; v2's thing list shows one home at a time.
+   */
+  home?: string;
 }
 
 export interface GsmDeviceSeed {

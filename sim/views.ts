@@ -144,14 +144,14 @@ export function thingView(device: DeviceRecord, place: ThingPlace): Record<strin
   };
 }
 
-/** The id of the one family (home) each simulated account has: fixed by the account, 24 hex digits like the real ones. */
-export function familyIdOf(account: Account): string {
-  return createHash('sha256').update(`family ${account.id}`).digest('hex').slice(0, 24);
+/** The id of one of the account's homes (v2 families), the current one by default: fixed by the account and the name, 24 hex digits like the real ones. */
+export function familyIdOf(account: Account, home: string = account.homes[0] ?? ''): string {
+  return createHash('sha256').update(`family ${account.id} ${home}`).digest('hex').slice(0, 24);
 }
 
-/** The account's one family, as `GET /v2/family` lists it: no rooms. */
-export function familyView(account: Account): Record<string, unknown> {
-  return { id: familyIdOf(account), name: 'My Home', index: 0, roomList: [], members: [] };
+/** The account's homes, as `GET /v2/family` lists them: no rooms. */
+export function familyViews(account: Account): Record<string, unknown>[] {
+  return account.homes.map((home, index) => ({ id: familyIdOf(account, home), name: home, index, roomList: [], members: [] }));
 }
 
 /** A device's params, all of them or only the named ones that it has. */

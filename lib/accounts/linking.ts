@@ -1,13 +1,13 @@
 import type { EwelinkClient, LoginIdentity, VerificationPurpose } from '../ewelink/client';
 import { accountApikey } from '../ewelink/device-shape';
-import { AccessTokenExpired, AuthFailed, AuthRefused, BadRequest, NotFound } from '../ewelink/errors';
+import { AccessTokenExpired, AuthFailed, AuthRefused, BadRequest, NotFound, tokenRefused } from '../ewelink/errors';
 import { isRegion, type Region } from '../ewelink/hosts';
-import type { OAuthTokens, TokenGrant } from '../ewelink/types';
+import type { CloudApi, OAuthTokens, TokenGrant } from '../ewelink/types';
 import type { EwelinkV2Client } from '../ewelink/v2-client';
-import { InvalidInput, LinkRefused } from '../errors';
+import { CloudAuthRefused, InvalidInput, LinkRefused } from '../errors';
 import { newSecret } from '../secrets';
 import type { OAuthStateRepository, TokenRecord, TokenRepository } from './model';
-import type { RefreshReport, TokenKeeper } from './token-keeper';
+import type { AdoptedTokens, RefreshReport, TokenKeeper } from './token-keeper';
 
 /** How long a sign-in through the login page may take, from its start to the callback. */
 export const OAUTH_STATE_LIFETIME_MS = 10 * 60_000;
@@ -17,6 +17,17 @@ export interface Linked {
   record: TokenRecord;
   /** The e-mail address or phone number the cloud names for the account, when it does. */
   login?: string;
+}
+
+/** An account unlinked: which API it used, and whether eWeLink itself revoked the bridge's tokens. */
+export interface Unlinked {
+  api: CloudApi;
+  /**
+   * True when the cloud revoked the pair (v2's unlink). False for v1, which has no way to: the
+   * pair stays valid at eWeLink until it expires or a newer login replaces it, or for a v2 pair
+   * the cloud no longer took anyway.
+   */
+  revoked: boolean;
 }
 
 /** A sign-in through the eWeLink login page, started: where to send the person, until when. */
@@ -51,6 +62,8 @@ export interface AccountLinkingParts {
   keeper: TokenKeeper;
   tokens: TokenRepository;
   states: OAuthStateRepository;
+  /** The account's cached device list, forgotten on every new link: it may be another eWeLink account now. */
+  devices: { forget(accountId: string): Promise<void> };
   /** The registered redirect URL, when configured; a caller may name its own otherwise. */
   redirectUrl?: string;
   now?: () => number;
@@ -128,8 +141,33 @@ export class AccountLinking {
     const tokens = await this.exchange(landing.code, started.redirectUrl, landing.region);
     const devices = await this.v2.devices({ at: tokens.at, apikey: '', region: tokens.region, api: 'v2' });
     const apikey = accountApikey(devices) ?? '';
-    const record = await this.keeper.adopt(started.accountId, { ...tokens, apikey, api: 'v2' });
+    const record = await this.adopt(started.accountId, { ...tokens, apikey, api: 'v2' });
     return { record, devices: devices.length, socket: apikey !== '' };
+  }
+
+  /**
+   * Unlinks the account: a v2 link is revoked at eWeLink first (a pair the cloud no longer takes
+   * needs no revoking), then the bridge forgets the pair and the cached device list. The
+   * account's keys, hooks, timers and scenes stay, for a new link; until then its commands
+   * answer `account_not_linked`. If eWeLink cannot be reached, nothing is forgotten: try again.
+   *
+   * @example
+   * const { revoked } = await accounts.unlink('default');
+   */
+  async unlink(accountId: string): Promise<Unlinked> {
+    const { api = 'v1' } = await this.keeper.load(accountId);
+    let revoked = false;
+    if (api === 'v2') {
+      try {
+        await this.keeper.withCredentials(accountId, (creds) => this.v2.unlink(creds));
+        revoked = true;
+      } catch (err) {
+        if (!(err instanceof CloudAuthRefused || tokenRefused(err))) throw err;
+      }
+    }
+    await this.keeper.forget(accountId);
+    await this.parts.devices.forget(accountId);
+    return { api, revoked };
   }
 
   /** The region the cloud serves a country calling code from (or this app, without one). */
@@ -168,7 +206,7 @@ export class AccountLinking {
   async importPair(accountId: string, pair: { at: string; rt: string; apikey: string; region: Region }): Promise<Linked & { devices: number }> {
     const creds = { at: pair.at, apikey: pair.apikey, region: pair.region };
     const devices = await this.client.devices(creds);
-    const record = await this.keeper.adopt(accountId, { at: pair.at, rt: pair.rt, region: creds.region, apikey: pair.apikey });
+    const record = await this.adopt(accountId, { at: pair.at, rt: pair.rt, region: creds.region, apikey: pair.apikey });
     return { record, devices: devices.length };
   }
 
@@ -204,8 +242,15 @@ export class AccountLinking {
     }
   }
 
+  /** Stores the new pair and drops the device list cached under the old one. */
+  private async adopt(accountId: string, tokens: AdoptedTokens): Promise<TokenRecord> {
+    const record = await this.keeper.adopt(accountId, tokens);
+    await this.parts.devices.forget(accountId);
+    return record;
+  }
+
   private async link(accountId: string, grant: TokenGrant): Promise<Linked> {
-    const record = await this.keeper.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+    const record = await this.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
     const login = grant.user.email ?? grant.user.phoneNumber;
     return login === undefined ? { record } : { record, login };
   }

@@ -126,6 +126,14 @@ export interface TokenRepository {
    * for (const record of await store.tokens.list()) if (record.atExpiresAt - Date.now() < DAY) await refresh(record);
    */
   list(options?: { pageSize?: number }): Promise<TokenRecord[]>;
+
+  /**
+   * Deletes the account's pair; false when there was none.
+   *
+   * @example
+   * if (!(await store.tokens.remove(accountId))) log.info('nothing to unlink');
+   */
+  remove(accountId: string): Promise<boolean>;
 }
 
 /** A sign-in through the eWeLink login page, started and not yet finished. */

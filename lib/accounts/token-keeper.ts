@@ -98,6 +98,12 @@ export class TokenKeeper {
     return record;
   }
 
+  /** Deletes the account's pair, in the store and in this process; false when there was none. */
+  async forget(accountId: string): Promise<boolean> {
+    this.cache.delete(accountId);
+    return this.tokens.remove(accountId);
+  }
+
   /** Refreshes every account whose access token expires within `withinMs` (the schedule calls this). */
   async refreshExpiring(withinMs = 7 * DAY_MS): Promise<RefreshReport> {
     const report: RefreshReport = { refreshed: [], current: [], failed: [] };

@@ -131,12 +131,28 @@ export class EwelinkV2Client implements CloudTransport {
 
   /**
    * Every device of the account and those shared to it (groups left out), in the shape v1's
-   * device list gives, following the thing list's pages.
+   * device list gives. v2 lists one home (family) at a time, the current one unless named, so
+   * this asks for the homes first and lists each; `familyid` lists that home only.
    *
    * @example
    * const devices = await v2.devices(creds);
    */
   async devices(creds: Credentials, options: { familyid?: string; lang?: 'en' | 'cn' } = {}): Promise<CloudDevice[]> {
+    const familyids = options.familyid !== undefined ? [options.familyid] : (await this.families(creds)).families.map((family) => family.id);
+    const seen = new Set<string>();
+    const devices: CloudDevice[] = [];
+    for (const familyid of familyids) {
+      for (const device of await this.homeDevices(creds, familyid, options.lang ?? 'en')) {
+        if (seen.has(device.deviceid)) continue;
+        seen.add(device.deviceid);
+        devices.push(device);
+      }
+    }
+    return devices;
+  }
+
+  /** One home's things, following the thing list's pages. */
+  private async homeDevices(creds: Credentials, familyid: string, lang: 'en' | 'cn'): Promise<CloudDevice[]> {
     const things: unknown[] = [];
     let beginIndex: number | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
@@ -144,7 +160,7 @@ export class EwelinkV2Client implements CloudTransport {
         operation: 'deviceList',
         method: 'GET',
         path: '/v2/device/thing',
-        query: { num: this.config.thingPageSize ?? 0, beginIndex, familyid: options.familyid, lang: options.lang ?? 'en' },
+        query: { num: this.config.thingPageSize ?? 0, beginIndex, familyid, lang },
       });
       if (!Array.isArray(data.thingList)) throw new CloudFailure(0, 'deviceList', 'deviceList: the cloud sent no thingList');
       things.push(...data.thingList);

@@ -161,10 +161,9 @@ export class DynamoHookRepository implements HookRepository {
       );
       if (result === CONDITION_FAILED) return undefined;
     }
-    const stored = await this.get(hookId);
-    if (!stored || stored.accountId !== accountId) return undefined;
-    const { secretHash: _secretHash, fullAt: _fullAt, ...hook } = stored;
-    return hook;
+    // The hook as read, with the change: no second read of what was just written.
+    const { secretHash: _secretHash, fullAt: _fullAt, ...hook } = before;
+    return { ...hook, ...Object.fromEntries(fields) };
   }
 
   bucket(hook: Hook): BucketStore {

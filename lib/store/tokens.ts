@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invalidArgument } from './errors';
 import { TOKENS_PARTITION, tokensKey, withoutKeys } from './keys';
 import { CONDITION_FAILED, conditionalRequest, namesIn, queryAll, request } from './requests';
@@ -14,6 +14,13 @@ export class DynamoTokenRepository implements TokenRepository {
       this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: tokensKey(accountId), ConsistentRead: true })),
     );
     return Item ? withoutKeys<TokenRecord>(Item) : undefined;
+  }
+
+  async remove(accountId: string): Promise<boolean> {
+    const { Attributes } = await request('tokens.remove', () =>
+      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: tokensKey(accountId), ReturnValues: 'ALL_OLD' })),
+    );
+    return Attributes !== undefined;
   }
 
   async save(tokens: NewTokens, now = Date.now()): Promise<TokenRecord> {

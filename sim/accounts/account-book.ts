@@ -14,6 +14,8 @@ export interface Account {
   readonly nickname: string;
   readonly createdAt: string;
   readonly devices: Map<string, DeviceRecord>;
+  /** The account's homes (v2 families) by name, the current one first. */
+  readonly homes: string[];
   /** How the account answers share invitations while it is online (a person may change their mind). */
   shareAnswer: ShareAnswer;
 }
@@ -31,11 +33,16 @@ export interface DeviceRecord {
   readonly devicekey: string;
   readonly createdAt: string;
   readonly tags: Record<string, unknown>;
+  /** The owner's home it is in. */
+  readonly home: string;
   online: boolean;
   params: Params;
   onlineTime: string;
   offlineTime: string | undefined;
 }
+
+/** Every account's first home, the current one: where devices go unless seeded elsewhere. */
+export const FIRST_HOME = 'My Home';
 
 function objectId(): string {
   return randomBytes(12).toString('hex');
@@ -102,6 +109,7 @@ export class AccountBook {
       nickname: seed.nickname ?? (email ? email.split('@')[0] ?? email : 'eWeLink user'),
       createdAt: now,
       devices: new Map(),
+      homes: [FIRST_HOME],
       shareAnswer: seed.shareAnswer ?? 'accept',
     };
     this.accounts.push(account);
@@ -123,6 +131,8 @@ export class AccountBook {
       throw new Error(`sim: device ${seed.deviceid}: uiid ${seed.uiid} is not simulated (known: ${[...DEVICE_KINDS.keys()].join(', ')})`);
     }
     const online = seed.online ?? true;
+    const home = seed.home ?? FIRST_HOME;
+    if (!owner.homes.includes(home)) owner.homes.push(home);
     const params = { ...kind.initialParams(), ...structuredClone(seed.params ?? {}) };
     kind.measure(params);
     const device: DeviceRecord = {
@@ -136,6 +146,7 @@ export class AccountBook {
       devicekey: seed.devicekey ?? randomUUID(),
       createdAt: now,
       tags: structuredClone(seed.tags ?? {}),
+      home,
       online,
       params,
       onlineTime: now,

@@ -71,17 +71,20 @@ export interface ThingItem {
 }
 
 /**
- * The account's things in list order, as v2 numbers them: the devices it owns, then those shared
- * to it. Like the real cloud's, the indexes are not positions (they run from minus the count up to
- * -1), so a client that pages by counting is caught.
+ * The account's things in one of its homes (v2 families; every home when `familyid` is
+ * undefined), in list order, as v2 numbers them: the devices it owns, then those shared to it,
+ * which are in its current home. Like the real cloud's, the indexes are not positions (they run
+ * from minus the home's count up to -1), so a client that pages by counting is caught.
  */
-export function thingsFor(ctx: SimContext, account: Account): ThingItem[] {
-  const devices = visibleDevices(ctx, account);
-  const familyid = familyIdOf(account);
-  return devices.map((device, position) => {
-    const index = position - devices.length;
-    const sharedBy = sharedByView(ctx, account, device);
-    return { itemType: sharedBy ? 2 : 1, itemData: thingView(device, { familyid, index, ...(sharedBy && { sharedBy }) }), index };
+export function thingsFor(ctx: SimContext, account: Account, familyid?: string): ThingItem[] {
+  const homes = familyid === undefined ? account.homes : account.homes.filter((home) => familyIdOf(account, home) === familyid);
+  return homes.flatMap((home) => {
+    const devices = visibleDevices(ctx, account).filter((device) => (device.owner === account ? device.home : account.homes[0]) === home);
+    return devices.map((device, position): ThingItem => {
+      const index = position - devices.length;
+      const sharedBy = sharedByView(ctx, account, device);
+      return { itemType: sharedBy ? 2 : 1, itemData: thingView(device, { familyid: familyIdOf(account, home), index, ...(sharedBy && { sharedBy }) }), index };
+    });
   });
 }
 

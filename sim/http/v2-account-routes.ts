@@ -1,6 +1,6 @@
 import { Refusal } from '../errors';
 import { optionalString, requiredString } from '../fields';
-import { familyIdOf, familyView } from '../views';
+import { familyIdOf, familyViews } from '../views';
 import { redirectUnlessHome } from './account-routes';
 import type { V2BearerRoute, V2Route, V2SignRoute } from './v2-route';
 
@@ -66,7 +66,7 @@ const families: V2BearerRoute = {
   auth: 'bearer',
   handle(call) {
     optionalString(call.input, 'lang');
-    return { familyList: [familyView(call.account)], currentFamilyId: familyIdOf(call.account) };
+    return { familyList: familyViews(call.account), currentFamilyId: familyIdOf(call.account) };
   },
 };
 

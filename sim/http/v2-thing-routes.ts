@@ -43,10 +43,11 @@ const thingList: V2BearerRoute = {
     optionalString(call.input, 'lang');
     const num = optionalCount(call.input, 'num') ?? DEFAULT_PAGE;
     const beginIndex = optionalIndex(call.input, 'beginIndex');
-    const familyid = optionalString(call.input, 'familyid');
-    if (familyid !== undefined && familyid !== familyIdOf(call.account)) throw new Refusal(404, `family ${familyid} does not exist`);
+    // Without a familyid the list is the current home's only, as the real cloud's is.
+    const familyid = optionalString(call.input, 'familyid') ?? familyIdOf(call.account);
+    if (!call.account.homes.some((home) => familyIdOf(call.account, home) === familyid)) throw new Refusal(404, `family ${familyid} does not exist`);
 
-    const all = thingsFor(ctx, call.account);
+    const all = thingsFor(ctx, call.account, familyid);
     const from = all.filter((thing) => beginIndex === undefined || thing.index >= beginIndex);
     return { thingList: num === 0 ? from : from.slice(0, num), total: all.length };
   },

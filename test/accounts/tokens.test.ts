@@ -46,6 +46,19 @@ describe('tokens', () => {
     expect(logins.map((r) => (r.kind === 'http' ? r.region : null))).toEqual(['eu', 'us']);
   });
 
+  it('linking the account to another eWeLink account drops the device list cached for the first', async () => {
+    // Prepare: a second eWeLink account in the same cloud; the bridge has listed the first one's devices
+    const other = testAccount({ email: 'other@example.com', password: 'other-password', devices: [{ deviceid: '2000000001', name: 'Fan', uiid: 1, params: { switch: 'off' } }] });
+    h = await startHarness({ sim: { accounts: [testAccount(), other] } });
+    expect((await h.call('GET', '/devices')).body.devices).toHaveLength(3);
+    // Act
+    await h.bridge.accounts.login(ACCOUNT, { email: 'other@example.com' }, 'other-password', 'eu');
+    const listed = await h.call('GET', '/devices');
+    // Assess
+    expect(listed.body.devices.map((d: { deviceid: string }) => d.deviceid)).toEqual(['2000000001']);
+    expect((await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } })).status).toBe(404);
+  });
+
   it('two concurrent refreshes (two containers) leave one consistent pair and call the cloud once', async () => {
     // Prepare: two keepers over the same table, as two Lambda containers would be
     h = await startHarness();

@@ -67,7 +67,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
   it('runs as `npx ewelink-bridge` from the repository, and explains itself', async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no', '--', 'ewelink-bridge', '--help'], { env });
     expect(stdout).toContain('usage: npx ewelink-bridge <command>');
-    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status']) {
+    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status', 'unlink']) {
       expect(stdout).toContain(command);
     }
     expect((await cli([])).code).toBe(2);
@@ -258,5 +258,25 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     const none = await cli(['status', '--account', 'nobody']);
     expect(none.code).toBe(1);
     expect(none.stdout).toContain('not linked');
+  });
+
+  it('unlinks an account: the tokens are forgotten (v1: no cloud call), its keys kept; nothing to unlink is an error', async () => {
+    // Prepare
+    const pair = sim.issueTokens('owner@example.com');
+    expect((await inProcess(['import', '--at', pair.at, '--rt', pair.rt, '--apikey', pair.apikey, '--region', 'us', '--account', 'leaving'])).code).toBe(0);
+    expect((await inProcess(['create-api-key', '--account', 'leaving'])).code).toBe(0);
+    sim.stats.reset();
+    // Act
+    const unlinked = await inProcess(['unlink', '--account', 'leaving']);
+    const again = await inProcess(['unlink', '--account', 'leaving']);
+    // Assess
+    expect(unlinked.code, unlinked.stderr).toBe(0);
+    expect(unlinked.stdout).toMatch(/account "leaving" unlinked/);
+    expect(unlinked.stdout).toMatch(/v1 has no way to revoke them/);
+    expect(sim.stats.log).toHaveLength(0);
+    expect(await store.tokens.get('leaving')).toBeUndefined();
+    expect(await store.apiKeys.list('leaving')).toHaveLength(1);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('not linked: nothing to unlink');
   });
 });

@@ -185,6 +185,35 @@ describe('families and devices', () => {
     expect(accountApikey(devices)).toBe(ALICE.apikey);
   });
 
+  it('devices lists every home, since v2 lists one at a time (the current one unless named); familyid lists one', async () => {
+    // Prepare: an account with a device in a second home
+    const carol = { email: 'carol@example.com', password: 'carol-pw', region: 'eu' as const };
+    const devices = [
+      { deviceid: '30000000a1', name: 'Hall', uiid: 1 },
+      { deviceid: '30000000a2', name: 'Shed', uiid: 1, home: 'Cottage' },
+    ];
+    const homes = await testSim({ redirectUrls: [REDIRECT_URL], accounts: [{ ...carol, devices }] });
+    try {
+      const client = v2ClientFor(homes);
+      const creds = await v2Credentials(client, carol.email, carol.password);
+      homes.stats.reset();
+
+      // Act
+      const all = await client.devices(creds);
+      const calls = { ...homes.stats.byPath };
+      const { families } = await client.families(creds);
+      const cottage = await client.devices(creds, { familyid: families[1]?.id });
+
+      // Assess
+      expect(all.map((d) => d.deviceid)).toEqual(['30000000a1', '30000000a2']);
+      expect(calls).toEqual({ 'GET /v2/family': 1, 'GET /v2/device/thing': 2 });
+      expect(families.map((f) => f.name)).toEqual(['My Home', 'Cottage']);
+      expect(cottage.map((d) => d.deviceid)).toEqual(['30000000a2']);
+    } finally {
+      await homes.close();
+    }
+  });
+
   it('devices follows the pages when the thing list comes in parts', async () => {
     // Prepare
     const paged = v2ClientFor(sim, { thingPageSize: 3 });
@@ -194,7 +223,8 @@ describe('families and devices', () => {
 
     // Assess
     expect(devices.map((d) => d.deviceid)).toEqual([LAMP, STRIP, GARAGE, HEATER]);
-    expect(httpLog(sim).map((r) => `${r.method} ${r.path} ${r.query['num']} ${r.query['beginIndex'] ?? '-'}`)).toEqual([
+    expect(httpLog(sim).map((r) => `${r.method} ${r.path} ${r.query['num'] ?? '-'} ${r.query['beginIndex'] ?? '-'}`)).toEqual([
+      'GET /v2/family - -',
       'GET /v2/device/thing 3 -',
       'GET /v2/device/thing 3 -1',
     ]);

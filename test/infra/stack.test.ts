@@ -21,6 +21,7 @@ const HANDLERS_DIR = fileURLToPath(new URL('./handlers', import.meta.url));
 const CDK_CONTEXT = (JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
   .context;
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ewelink-app-AbC123';
+const REDIRECT_URL = 'https://bridge.example.com/ewelink/oauth/callback';
 
 const EXPECTED_ROUTES = [
   'GET /devices',
@@ -690,14 +691,14 @@ describe('EwelinkBridgeStack', () => {
   });
 
   describe('settings', () => {
-    it('use an existing secret given by its complete ARN, and create none', () => {
+    it('use an existing secret given by its complete ARN, and create none; pass a registered redirect URL on', () => {
       // Act
-      const imported = synthesise({ ewelinkSecretArn: SECRET_ARN, logLevel: 'debug' }).template;
+      const imported = synthesise({ ewelinkSecretArn: SECRET_ARN, logLevel: 'debug', ewelinkRedirectUrl: REDIRECT_URL }).template;
 
       // Assess
       imported.resourceCountIs('AWS::SecretsManager::Secret', 0);
       imported.allResourcesProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ EWELINK_SECRET_ARN: SECRET_ARN, LOG_LEVEL: 'DEBUG' }) },
+        Environment: { Variables: Match.objectLike({ EWELINK_SECRET_ARN: SECRET_ARN, LOG_LEVEL: 'DEBUG', EWELINK_REDIRECT_URL: REDIRECT_URL }) },
       });
       const secretStatements = allStatements(imported).filter((s) => serviceActions([s], 'secretsmanager').length > 0);
       expect(secretStatements.flatMap(resourcesOf)).toEqual([SECRET_ARN, SECRET_ARN, SECRET_ARN]);
@@ -713,7 +714,7 @@ describe('EwelinkBridgeStack', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
 
-    it('reject a partial secret ARN, an unknown log level and a malformed alarm e-mail before synthesising anything', () => {
+    it('reject a partial secret ARN, an unknown log level, a malformed alarm e-mail and a redirect URL that is not https before synthesising anything', () => {
       // Prepare
       const outdir = mkdtempSync(path.join(tmpdir(), 'ewelink-bridge-cdk-'));
       outdirs.push(outdir);
@@ -725,6 +726,8 @@ describe('EwelinkBridgeStack', () => {
       ).toThrow(/complete secret ARN/);
       expect(() => new EwelinkBridgeStack(app, 'BadLevel', { logLevel: 'LOUD' })).toThrow(/logLevel/);
       expect(() => new EwelinkBridgeStack(app, 'BadEmail', { alarmEmail: 'ops at example' })).toThrow(/alarmEmail/);
+      expect(() => new EwelinkBridgeStack(app, 'PlainRedirect', { ewelinkRedirectUrl: 'http://bridge.example.com/cb' })).toThrow(/ewelinkRedirectUrl/);
+      expect(() => new EwelinkBridgeStack(app, 'NoRedirect', { ewelinkRedirectUrl: 'bridge.example.com/cb' })).toThrow(/ewelinkRedirectUrl/);
     });
   });
 });

@@ -6,7 +6,7 @@ import type { TimerModelRepository } from '../../lib/timers/model';
 import type { SceneSchedule } from '../../lib/timers/schedule';
 import { ACCOUNT, socketUpdates, startHarness, type Harness } from '../support/bridge';
 import { scanTable } from '../support/dynamo';
-import { cloudTraffic } from '../support/refusals';
+import { cloudTraffic, failure } from '../support/refusals';
 
 const LAMP = '1000000001';
 const STRIP = '1000000004';
@@ -41,17 +41,6 @@ function outlet(deviceid: string, channel: number): unknown {
 
 async function storedScenes(): Promise<Record<string, unknown>[]> {
   return (await scanTable(h.table)).filter((item) => String(item.sk).startsWith('SCENE#'));
-}
-
-/** The error a promise rejected with; fails the test when it resolved. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    (value) => ({ value }),
-    (err: unknown) => ({ err }),
-  );
-  if (!('err' in outcome)) throw new Error(`resolved with ${JSON.stringify(outcome.value)}`);
-  expect(outcome.err).toBeInstanceOf(Error);
-  return outcome.err as Error;
 }
 
 const onDemand = (name = 'Evening'): SceneInput => ({

@@ -103,6 +103,33 @@ describe('GET /v2/device/thing', () => {
     expect(other.body.error).toBe(404);
   });
 
+  it('lists the current home only unless a familyid names another, as each home is listed apart', async () => {
+    // Prepare: an account with devices in two homes
+    const carol = { email: 'carol@example.com', password: 'carol-pw', region: 'eu' as const };
+    const homes = await testSim({
+      redirectUrls: [REDIRECT_URL],
+      accounts: [{ ...carol, devices: [{ deviceid: '30000000a1', name: 'Hall', uiid: 1 }, { deviceid: '30000000a2', name: 'Shed', uiid: 1, home: 'Cottage' }] }],
+    });
+    try {
+      const base = v2Base(homes, 'eu');
+      const auth = { bearer: (await v2Tokens(homes, carol.email, carol.password)).at };
+
+      // Act
+      const family = (await v2Query('GET', base, '/v2/family', {}, auth)).body.data;
+      const current = (await v2Query('GET', base, '/v2/device/thing', {}, auth)).body.data;
+      const cottage = (await v2Query('GET', base, '/v2/device/thing', { familyid: family.familyList[1].id }, auth)).body.data;
+
+      // Assess
+      expect(family.familyList.map((f: { name: string; index: number }) => [f.name, f.index])).toEqual([['My Home', 0], ['Cottage', 1]]);
+      expect(family.currentFamilyId).toBe(family.familyList[0].id);
+      expect(current.thingList.map((t: any) => t.itemData.deviceid)).toEqual(['30000000a1']);
+      expect(current.total).toBe(1);
+      expect(cottage.thingList.map((t: any) => [t.itemData.deviceid, t.itemData.family.familyid, t.index])).toEqual([['30000000a2', family.familyList[1].id, -1]]);
+    } finally {
+      await homes.close();
+    }
+  });
+
   it.each([
     ['num', { num: 'many' }],
     ['beginIndex', { beginIndex: 'first' }],

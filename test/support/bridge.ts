@@ -5,7 +5,7 @@ import { OAUTH_CALLBACK_PATH } from '../../lib/adapters/http/routes/oauth';
 import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../lib/bridge';
 import type { BridgeConfig } from '../../lib/config';
 import { serveApi } from '../../local/api-server';
-import { startSim, type AccountSeed, type Sim, type SimConfig } from '../../sim';
+import { signInOnLoginPage, startSim, type AccountSeed, type Sim, type SimConfig } from '../../sim';
 import { answerBody } from './answers';
 import { freshTable, type FreshTable } from './dynamo';
 
@@ -101,6 +101,21 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
       }
     },
   };
+}
+
+/**
+ * Links a bridge account through the sim's login page, as a person would in a browser (the
+ * harness's own callback being the registered redirect URL): the start, the sign-in form, the
+ * callback's query handed to the finish. The account then uses v2.
+ *
+ * @example
+ * await linkThroughLoginPage(h, ACCOUNT, testAccount());
+ */
+export async function linkThroughLoginPage(h: Harness, accountId: string, account: AccountSeed): Promise<void> {
+  const { bridge } = h;
+  const { url } = await bridge.accounts.startOAuth(accountId, `${h.url}${OAUTH_CALLBACK_PATH}`);
+  const landing = (await signInOnLoginPage(url, account.email ?? account.phoneNumber ?? '', account.password)).searchParams;
+  await bridge.accounts.finishOAuth({ state: landing.get('state') ?? undefined, code: landing.get('code') ?? undefined, region: landing.get('region') ?? undefined });
 }
 
 /**

@@ -1,6 +1,17 @@
 import { expect } from 'vitest';
 import type { Harness } from './bridge';
 
+/** The error a promise rejected with; fails the test when it resolved. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (err: unknown) => ({ err }),
+  );
+  if (!('err' in outcome)) throw new Error(`resolved with ${JSON.stringify(outcome.value)}`);
+  expect(outcome.err).toBeInstanceOf(Error);
+  return outcome.err as Error;
+}
+
 /** Everything the simulated cloud received since the last reset: HTTP requests and socket messages. */
 export function cloudTraffic(h: Harness): number {
   return h.sim.stats.http + h.sim.stats.socketMessages;

@@ -6,7 +6,7 @@ import { HOOK_RATE } from '../../lib/rate-limit';
 import type { HookInput } from '../../lib/webhooks/webhooks';
 import { ACCOUNT, socketUpdates, startHarness, type Harness } from '../support/bridge';
 import { scanTable } from '../support/dynamo';
-import { cloudTraffic } from '../support/refusals';
+import { cloudTraffic, failure } from '../support/refusals';
 
 const LAMP = '1000000001';
 const STRIP = '1000000004';
@@ -22,17 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-/** The error a promise rejected with; fails the test when it resolved. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    (value) => ({ value }),
-    (err: unknown) => ({ err }),
-  );
-  if (!('err' in outcome)) throw new Error(`resolved with ${JSON.stringify(outcome.value)}`);
-  expect(outcome.err).toBeInstanceOf(Error);
-  return outcome.err as Error;
-}
 
 async function hookItems(): Promise<Record<string, unknown>[]> {
   return (await scanTable(h.table)).filter((item) => String(item.pk).startsWith('HOOK#') || String(item.sk).startsWith('HOOK#'));
