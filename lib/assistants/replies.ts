@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
+
 /*
  * Retried messages act once. Assistants resend a directive they got no answer to, with the
  * same id; the first to arrive claims the id in the table, acts, and records its answer, and
  * every copy within five minutes gets that answer without acting. The claim is a conditional
- * write, so two copies arriving together cannot both act.
+ * write, so two copies arriving together cannot both act. A copy is the same id with the same
+ * content: a message that reuses an id for something else (Amazon's sample directives all
+ * share one) is a message of its own, never answered with another's answer.
  */
 
 /** Which assistant's message, for which account: ids are only unique per assistant, and one account never sees another's answer. */
@@ -44,7 +48,7 @@ export type Once<T> = { status: 'fresh'; answer: T } | { status: 'repeated'; ans
  * Runs message handlers at most once per message id.
  *
  * @example
- * const once = await bridge.replies.once({ assistant: 'alexa', accountId, messageId }, () => act());
+ * const once = await bridge.replies.once({ assistant: 'alexa', accountId, messageId, content: { namespace, name, endpointId, payload } }, () => act());
  * if (once.status !== 'pending') return once.answer; // the same answer for every copy
  */
 export class Replies {
@@ -53,7 +57,13 @@ export class Replies {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async once<T>(key: ReplyKey, work: () => Promise<T>): Promise<Once<T>> {
+  /**
+   * Runs `work` for the first copy of a message; `content` is what makes a copy the same
+   * message (the directive or request without its id and token), so only its digest is kept.
+   */
+  async once<T>(message: ReplyKey & { content: unknown }, work: () => Promise<T>): Promise<Once<T>> {
+    const digest = createHash('sha256').update(JSON.stringify(message.content) ?? '').digest('base64url').slice(0, 22);
+    const key: ReplyKey = { assistant: message.assistant, accountId: message.accountId, messageId: `${message.messageId}#${digest}` };
     const claim = await this.repository.claim(key, this.now(), REPLY_HOLD_MS, REPLY_KEEP_MS);
     if (claim.status === 'answered') return { status: 'repeated', answer: claim.answer as T };
     if (claim.status === 'pending') return { status: 'pending' };

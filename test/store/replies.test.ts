@@ -70,7 +70,7 @@ describe('Replies.once', () => {
     // Prepare
     let runs = 0;
     const replies = new Replies(ledger, () => T0);
-    const k = key();
+    const k = { ...key(), content: { name: 'TurnOn', endpointId: 'lamp' } };
 
     // Act
     const failed = await replies.once(k, async () => {
@@ -85,5 +85,23 @@ describe('Replies.once', () => {
     expect(first).toEqual({ status: 'fresh', answer: 2 });
     expect(again).toEqual({ status: 'repeated', answer: 2 });
     expect(runs).toBe(2);
+  });
+
+  it('takes the same id with other content for another message: it acts, and neither copy gets the other answer', async () => {
+    // Prepare
+    const replies = new Replies(ledger, () => T0);
+    const id = key();
+
+    // Act
+    const on = await replies.once({ ...id, content: { name: 'TurnOn' } }, async () => 'on');
+    const off = await replies.once({ ...id, content: { name: 'TurnOff' } }, async () => 'off');
+    const onAgain = await replies.once({ ...id, content: { name: 'TurnOn' } }, async () => 'on, twice');
+
+    // Assess
+    expect([on, off, onAgain]).toEqual([
+      { status: 'fresh', answer: 'on' },
+      { status: 'fresh', answer: 'off' },
+      { status: 'repeated', answer: 'on' },
+    ]);
   });
 });

@@ -66,7 +66,9 @@ async function respond(source: Bridge | (() => Promise<Bridge>), directive: Dire
       return work.catch((err: unknown) => failure(err, to, options.logger));
     };
     if (!spec.acts) return await run();
-    const once = await bridge.replies.once({ assistant: 'alexa', accountId, messageId }, run);
+    // A retry is the same directive again; its token may have been refreshed in between.
+    const content = { namespace, name, endpointId: directive.endpoint?.endpointId, payload: directive.payload };
+    const once = await bridge.replies.once({ assistant: 'alexa', accountId, messageId, content }, run);
     if (once.status === 'pending') return errorResponse({ type: 'ENDPOINT_BUSY', message: 'this directive is being carried out already' }, to);
     return once.answer;
   } catch (err) {

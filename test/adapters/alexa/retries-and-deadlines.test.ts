@@ -74,10 +74,14 @@ describe('a directive sent again with the same messageId', () => {
     // Prepare: the same messageId from a second account (a second link to the same devices)
     const turnOn = directive('Alexa.PowerController', 'TurnOn', DEMO.ledStrip, {}, { messageId: 'shared-message-id' });
     await send(h, options, turnOn);
-    const other = await h.bridge.replies.once({ assistant: 'alexa', accountId: 'another-account', messageId: 'shared-message-id' }, async () => 'acted');
+    const content = { namespace: 'Alexa.PowerController', name: 'TurnOn', endpointId: DEMO.ledStrip, payload: {} };
+    const other = await h.bridge.replies.once({ assistant: 'alexa', accountId: 'another-account', messageId: 'shared-message-id', content }, async () => 'acted');
+    const same = await h.bridge.replies.once({ assistant: 'alexa', accountId: ACCOUNT, messageId: 'shared-message-id', content }, async () => 'acted');
 
     // Assess
     expect(other).toEqual({ status: 'fresh', answer: 'acted' });
+    // The same content for the first account is a copy (so the digest above matches the directive's).
+    expect(same.status).toBe('repeated');
   });
 });
 
