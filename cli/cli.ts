@@ -4,6 +4,7 @@
  * API, so a deployment never holds a password: each command that yields tokens stores them
  * through the token keeper and prints only what was linked, the region and the expiry.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loginIdentity } from '../lib/accounts/logins';
 import type { Linked } from '../lib/accounts/linking';
@@ -57,6 +58,10 @@ bridge:
   status                  the linked account's region, API (v1 or v2) and when its tokens expire
   unlink                  unlinks the account: a v2 link is revoked at eWeLink, then the
                           bridge forgets the tokens (keys, hooks, timers and scenes stay)
+voice assistants:
+  alexa --directive FILE  answers an Alexa Smart Home directive (a JSON file, or - for
+                          stdin) for --account, as the skill's Lambda would, and prints the
+                          answer; the directive's token is not checked (you hold the table)
 
 options:
   --account ID            the bridge account (default "default")
@@ -87,6 +92,7 @@ interface Options {
   rate?: string;
   burst?: string;
   'redirect-url'?: string;
+  directive?: string;
 }
 
 type Command = (bridge: Bridge, options: Options, print: (line: string) => void) => Promise<number>;
@@ -108,6 +114,7 @@ const COMMANDS: Record<string, Command> = {
   'rotate-hook': rotateHook,
   status,
   unlink,
+  alexa,
 };
 
 /**
@@ -175,6 +182,7 @@ function readOptions(args: string[]): Options {
         rate: { type: 'string' },
         burst: { type: 'string' },
         'redirect-url': { type: 'string' },
+        directive: { type: 'string' },
         password: { type: 'string' },
       },
       strict: true,
@@ -367,6 +375,41 @@ function checked<T>(check: () => T, optionOf: Record<string, string>): T {
     const option = optionOf[err.field ?? ''] ?? err.field;
     throw new UsageError(`${option}: ${err.message.slice((err.field ?? '').length + 2)}`);
   }
+}
+
+/**
+ * One directive through the skill's own code path, for trying the skill without AWS: the
+ * command already holds the table's credentials, so the directive's bearer token is taken as
+ * the account's whatever it says (Amazon's samples carry a placeholder).
+ */
+async function alexa(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  if (!options.directive) throw new UsageError('give the directive as --directive FILE (a JSON file, or - for stdin)');
+  const file = options.directive;
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file === '-' ? 'stdin' : file} is not JSON: ${(err as Error).message}`);
+  }
+  const { answerDirective } = await import('../lib/adapters/alexa/answer');
+  const linkId = 'admin-command';
+  const answer = await answerDirective(bridge, message, {
+    tokens: { verify: async () => ({ status: 'valid', accountId: options.account, linkId }), revoke: async () => undefined },
+  });
+  print(JSON.stringify(answer, null, 2));
+  return answer.event.header.name === 'ErrorResponse' ? 1 : 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function unlink(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {

@@ -1,18 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/cli';
 import { hashSecret } from '../../lib/secrets';
 import { createStore, type Store } from '../../lib/store';
 import { startSim, type Sim } from '../../sim';
 import { APP_ID, APP_SECRET, cliEnvironment, testAccount } from '../support/bridge';
+import { runCli, type CliRun } from '../support/cli';
 import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 // Each run starts a Node process that loads the bridge (about a second); a test makes several.
 describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
@@ -29,7 +23,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
   afterAll(async () => sim.close());
 
   /** Runs the CLI's bin as a user would, with `input` on its stdin (a pipe, not a terminal). */
-  function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['bin/ewelink-bridge.mjs', ...args], { env: { ...env, ...options.env } });
       let stdout = '';
@@ -42,24 +36,8 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     });
   }
 
-  /**
-   * Runs a command in this process, through the same `main` the bin calls, with the same
-   * environment: for the commands whose wiring the spawned runs already cover, without paying
-   * a process start (a second, mostly the AWS SDK loading) for each.
-   */
-  async function inProcess(args: string[]): Promise<Run> {
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    let stdout = '';
-    let stderr = '';
-    try {
-      const code = await main(args, (line) => (stdout += `${line}\n`), (line) => (stderr += `${line}\n`));
-      return { code, stdout, stderr };
-    } finally {
-      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-      Object.assign(process.env, saved);
-    }
-  }
+  /** Runs a command in this process, with the same environment as the spawned runs. */
+  const inProcess = (args: string[]) => runCli(args, env);
 
   /** The whole table as text, to look for what must never be in it. */
   const tableText = async () => JSON.stringify(await scanTable(table));
@@ -67,7 +45,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
   it('runs as `npx ewelink-bridge` from the repository, and explains itself', async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no', '--', 'ewelink-bridge', '--help'], { env });
     expect(stdout).toContain('usage: npx ewelink-bridge <command>');
-    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status', 'unlink']) {
+    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status', 'unlink', 'alexa']) {
       expect(stdout).toContain(command);
     }
     expect((await cli([])).code).toBe(2);
