@@ -320,6 +320,9 @@ export class EwelinkBridgeStack extends Stack {
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic the alarms notify; subscribe to it' });
     new CfnOutput(this, 'FailedRunsQueueUrl', { value: this.failedRuns.queueUrl, description: 'Queue holding scheduled runs that failed for good' });
+    if (this.alexaFunction) {
+      new CfnOutput(this, 'AlexaFunctionArn', { value: this.alexaFunction.handler.functionArn, description: "The Alexa skill's default endpoint (Alexa developer console, Smart Home)" });
+    }
   }
 
   /** Every function of the stack. */

@@ -639,9 +639,10 @@ describe('EwelinkBridgeStack', () => {
       alexa = synthesise({ alexaSkillId: SKILL_ID });
     });
 
-    it('is there only with a skill id', () => {
+    it('is there only with a skill id, its ARN an output to paste into the skill', () => {
       expect(stack.alexaFunction).toBeUndefined();
       alexa.template.resourceCountIs('AWS::Lambda::Function', 4);
+      expect(alexa.template.findOutputs('AlexaFunctionArn').AlexaFunctionArn?.Value).toEqual({ 'Fn::GetAtt': [logicalId(alexa.stack, alexa.stack.alexaFunction!.handler), 'Arn'] });
     });
 
     it('answers within Alexa\'s 8 s: the adapter bounds a directive\'s domain work, the function ends at Alexa\'s wait', () => {
