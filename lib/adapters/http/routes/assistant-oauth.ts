@@ -36,6 +36,7 @@ const AUTHORIZE_FORM = Type.Object(
     proof: Type.Optional(Text({ description: 'an API key of the bridge account, or a link code (`npx ewelink-bridge link-code`); approving needs one', maxLength: 256 })),
   },
   {
+    $id: 'AuthorizeDecision',
     additionalProperties: true,
     examples: [
       {
@@ -62,6 +63,7 @@ const TOKEN_FORM = Type.Object(
     client_secret: Type.Optional(param('the client secret, unless sent with HTTP Basic', 128)),
   },
   {
+    $id: 'TokenRequest',
     additionalProperties: true,
     examples: [{ grant_type: 'authorization_code', code: 'nosuchlink000000.nosuchcode', redirect_uri: 'https://layla.amazon.com/api/skill/link/M2AAAAAAAAAAAA', client_id: 'Qk3xN0p4R2tYb8cD', client_secret: 'nosuchsecret' }],
   },
