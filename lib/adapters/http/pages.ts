@@ -101,7 +101,9 @@ export function consentPage(form: ConsentForm): Page {
   const html = refused
     ? page('Link your bridge account', [refused.message, asks, `(${refused.code}; the bridge's log keeps the details under request ${refused.requestId})`], 'consent', { code: refused.code, 'request-id': refused.requestId }, fields)
     : page('Link your bridge account', [asks], 'consent', { client: form.clientName }, fields);
-  return { html, formTargets: [origin] };
+  // Browsers hold every redirect after a form's submission to `form-action` too, and an
+  // assistant's redirect URI may send the person on (to its app's own pages): any https target.
+  return { html, formTargets: [...new Set([origin, 'https:'])] };
 }
 
 /**
