@@ -20,7 +20,8 @@ import { readPasswords } from './passwords';
 
 export const USAGE = `usage: npx ewelink-bridge <command> [options]
 
-Links eWeLink accounts to the bridge and mints API keys. Reads TABLE_NAME (DYNAMODB_ENDPOINT
+Links eWeLink accounts to the bridge, mints API keys and registers the voice assistants'
+OAuth clients. Reads TABLE_NAME (DYNAMODB_ENDPOINT
 for DynamoDB Local; AWS credentials otherwise) and the eWeLink app credentials
 (EWELINK_APP_ID + EWELINK_APP_SECRET, or EWELINK_SECRET_ARN).
 
@@ -58,7 +59,19 @@ bridge:
   status                  the linked account's region, API (v1 or v2) and when its tokens expire
   unlink                  unlinks the account: a v2 link is revoked at eWeLink, then the
                           bridge forgets the tokens (keys, hooks, timers and scenes stay)
-voice assistants:
+voice assistants (the bridge's OAuth 2.0 server: <bridge>/oauth/authorize and /oauth/token):
+  oauth-client add --name NAME --redirect-uri URI [--redirect-uri URI …] [--require-pkce]
+                          registers an assistant (Alexa, Google) and prints its client id and
+                          secret (shown once); redirect URIs are https (http only to 127.0.0.1
+                          or localhost) and must match exactly; --require-pkce makes every
+                          request of the client carry a PKCE S256 challenge
+  oauth-client list       the registered clients: id, name, made, PKCE, redirect URIs
+  oauth-client remove --id ID
+                          removes a client: every link made for it ends, its tokens stop working
+  link-code               prints a code that proves, once and within 10 minutes, that you may
+                          link --account on the authorize page (instead of an API key)
+  oauth-links             the account's assistant links: id, client, made, last refreshed
+  oauth-revoke --link ID  ends a link: its access and refresh tokens stop working at once
   alexa --directive FILE  answers an Alexa Smart Home directive (a JSON file, or - for
                           stdin) for --account, as the skill's Lambda would, and prints the
                           answer; the directive's token is not checked (you hold the table)
@@ -93,6 +106,10 @@ interface Options {
   burst?: string;
   'redirect-url'?: string;
   directive?: string;
+  name?: string;
+  'redirect-uri'?: string[];
+  'require-pkce'?: boolean;
+  link?: string;
 }
 
 type Command = (bridge: Bridge, options: Options, print: (line: string) => void) => Promise<number>;
@@ -115,6 +132,12 @@ const COMMANDS: Record<string, Command> = {
   status,
   unlink,
   alexa,
+  'oauth-client add': addOAuthClient,
+  'oauth-client list': listOAuthClients,
+  'oauth-client remove': removeOAuthClient,
+  'link-code': linkCode,
+  'oauth-links': listLinks,
+  'oauth-revoke': revokeLink,
 };
 
 /**
@@ -124,7 +147,8 @@ const COMMANDS: Record<string, Command> = {
  * process.exitCode = await main(['status', '--account', 'home']);
  */
 export async function main(argv: string[], print: (line: string) => void = console.log, complain: (line: string) => void = console.error): Promise<number> {
-  const [command, ...rest] = argv;
+  // `oauth-client` takes a second word: add, list or remove.
+  const [command, ...rest] = argv[0] === 'oauth-client' && argv[1] && !argv[1].startsWith('-') ? [`oauth-client ${argv[1]}`, ...argv.slice(2)] : argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     print(USAGE);
     return command ? 0 : 2;
@@ -150,19 +174,19 @@ export async function main(argv: string[], print: (line: string) => void = conso
   }
 }
 
-/** `--id X` as `--id=X`: ids are base64url and may begin with "-", which parseArgs would take for an option. */
+/** `--id X` as `--id=X` (and `--link`): ids are base64url and may begin with "-", which parseArgs would take for an option. */
 function joinIds(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === '--id' && i + 1 < args.length) out.push(`--id=${args[++i]}`);
+    if ((arg === '--id' || arg === '--link') && i + 1 < args.length) out.push(`${arg}=${args[++i]}`);
     else out.push(arg);
   }
   return out;
 }
 
 function readOptions(args: string[]): Options {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: joinIds(args),
@@ -183,6 +207,10 @@ function readOptions(args: string[]): Options {
         burst: { type: 'string' },
         'redirect-url': { type: 'string' },
         directive: { type: 'string' },
+        name: { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+        'require-pkce': { type: 'boolean' },
+        link: { type: 'string' },
         password: { type: 'string' },
       },
       strict: true,
@@ -433,5 +461,61 @@ async function status(bridge: Bridge, options: Options, print: (line: string) =>
   }
   print(`account "${options.account}": region ${record.region}, access token until ${day(record.atExpiresAt)}, refresh token until ${day(record.rtExpiresAt)}`);
   print(record.api === 'v2' ? 'linked through the eWeLink login page: v2 API (what a personal app id allows)' : 'linked by password or an imported pair: v1 API (needs an enterprise app id)');
+  return 0;
+}
+
+async function addOAuthClient(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  if (!options.name) throw new UsageError('oauth-client add needs --name (what the client is, e.g. alexa or google)');
+  if (!options['redirect-uri']?.length) throw new UsageError('oauth-client add needs --redirect-uri (each redirect URI the assistant names; give it again for more)');
+  const input = { name: options.name, redirectUris: options['redirect-uri'], requirePkce: options['require-pkce'] === true };
+  const { client, secret } = await bridge.assistantLinks.addClient(input).catch((err: unknown) => {
+    if (!(err instanceof InvalidInput)) throw err;
+    const option = err.field?.startsWith('redirectUris') ? '--redirect-uri' : '--name';
+    throw new UsageError(`${option}: ${err.message.slice((err.field ?? '').length + 2)}`);
+  });
+  print(`OAuth client "${client.name}" registered${client.requirePkce ? ' (PKCE S256 required)' : ''}; the secret is shown once, store it now:`);
+  print(`client id:     ${client.id}`);
+  print(`client secret: ${secret}`);
+  print(`give the assistant: authorization URI <your bridge's address>/oauth/authorize, token URI <your bridge's address>/oauth/token, these two, and credentials sent by HTTP Basic or in the body`);
+  return 0;
+}
+
+async function listOAuthClients(bridge: Bridge, _options: Options, print: (line: string) => void): Promise<number> {
+  const clients = await bridge.assistantLinks.clients();
+  if (clients.length === 0) print('no OAuth clients: register one with oauth-client add');
+  for (const client of clients) {
+    print(`${client.id}  "${client.name}"  made ${day(client.createdAt)}  PKCE ${client.requirePkce ? 'required' : 'optional'}  ${client.redirectUris.join(' ')}`);
+  }
+  return 0;
+}
+
+async function removeOAuthClient(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const { linksEnded } = await bridge.assistantLinks.removeClient(idOf(options));
+  print(`OAuth client ${options.id} removed: ${linksEnded} link${linksEnded === 1 ? '' : 's'} ended, and its tokens no longer work`);
+  return 0;
+}
+
+async function linkCode(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const { code, expiresAt } = await bridge.assistantLinks.newLinkCode(options.account);
+  print(`link code for account "${options.account}", good once until ${day(expiresAt)}: type it on the assistant's authorize page instead of an API key:\n${code}`);
+  return 0;
+}
+
+async function listLinks(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  const links = await bridge.assistantLinks.links(options.account);
+  if (links.length === 0) print(`account "${options.account}" has no assistant links`);
+  for (const link of links) {
+    print(`${link.linkId}  "${link.clientName}"  made ${day(link.createdAt)}  last refreshed ${link.refreshedAt === undefined ? 'never' : day(link.refreshedAt)}`);
+  }
+  return 0;
+}
+
+async function revokeLink(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  if (!options.link || !/^[A-Za-z0-9_-]{16}$/.test(options.link)) throw new UsageError('--link must be the id oauth-links shows');
+  if (!(await bridge.assistantLinks.endLink(options.link))) {
+    print(`there is no link "${options.link}" (or it has ended already)`);
+    return 1;
+  }
+  print(`link ${options.link} revoked: its access and refresh tokens no longer work`);
   return 0;
 }

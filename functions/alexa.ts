@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { NO_ASSISTANT_TOKENS } from '../lib/accounts/assistant-tokens';
+import type { AssistantTokens } from '../lib/accounts/assistant-tokens';
 import { alexaHandler } from '../lib/adapters/alexa/lambda';
 import { bridgeFromEnv } from '../lib/bridge';
 
@@ -8,8 +8,11 @@ const logger = new Logger({ serviceName: 'ewelink-bridge' });
 // Wired once per container (warm invocations reuse the store client, token cache and socket).
 void bridgeFromEnv().catch(() => undefined);
 
-/**
- * The Alexa Smart Home skill. Until the OAuth server of account linking is in place no token
- * is valid, so every directive is answered INVALID_AUTHORIZATION_CREDENTIAL.
- */
-export const handler = alexaHandler(bridgeFromEnv, { tokens: NO_ASSISTANT_TOKENS, logger }).use(injectLambdaContext(logger));
+/** The bridge's assistant links, reached once the bridge is wired: bearer tokens are checked in the table. */
+const tokens: AssistantTokens = {
+  verify: async (token) => (await bridgeFromEnv()).assistantLinks.verify(token),
+  revoke: async (linkId) => (await bridgeFromEnv()).assistantLinks.revoke(linkId),
+};
+
+/** The Alexa Smart Home skill: each directive's bearer token is one the bridge's OAuth server issued (see /oauth/authorize). */
+export const handler = alexaHandler(bridgeFromEnv, { tokens, logger }).use(injectLambdaContext(logger));

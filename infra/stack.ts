@@ -105,7 +105,9 @@ export const ACCESS_LOG_FIELDS = {
 
 // Item-level actions only: no Scan, no BatchWriteItem, nothing on the table itself.
 // Transactions need no action of their own: IAM checks each Put/Update/Delete/ConditionCheck
-// inside TransactWriteItems against PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
+// inside TransactWriteItems against PutItem/UpdateItem/DeleteItem/ConditionCheckItem. The
+// assistants' OAuth server needs no more: it reads by key, queries a link's or a client's
+// partition, and opens and refreshes links in transactions of puts and updates.
 const HTTP_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:Query',
@@ -115,7 +117,9 @@ const HTTP_TABLE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 const REFRESH_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
-// Directives read devices, scenes and tokens, and claim, record and release message ids; no transactions.
+// Directives read devices, scenes and tokens, check bearer tokens (a read by key), and claim,
+// record and release message ids; ending a link (revoke) queries its partition and deletes its
+// items one by one; no transactions.
 const ALEXA_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 /** Alexa waits 8 s for a skill's answer; the adapter answers within 7 s, and a run past 8 s has no one left to answer. */
 export const ALEXA_FUNCTION_TIMEOUT = Duration.seconds(8);

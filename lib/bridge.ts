@@ -1,4 +1,5 @@
 import { ApiKeys } from './accounts/api-keys';
+import { AssistantLinks } from './accounts/assistant-links';
 import { AccountLinking } from './accounts/linking';
 import { Replies } from './assistants/replies';
 import { AssistantTargets } from './assistants/targets';
@@ -41,6 +42,8 @@ export interface Bridge {
   readonly targets: AssistantTargets;
   /** Assistants' retried messages answered once (by message id, for 5 minutes). */
   readonly replies: Replies;
+  /** The assistants' account linking (OAuth clients, links, tokens); also the `AssistantTokens` their adapters check bearers with. */
+  readonly assistantLinks: AssistantLinks;
   /** The hourly reconcile: every linked account's timers in turn; throws at the end naming the accounts that failed. */
   reconcileTimers(log?: ReconcileLog): Promise<(ReconcileReport & { accountId: string })[]>;
   close(): void;
@@ -92,10 +95,11 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
   });
   const accounts = new AccountLinking({ client, v2, keeper, tokens: store.tokens, states: store.oauthStates, devices: directory, redirectUrl: config.oauthRedirectUrl, now: tuning.now });
   const scenes = new SceneService(store.timers, controller, timers, tuning.now);
+  const apiKeys = new ApiKeys(store.apiKeys, tuning.now);
   const bridge: Bridge = {
     config,
     accounts,
-    apiKeys: new ApiKeys(store.apiKeys, tuning.now),
+    apiKeys,
     directory,
     controller,
     management: new DeviceManagement(directory, keeper, client),
@@ -106,6 +110,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
     scenes,
     targets: new AssistantTargets(directory, scenes),
     replies: new Replies(store.replies, tuning.now),
+    assistantLinks: new AssistantLinks(store.assistantLinks, store.oneTimeSecrets, apiKeys, tuning.now),
     reconcileTimers: async (log) => reconcileAccounts(await accounts.accountIds(), (accountId) => timers.reconcile(accountId), log),
     close: () => channel.close(),
   };

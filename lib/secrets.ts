@@ -38,3 +38,31 @@ export function secretMatches(secret: string, hash: string): boolean {
   if (presented.length !== stored.length) return false;
   return timingSafeEqual(presented, stored);
 }
+
+// Crockford's base32 alphabet: no I, L, O or U, so a code read aloud or typed by hand is not misread.
+const READABLE = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A random code for a person to type: `groups` groups of four characters of Crockford's
+ * base32 (5 bits each), joined by "-". Three groups give 60 bits: far beyond guessing in the
+ * minutes such a code lives. `normalCode` reads one back however it was typed.
+ *
+ * @example
+ * newReadableCode() // 'K7QM-2XD9-RT4B'
+ */
+export function newReadableCode(groups = 3): string {
+  const bytes = randomBytes(groups * 4);
+  const chars = [...bytes].map((b) => READABLE[b & 31]);
+  return Array.from({ length: groups }, (_, i) => chars.slice(i * 4, i * 4 + 4).join('')).join('-');
+}
+
+/**
+ * A typed code as `newReadableCode` wrote it: upper case, dashes and spaces dropped, and the
+ * letters people type for digits (O, I, L) read as the digits.
+ *
+ * @example
+ * normalCode(' k7qm 2xd9-rt4b ') // 'K7QM2XD9RT4B'
+ */
+export function normalCode(typed: string): string {
+  return typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}

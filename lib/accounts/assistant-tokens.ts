@@ -1,8 +1,8 @@
 /*
  * The seam between the voice assistants and account linking: an assistant calls with the
  * bearer token its OAuth 2.0 link gave it, and the adapters need the bridge account behind it.
- * The authorization server (issue 9, part 1) implements this over the table; until then a
- * deployment refuses every token (`NO_ASSISTANT_TOKENS`).
+ * The bridge's authorization server implements it over the table (`AssistantLinks`, in
+ * assistant-links.ts; `bridge.assistantLinks`).
  */
 
 /** What a bearer token stands for: a live link to a bridge account, or nothing usable. */
@@ -28,9 +28,3 @@ export interface AssistantTokens {
    */
   revoke(linkId: string): Promise<void>;
 }
-
-/** Until the authorization server exists no assistant token is valid: the adapters answer as for a wrong one. */
-export const NO_ASSISTANT_TOKENS: AssistantTokens = {
-  verify: async () => ({ status: 'invalid' }),
-  revoke: async () => undefined,
-};

@@ -1,5 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyRepository } from './api-keys';
+import { DynamoAssistantLinks } from './assistant-links';
+import { DynamoOneTimeSecrets } from './one-time-secrets';
 import { documentClient } from './client';
 import { DynamoDeviceCache } from './devices';
 import { DynamoHookRepository } from './hooks';
@@ -9,6 +11,7 @@ import type { TimerModelRepository } from '../timers/model';
 import { DynamoTimerModel } from './device-timers';
 import { DynamoReplyLedger } from './replies';
 import type { ReplyRepository } from '../assistants/replies';
+import type { AssistantLinkRepository, OneTimeSecretRepository } from '../accounts/assistant-links';
 import type { ApiKeyRepository, OAuthStateRepository, TokenRepository } from '../accounts/model';
 import type { DeviceCacheRepository } from '../devices/model';
 import type { HookRepository } from '../webhooks/model';
@@ -32,6 +35,10 @@ export interface Store {
   timers: TimerModelRepository;
   oauthStates: OAuthStateRepository;
   replies: ReplyRepository;
+  /** The assistants' OAuth clients, links, codes and tokens. */
+  assistantLinks: AssistantLinkRepository;
+  /** Link codes and the authorize form's one-time tokens. */
+  oneTimeSecrets: OneTimeSecretRepository;
 }
 
 /**
@@ -53,6 +60,8 @@ export function createStore(options: StoreOptions): Store {
     timers: new DynamoTimerModel(table),
     oauthStates: new DynamoOAuthStateRepository(table),
     replies: new DynamoReplyLedger(table),
+    assistantLinks: new DynamoAssistantLinks(table),
+    oneTimeSecrets: new DynamoOneTimeSecrets(table),
   };
 }
 
@@ -68,3 +77,5 @@ export { DynamoTokenRepository } from './tokens';
 export type { TableConfig } from './types';
 export { DynamoTimerModel } from './device-timers';
 export { DynamoReplyLedger } from './replies';
+export { DynamoAssistantLinks } from './assistant-links';
+export { DynamoOneTimeSecrets } from './one-time-secrets';

@@ -16,6 +16,11 @@ import { invalidArgument } from './errors';
  * | scene                                  | `ACCOUNT#<accountId>` | `SCENE#<sceneId>` |
  * | an assistant's message and its answer  | `ACCOUNT#<accountId>` | `REPLY#<assistant>#<messageId>` |
  * | OAuth sign-in started, by its state's SHA-256 | `OAUTH#<sha256>` | `OAUTH`       |
+ * | an assistant's OAuth client             | `OAUTHCLIENT`         | `<clientId>`    |
+ * | a link (one approval of one client for one account), listed under its account | `ACCOUNT#<accountId>` | `OAUTHLINK#<linkId>` |
+ * | the same link, listed under its client  | `OAUTHCLIENT#<clientId>` | `LINK#<linkId>` |
+ * | a link's authorization codes and tokens, by their SHA-256 | `LINK#<linkId>` | `CODE#…`, `ACCESS#…`, `REFRESH#…` |
+ * | a one-time secret (link code, consent form), by its SHA-256 | `ONCE#<kind>#<sha256>` | `ONCE` |
  *
  * All token pairs share one partition so a single Query lists every account for the
  * refresh job; a bridge serves a handful of accounts, far below a partition's limits.
@@ -72,6 +77,39 @@ export function sceneKey(accountId: string, sceneId: string): ItemKey {
 
 export function replyKey(key: { assistant: string; accountId: string; messageId: string }): ItemKey {
   return { pk: accountPartition(key.accountId), sk: `REPLY#${key.assistant}#${required('messageId', key.messageId)}` };
+}
+
+export const CLIENTS_PARTITION = 'OAUTHCLIENT';
+export const ACCOUNT_LINK_PREFIX = 'OAUTHLINK#';
+export const CLIENT_LINK_PREFIX = 'LINK#';
+
+export function assistantClientKey(clientId: string): ItemKey {
+  return { pk: CLIENTS_PARTITION, sk: required('clientId', clientId) };
+}
+
+export function clientPartition(clientId: string): string {
+  return `${CLIENTS_PARTITION}#${required('clientId', clientId)}`;
+}
+
+export function clientLinkKey(clientId: string, linkId: string): ItemKey {
+  return { pk: clientPartition(clientId), sk: `${CLIENT_LINK_PREFIX}${required('linkId', linkId)}` };
+}
+
+export function accountLinkKey(accountId: string, linkId: string): ItemKey {
+  return { pk: accountPartition(accountId), sk: `${ACCOUNT_LINK_PREFIX}${required('linkId', linkId)}` };
+}
+
+export function linkPartition(linkId: string): string {
+  return `LINK#${required('linkId', linkId)}`;
+}
+
+/** A code or token of a link: `kind` is CODE, ACCESS or REFRESH; only the secret's hash is in the key. */
+export function grantKey(linkId: string, kind: 'CODE' | 'ACCESS' | 'REFRESH', secretHash: string): ItemKey {
+  return { pk: linkPartition(linkId), sk: `${kind}#${required('secretHash', secretHash)}` };
+}
+
+export function oneTimeKey(kind: string, secretHash: string): ItemKey {
+  return { pk: `ONCE#${required('kind', kind)}#${required('secretHash', secretHash)}`, sk: 'ONCE' };
 }
 
 /** The item as the domain sees it: without the table's key attributes. */

@@ -7,6 +7,9 @@ import { startSim, type Sim } from '../../sim';
 import { APP_ID, APP_SECRET, cliEnvironment, testAccount } from '../support/bridge';
 import { runCli, type CliRun } from '../support/cli';
 import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
+import { linkAssistant } from '../support/assistant-oauth';
+import { serveBridge } from '../adapters/http/stacks';
+import { simCloudConfig } from '../support/bridge';
 
 // Each run starts a Node process that loads the bridge (about a second); a test makes several.
 describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
@@ -45,7 +48,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
   it('runs as `npx ewelink-bridge` from the repository, and explains itself', async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no', '--', 'ewelink-bridge', '--help'], { env });
     expect(stdout).toContain('usage: npx ewelink-bridge <command>');
-    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status', 'unlink', 'alexa']) {
+    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status', 'unlink', 'oauth-client add', 'oauth-client list', 'oauth-client remove', 'link-code', 'oauth-links', 'oauth-revoke', 'alexa']) {
       expect(stdout).toContain(command);
     }
     expect((await cli([])).code).toBe(2);
@@ -256,5 +259,78 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     expect(await store.apiKeys.list('leaving')).toHaveLength(1);
     expect(again.code).toBe(1);
     expect(again.stdout).toContain('not linked: nothing to unlink');
+  });
+
+  /** The client id and secret `oauth-client add` printed. */
+  const printedClient = (stdout: string) => ({ id: /^client id: +(\S+)$/m.exec(stdout)?.[1] as string, secret: /^client secret: +(\S+)$/m.exec(stdout)?.[1] as string });
+
+  it('registers, lists and removes OAuth clients: the secret printed once and stored only hashed, bad redirect URIs refused as bad usage', async () => {
+    // Act
+    const added = await cli(['oauth-client', 'add', '--name', 'alexa', '--redirect-uri', 'https://layla.example.com/link', '--redirect-uri', 'http://127.0.0.1:8123/back', '--require-pkce']);
+    const { id, secret } = printedClient(added.stdout);
+    const listed = await inProcess(['oauth-client', 'list']);
+    const refused = await Promise.all([
+      inProcess(['oauth-client', 'add', '--name', 'plain', '--redirect-uri', 'http://example.com/back']),
+      inProcess(['oauth-client', 'add', '--name', 'fragment', '--redirect-uri', 'https://example.com/back#x']),
+      inProcess(['oauth-client', 'add', '--redirect-uri', 'https://example.com/back']),
+      inProcess(['oauth-client', 'add', '--name', 'nowhere']),
+      inProcess(['oauth-client', 'fly']),
+    ]);
+    const removed = await inProcess(['oauth-client', 'remove', '--id', id]);
+    const again = await inProcess(['oauth-client', 'remove', '--id', id]);
+    // Assess
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('PKCE S256 required');
+    expect(added.stdout).toContain('/oauth/authorize');
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}  "alexa"  made \\S+  PKCE required  https://layla\\.example\\.com/link http://127\\.0\\.0\\.1:8123/back$`, 'm'));
+    expect(listed.stdout).not.toContain(secret);
+    expect(refused.map((r) => r.code)).toEqual([2, 2, 2, 2, 2]);
+    expect(refused[0]?.stderr).toMatch(/--redirect-uri: http:\/\/example\.com\/back must be https/);
+    expect(refused[1]?.stderr).toMatch(/must not have a fragment/);
+    expect(refused[2]?.stderr).toMatch(/needs --name/);
+    expect(refused[3]?.stderr).toMatch(/needs --redirect-uri/);
+    expect(refused[4]?.stderr).toMatch(/unknown command "oauth-client fly"/);
+    expect(removed).toMatchObject({ code: 0, stdout: expect.stringContaining('0 links ended') });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`there is no OAuth client "${id}"`);
+    expect(await tableText()).not.toContain(secret);
+    expect((await inProcess(['oauth-client', 'list'])).stdout).not.toContain(id);
+  });
+
+  it('prints a link code the authorize page takes once; lists the link it made, and revokes it', async () => {
+    // Prepare: the bridge's HTTP API over the same table, and a client
+    const served = await serveBridge({ ...simCloudConfig(sim), tableName: table.tableName, dynamoEndpoint: table.endpoint }, '');
+    try {
+      const added = await inProcess(['oauth-client', 'add', '--name', 'google', '--redirect-uri', 'https://assistant.example.com/link/return']);
+      const printed = printedClient(added.stdout);
+      const client = { client: (await served.bridge.assistantLinks.clients()).find((c) => c.id === printed.id)!, secret: printed.secret };
+      // Act
+      const coded = await cli(['link-code', '--account', 'assistant']);
+      const code = coded.stdout.trim().split('\n').pop() as string;
+      const tokens = await linkAssistant(served.url, client, code);
+      const reused = await linkAssistant(served.url, client, code).catch((err: Error) => err.message);
+      const links = await inProcess(['oauth-links', '--account', 'assistant']);
+      const linkId = /^(\S+)  "google"  made \S+  last refreshed never$/m.exec(links.stdout)?.[1] as string;
+      const revoked = await inProcess(['oauth-revoke', '--link', linkId]);
+      const again = await inProcess(['oauth-revoke', '--link', linkId]);
+      const malformed = await inProcess(['oauth-revoke', '--link', 'x']);
+      const none = await inProcess(['oauth-links', '--account', 'assistant']);
+      // Assess
+      expect(coded.code, coded.stderr).toBe(0);
+      expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      expect(coded.stdout).toContain('good once');
+      expect(reused).toMatch(/answered 401|no code/);
+      expect(linkId).toMatch(/^[A-Za-z0-9_-]{16}$/);
+      expect(revoked).toMatchObject({ code: 0, stdout: expect.stringContaining('no longer work') });
+      expect(await served.bridge.assistantLinks.verify(tokens.access_token)).toEqual({ status: 'invalid' });
+      expect(again.code).toBe(1);
+      expect(malformed.code).toBe(2);
+      expect(none.stdout).toContain('has no assistant links');
+      const text = await tableText();
+      for (const secret of [code, code.replace(/-/g, ''), tokens.access_token, tokens.refresh_token]) expect(text).not.toContain(secret);
+    } finally {
+      await served.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alexaSample, alexaSchemaErrors } from '../support/assistant-schemas';
 import { ACCOUNT, startHarness, type Harness, exposeHarnessEnv } from '../support/bridge';
+import { addClient, linkAssistant } from '../support/assistant-oauth';
 
 const context = { functionName: 'http-api', awsRequestId: 'test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
@@ -17,10 +18,11 @@ function event(method: string, path: string, key?: string): APIGatewayProxyEvent
   };
 }
 
-describe('functions/http-api.ts, the deployed entry point', () => {
-  let h: Harness | undefined;
-  afterAll(async () => h?.close());
+// The HTTP function's test wires the configuration; the Alexa function's, after it, uses it too.
+let h: Harness | undefined;
+afterAll(async () => h?.close());
 
+describe('functions/http-api.ts, the deployed entry point', () => {
   it('answers 503 while unconfigured, then serves once the configuration is fixed, without a new container', async () => {
     // Prepare: no app credentials in the environment
     for (const name of ['EWELINK_APP_ID', 'EWELINK_APP_SECRET', 'EWELINK_SECRET_ARN']) delete process.env[name];
@@ -45,20 +47,28 @@ describe('functions/http-api.ts, the deployed entry point', () => {
 });
 
 describe('functions/alexa.ts, the deployed entry point', () => {
-  it('answers every directive as an Alexa message; until account linking exists, every token is refused', async () => {
-    // Prepare
+  it("answers every directive as an Alexa message, checking its token in the bridge's table", async () => {
+    // Prepare: the configuration of the test above (the harness's table and cloud), and a token the OAuth server issued for its account
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     const { handler } = await import('../../functions/alexa');
     const turnOn = alexaSample('PowerController/PowerController.TurnOn.request.json');
+    const harness = h as Harness;
+    const { access_token } = await linkAssistant(harness.url, await addClient(harness.bridge), harness.apiKey);
+    const discover = alexaSample('Discovery/Discovery.request.json');
+    discover.directive.payload.scope.token = access_token;
 
     // Act
     const refused = await handler(turnOn, { ...context, functionName: 'alexa' });
     const garbage = await handler({ not: 'a directive' }, { ...context, functionName: 'alexa' });
+    const discovered = await handler(discover, { ...context, functionName: 'alexa' });
 
     // Assess
     expect(alexaSchemaErrors(refused)).toEqual([]);
     expect(refused.event.payload).toMatchObject({ type: 'INVALID_AUTHORIZATION_CREDENTIAL' });
     expect(refused.event.header.correlationToken).toBe(turnOn.directive.header.correlationToken);
     expect(garbage.event.payload).toMatchObject({ type: 'INVALID_DIRECTIVE' });
+    expect(alexaSchemaErrors(discovered)).toEqual([]);
+    expect(discovered.event.header.name).toBe('Discover.Response');
+    expect((discovered.event.payload.endpoints as unknown[]).length).toBeGreaterThan(0);
   });
 });

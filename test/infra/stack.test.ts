@@ -63,6 +63,9 @@ const EXPECTED_ROUTES = [
   'DELETE /keys/{keyId}',
   'GET /ewelink/oauth/start',
   'GET /ewelink/oauth/callback',
+  'GET /oauth/authorize',
+  'POST /oauth/authorize',
+  'POST /oauth/token',
   'GET /openapi.json',
 ];
 const ENV_VARS = ['TABLE_NAME', 'EWELINK_SECRET_ARN', 'EWELINK_API_URL', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];

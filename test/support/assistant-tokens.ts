@@ -1,9 +1,13 @@
 import type { AssistantTokens, TokenCheck } from '../../lib/accounts/assistant-tokens';
 
 /**
- * A stand-in for the OAuth server's token store (not built yet): fixed tokens mapped to
- * accounts, the rest refused. Revoking a link refuses its tokens from then on, as the real
- * store will; `revoked` lists what was revoked, for assertions.
+ * A stand-in for the bridge's assistant tokens (`AssistantLinks`), for the many directive and
+ * intent tests that need a token but not the OAuth exchange behind it, and for what the real
+ * store cannot be made to do on cue: fail on a check (`failing`), or hold an expired token
+ * without moving the bridge's clock. Fixed tokens mapped to accounts, the rest refused;
+ * revoking a link refuses its tokens from then on, as the real store does; `revoked` lists
+ * what was revoked. Tests of real tokens mint them through the OAuth server
+ * (test/support/assistant-oauth.ts).
  */
 export class FixedTokens implements AssistantTokens {
   readonly revoked: string[] = [];

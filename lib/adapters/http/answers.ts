@@ -5,6 +5,7 @@ import { SCENE_INPUT } from '../../scenes/scene-service';
 import { Type } from '../../schema';
 import { SCHEDULE, TIME_ZONE } from '../../timers/schedule';
 import { ERROR_CODES } from './errors';
+import { OAUTH_ERROR_CODES } from '../oauth/errors';
 
 /*
  * What the API answers, as schemas: for the document only (answers are built by the domain,
@@ -235,4 +236,23 @@ export const ERROR = Type.Object(
     ),
   },
   { ...open, $id: 'Error' },
+);
+
+export const OAUTH_TOKEN = Type.Object(
+  {
+    access_token: Type.String({ description: 'for the assistant to send as its bearer token; good for an hour' }),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ minimum: 0, description: 'seconds the access token has left' }),
+    refresh_token: Type.String({ description: 'good once, for 90 days: each refresh answers a new one' }),
+    scope: Type.Optional(Type.String({ description: 'the scope granted, when one was asked for' })),
+  },
+  { ...open, $id: 'OAuthToken' },
+);
+
+export const OAUTH_ERROR = Type.Object(
+  {
+    error: Type.Union(OAUTH_ERROR_CODES.map((c) => Type.Literal(c)), { description: 'RFC 6749, section 5.2 (`server_error`: the bridge itself failed)' }),
+    error_description: Type.String({ description: 'what went wrong, in words' }),
+  },
+  { ...open, $id: 'OAuthError' },
 );

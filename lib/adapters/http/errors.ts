@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorPage, HTML_HEADERS } from './pages';
+import { OAuthProblem } from '../oauth/errors';
+import { errorPage, headersOf, htmlOf, type Page } from './pages';
+import type { FailureFormat } from './route';
 import {
   AccountNotLinked,
   AlreadyExists,
@@ -52,6 +54,20 @@ export const noSuchRoute = () => new HttpProblem(404, 'not_found', 'no such rout
 export const methodNotAllowed = (method: string) => new HttpProblem(405, 'method_not_allowed', `${method} is not allowed on this route`);
 export const payloadTooLarge = (limit: number) => new HttpProblem(413, 'payload_too_large', `the body is larger than ${limit} bytes`);
 
+/**
+ * A refusal whose page is the one the person was on, shown again with the reason (the authorize
+ * form after a wrong API key), rather than the plain error page. `cause` says the status and code.
+ */
+export class ShownAgain extends Error {
+  override name = 'ShownAgain';
+  constructor(
+    readonly refusal: DomainError,
+    readonly page: (error: ErrorBody['error']) => Page,
+  ) {
+    super(refusal.message, { cause: refusal });
+  }
+}
+
 type ErrorClass = abstract new (...args: never[]) => DomainError;
 
 /** Each domain error's HTTP status: the one table the router and the API document follow. */
@@ -91,6 +107,7 @@ export interface ErrorBody {
  * bare 500 whose details stay in the log (under the same request id).
  */
 export function errorAnswer(err: unknown, requestId: string): { status: number; body: ErrorBody; internal: boolean; headers?: Record<string, string> } {
+  if (err instanceof ShownAgain) return errorAnswer(err.refusal, requestId);
   if (err instanceof HttpProblem) return { status: err.status, body: { error: { code: err.code, message: err.message, requestId } }, internal: false };
   const known = toDomainError(err);
   const status = known && DOMAIN_STATUS.find(([type]) => known instanceof type)?.[1];
@@ -103,13 +120,29 @@ export function errorAnswer(err: unknown, requestId: string): { status: number; 
   return { status, body, internal: false };
 }
 
+/** The headers of every OAuth token answer, success or failure: never cached (RFC 6749, section 5.1). */
+export const OAUTH_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' };
+
 /**
- * Middy `onError`: turns whatever the handler threw into the documented JSON answer, or, on a
- * route that answers with pages, into a page saying the same. Refusals before routing (a body
- * over the limit, a bad path) stay JSON. The cause (SDK or cloud text, hosts, ARNs) goes to the
- * log only, never to the caller.
+ * A failure in RFC 6749's words: the library's own refusal as it is; input the route's checks
+ * refused is `invalid_request` (400), a refused client `invalid_client` (401); the bridge's own
+ * failures keep their status as `server_error`, described as the bridge's answer would be.
  */
-export function errorAnswers(logger: Logger, answersWithPages: (method: string, rawPath: string) => boolean = () => false): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+export function oauthErrorAnswer(err: unknown, status: number, body: ErrorBody): { status: number; body: { error: string; error_description: string }; headers: Record<string, string> } {
+  if (err instanceof OAuthProblem) return { status: err.status, body: { error: err.error, error_description: err.description }, headers: err.headers };
+  if (status >= 500) return { status, body: { error: 'server_error', error_description: `${body.error.message} (request ${body.error.requestId})` }, headers: {} };
+  if (status === 401) return { status, body: { error: 'invalid_client', error_description: body.error.message }, headers: {} };
+  return { status: 400, body: { error: 'invalid_request', error_description: body.error.message }, headers: {} };
+}
+
+/**
+ * Middy `onError`: turns whatever the handler threw into the documented answer of the route:
+ * the bridge's JSON error, a page saying the same (routes for a person's browser), or an OAuth
+ * error (the token endpoint). Refusals before routing (a body over the limit, a bad path) stay
+ * the bridge's JSON. The cause (SDK or cloud text, hosts, ARNs) goes to the log only, never to
+ * the caller.
+ */
+export function errorAnswers(logger: Logger, failuresOf: (method: string, rawPath: string) => FailureFormat = () => 'json'): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     onError: function answerError(request) {
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
@@ -118,8 +151,15 @@ export function errorAnswers(logger: Logger, answersWithPages: (method: string, 
       if (internal) logger.error('request failed', { requestId, error: request.error as Error });
       else if (status >= 500) logger.warn('request answered with an error', { requestId, code: body.error.code, cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined });
       const event = request.event;
-      if (!(request.error instanceof HttpProblem) && answersWithPages(event.requestContext?.http?.method ?? '', event.rawPath ?? '')) {
-        request.response = { statusCode: status, headers: { ...HTML_HEADERS, ...headers }, body: errorPage(status, body.error) };
+      const format = request.error instanceof HttpProblem ? 'json' : failuresOf(event.requestContext?.http?.method ?? '', event.rawPath ?? '');
+      if (format === 'page') {
+        const page = request.error instanceof ShownAgain ? request.error.page(body.error) : errorPage(status, body.error);
+        request.response = { statusCode: status, headers: { ...headersOf(page), ...headers }, body: htmlOf(page) };
+        return;
+      }
+      if (format === 'oauth') {
+        const oauth = oauthErrorAnswer(request.error, status, body);
+        request.response = { statusCode: oauth.status, headers: { ...OAUTH_HEADERS, ...oauth.headers }, body: JSON.stringify(oauth.body) };
         return;
       }
       request.response = { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };

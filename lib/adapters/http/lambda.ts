@@ -2,9 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Bridge } from '../../bridge';
-import { errorAnswers, MAX_BODY_BYTES, payloadTooLarge } from './errors';
-import { HTML_HEADERS, PAGE_HEADERS } from './pages';
-import { answersWithPages, serveRequest } from './router';
+import { errorAnswers, MAX_BODY_BYTES, OAUTH_HEADERS, payloadTooLarge } from './errors';
+import { headersOf, htmlOf, PAGE_HEADERS, type Page } from './pages';
+import { failuresOf, serveRequest } from './router';
 
 
 /** Bytes of the event's body as sent (base64 bodies are counted decoded). */
@@ -52,10 +52,11 @@ export function httpApiHandler(source: BridgeSource, logger: Logger) {
     );
     logger.info('request', { route: answer.route, status: answer.status, ms: Date.now() - started, requestId: event.requestContext.requestId });
     if (answer.kind === 'redirect') return { statusCode: answer.status, headers: { location: String(answer.body), ...PAGE_HEADERS }, body: '' };
-    if (answer.kind === 'html') return { statusCode: answer.status, headers: { ...HTML_HEADERS }, body: String(answer.body) };
+    if (answer.kind === 'html') return { statusCode: answer.status, headers: headersOf(answer.body as Page | string), body: htmlOf(answer.body as Page | string) };
+    if (answer.kind === 'oauth') return { statusCode: answer.status, headers: { ...OAUTH_HEADERS }, body: JSON.stringify(answer.body) };
     if (answer.body === undefined) return { statusCode: answer.status, body: '' };
     return { statusCode: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) };
   })
     .use(bodyLimit())
-    .use(errorAnswers(logger, answersWithPages));
+    .use(errorAnswers(logger, failuresOf));
 }

@@ -1,7 +1,7 @@
 import type { JsonSchema, TSchema } from '../../schema';
-import { ERROR } from './answers';
+import { ERROR, OAUTH_ERROR } from './answers';
 import { MAX_BODY_BYTES } from './errors';
-import type { Route } from './route';
+import { failureFormat, type Route } from './route';
 
 /*
  * The OpenAPI 3.1 document, generated from the route declarations: the same schemas the
@@ -77,11 +77,22 @@ function parameters(route: Route, doc: (s: TSchema) => JsonSchema): JsonSchema[]
   return out;
 }
 
+/** The statuses of an OAuth 2.0 token endpoint's refusals (RFC 6749, section 5.2). */
+const OAUTH_ERRORS: Record<number, string> = {
+  400: 'the request is refused: `invalid_request` (a parameter is missing, repeated or malformed), `invalid_grant` (the code or refresh token is unknown, used, expired, of another client, or its link has ended; a wrong PKCE `code_verifier`; another `redirect_uri`), `unsupported_grant_type`, `unauthorized_client` or `invalid_scope`',
+  401: 'the client failed to authenticate (`invalid_client`): unknown, removed, or a wrong secret',
+  503: "the bridge's database cannot be reached (`server_error`)",
+};
+
 /** The statuses a route can answer with besides its success, each with when it happens. */
 export function errorStatuses(route: Route): Map<number, string> {
   const out = new Map<number, string>();
   const params = route.params ? Object.values(route.params.properties as Record<string, JsonSchema>) : [];
-  if (route.body) out.set(400, COMMON_ERRORS[400]!.description);
+  if (failureFormat(route) === 'oauth') {
+    for (const [status, text] of Object.entries({ ...OAUTH_ERRORS, 413: COMMON_ERRORS[413]!.description, ...route.errors })) out.set(Number(status), text as string);
+    return new Map([...out].sort(([a], [b]) => a - b));
+  }
+  if (route.body && route.bodyEncoding !== 'form') out.set(400, COMMON_ERRORS[400]!.description);
   if (route.auth === 'apiKey') out.set(401, COMMON_ERRORS[401]!.description);
   out.set(413, COMMON_ERRORS[413]!.description);
   if (route.body || route.query || params.some(constrained)) out.set(422, COMMON_ERRORS[422]!.description);
@@ -102,12 +113,16 @@ function operationId(route: Route): string {
   return route.method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
+/** The header of every OAuth token answer. */
+const NO_STORE = { 'Cache-Control': { description: 'token answers are never cached', schema: { type: 'string', const: 'no-store' } } };
+
 /** A page for a person's browser: HTML, every piece of text escaped. */
 const PAGE_CONTENT = { 'text/html': { schema: { type: 'string', description: 'a plain HTML page' } } };
 
 /** The success response: JSON by its schema, a page, or a redirect with its `Location`. */
 function success(route: Route, doc: (s: TSchema) => JsonSchema): JsonSchema {
   const { description, schema } = route.ok;
+  if (route.answers === 'oauth') return { description, headers: NO_STORE, content: { 'application/json': { schema: doc(schema as TSchema) } } };
   if (route.answers === 'redirect') return { description, headers: { Location: { description: 'where the browser goes next', schema: { type: 'string', format: 'uri' } } } };
   if (route.answers === 'html') return { description, content: PAGE_CONTENT };
   return schema ? { description, content: { 'application/json': { schema: doc(schema) } } } : { description };
@@ -118,13 +133,16 @@ function build(routes: readonly Route[]): JsonSchema {
   const doc = hoister(schemas);
   const errorRef = doc(ERROR);
   const errorContent = { 'application/json': { schema: errorRef } };
+  const oauthErrorContent = { 'application/json': { schema: doc(OAUTH_ERROR) } };
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const responses: Record<string, unknown> = { [route.ok.status]: success(route, doc) };
     for (const [status, description] of errorStatuses(route)) {
       const shared = COMMON_ERRORS[status];
-      // A page route's failures are pages, except the refusals before routing (a body over the limit), which are JSON everywhere.
-      if (route.answers === 'html' && status !== 413) responses[status] = { description, content: PAGE_CONTENT };
+      // A page route's failures are pages, and the token endpoint's RFC 6749 errors, except the refusals before routing (a body over the limit), which are the bridge's JSON everywhere.
+      const format = failureFormat(route);
+      if (format === 'page' && status !== 413) responses[status] = { description, content: PAGE_CONTENT };
+      else if (format === 'oauth' && status !== 413) responses[status] = { description, headers: NO_STORE, content: oauthErrorContent };
       else responses[status] = shared && shared.description === description ? { $ref: `#/components/responses/${shared.name}` } : { description, content: errorContent };
     }
     const params = parameters(route, doc);
@@ -137,7 +155,7 @@ function build(routes: readonly Route[]): JsonSchema {
     };
     if (route.description) op.description = route.description;
     if (params.length > 0) op.parameters = params;
-    if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: doc(route.body) } } };
+    if (route.body) op.requestBody = { required: true, content: { [route.bodyEncoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: doc(route.body) } } };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
   return {
@@ -146,7 +164,7 @@ function build(routes: readonly Route[]): JsonSchema {
       title: 'ewelink-bridge',
       version: '1',
       description:
-        'Drive eWeLink (Sonoff) devices over HTTPS: read and switch them, manage devices, groups and shares, and mint webhooks. Errors are always `{"error": {"code", "message", "field"?, "requestId"}}`. A path with a `.` or `..` segment (also percent-encoded) is refused with 400 `bad_path` before routing.',
+        'Drive eWeLink (Sonoff) devices over HTTPS: read and switch them, manage devices, groups and shares, mint webhooks, and link voice assistants (an OAuth 2.0 authorization server). Errors are `{"error": {"code", "message", "field"?, "requestId"}}`, as pages on the routes meant for a browser; the OAuth token endpoint answers the RFC 6749 shape `{"error", "error_description"}`. A path with a `.` or `..` segment (also percent-encoded) is refused with 400 `bad_path` before routing.',
     },
     tags: [
       { name: 'devices', description: 'state, control and management of the devices' },
@@ -157,6 +175,7 @@ function build(routes: readonly Route[]): JsonSchema {
       { name: 'webhooks', description: 'URLs bound to one device action' },
       { name: 'keys', description: "the account's API keys" },
       { name: 'accounts', description: 'linking the account to eWeLink through its OAuth 2.0 login page' },
+      { name: 'assistants', description: "linking voice assistants (Alexa, Google) to a bridge account: the bridge's own OAuth 2.0 authorization server" },
       { name: 'api', description: 'about this API' },
     ],
     paths,

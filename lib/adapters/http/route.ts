@@ -3,14 +3,26 @@ import type { Bridge } from '../../bridge';
 import { Type, type Static, type TSchema } from '../../schema';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webhooks' | 'keys' | 'accounts' | 'api';
+export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webhooks' | 'keys' | 'accounts' | 'assistants' | 'api';
 
 /**
  * What a route's handler returns and how it goes out: `json` (the default) a value sent as
- * JSON; `html` a page for a person's browser (its failures are pages too, with the same
- * statuses and codes); `redirect` the URL to send the browser to (302).
+ * JSON; `html` a page for a person's browser (a `Page`, or its HTML); `redirect` the URL to
+ * send the browser to (302); `oauth` an OAuth 2.0 token answer (RFC 6749, section 5): JSON
+ * that is never cached.
  */
-export type AnswerKind = 'json' | 'html' | 'redirect';
+export type AnswerKind = 'json' | 'html' | 'redirect' | 'oauth';
+
+/**
+ * How a route's failures go out: `json` the bridge's `{error: {code, message, requestId}}`;
+ * `page` an HTML page saying the same (for a person's browser); `oauth` RFC 6749's
+ * `{error, error_description}`, with its statuses (400, or 401 for a client that failed to
+ * authenticate). Refusals before routing (a body over the limit, a bad path) are `json` everywhere.
+ */
+export type FailureFormat = 'json' | 'page' | 'oauth';
+
+/** How a route's body is written: JSON, or an HTML form's `application/x-www-form-urlencoded` (every value text). */
+export type BodyEncoding = 'json' | 'form';
 
 /** What a handler receives: every part checked and typed before it runs. */
 export interface RouteInput<P, Q, B> {
@@ -23,6 +35,8 @@ export interface RouteInput<P, Q, B> {
   keyId: string;
   /** `https://host` the caller reached the bridge at, for URLs handed out. */
   baseUrl: string;
+  /** The request's headers, names in lower case (OAuth clients authenticate with `authorization: Basic …`). */
+  headers: Record<string, string | undefined>;
 }
 
 /**
@@ -40,16 +54,20 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
   tag: Tag;
   params?: P;
   query?: Q;
-  /** The JSON body; routes without one ignore whatever is sent (IFTTT sends its own). */
+  /** The body; routes without one ignore whatever is sent (IFTTT sends its own). */
   body?: B;
+  /** How the body is written (default `json`); a form's fields are checked against `body` as text. */
+  bodyEncoding?: BodyEncoding;
   /** Default `json`. */
   answers?: AnswerKind;
+  /** Default: `page` for `html` routes, `oauth` for `oauth` ones, `json` otherwise. */
+  failures?: FailureFormat;
   ok: { status: 200 | 201 | 204 | 302; description: string; schema?: TSchema };
   /**
    * Statuses particular to this route, and when they happen (the common ones are derived; 401
    * is derived for API-key routes only, so a route with its own secret declares it here).
    */
-  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 429 | 504, string>>;
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 429 | 503 | 504, string>>;
   /**
    * Whether a failure of the eWeLink cloud fails the route (so 502 can happen); default true.
    * A route that reports each cloud failure inside its answer (a scene run) says false. `v2`: it
@@ -61,6 +79,16 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
 
 /** A declared route, its types erased: what the router, the document and the stack list. */
 export type Route = RouteSpec<TObject, TObject, TSchema>;
+
+/**
+ * How a route's failures go out (see `FailureFormat`).
+ *
+ * @example
+ * if (failureFormat(route) === 'page') return errorPage(status, body.error);
+ */
+export function failureFormat(route: Pick<Route, 'answers' | 'failures'>): FailureFormat {
+  return route.failures ?? (route.answers === 'html' ? 'page' : route.answers === 'oauth' ? 'oauth' : 'json');
+}
 
 /** A route whose handler's input types follow from its schemas. */
 export function route<P extends TObject = TObject, Q extends TObject = TObject, B extends TSchema = TSchema>(spec: RouteSpec<P, Q, B>): Route {

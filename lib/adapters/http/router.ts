@@ -2,7 +2,7 @@ import type { Bridge } from '../../bridge';
 import { InvalidInput, Unauthorized } from '../../errors';
 import { parse, parseQuery } from '../../schema';
 import { badPath, malformedJson, methodNotAllowed, noSuchRoute } from './errors';
-import type { AnswerKind, Route } from './route';
+import { failureFormat, type AnswerKind, type FailureFormat, type Route } from './route';
 import { routes } from './routes';
 
 /** A request as the router sees it, whatever carried it (API Gateway, the local server). */
@@ -90,26 +90,44 @@ export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<Ht
   }
   const params = route.params ? parse(route.params, rawParams) : undefined;
   const query = route.query ? parseQuery(route.query, req.query) : undefined;
-  const body = route.body ? parse(route.body, jsonOf(req.body)) : undefined;
+  const body = route.body ? parse(route.body, route.bodyEncoding === 'form' ? formOf(req.body) : jsonOf(req.body)) : undefined;
   // Only input that passed every check spends a call of the key's limit: refused input costs nothing and writes nothing.
   await caller.admit();
-  const out = await route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl } as never, bridge);
+  const out = await route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl, headers: lowerCased(req.headers) } as never, bridge);
   return { status: route.ok.status, kind: route.answers ?? 'json', body: route.ok.status === 204 ? undefined : out, route: `${route.method} ${route.path}` };
 }
 
 /**
- * Whether the route a request names answers with pages (so its failures are pages too); false
- * when it names none.
+ * How the failures of the route a request names go out (`json` when it names none).
  *
  * @example
- * if (answersWithPages('GET', '/ewelink/oauth/callback')) return errorPage(answer);
+ * if (failuresOf('GET', '/ewelink/oauth/callback') === 'page') return errorPage(answer);
  */
-export function answersWithPages(method: string, rawPath: string): boolean {
+export function failuresOf(method: string, rawPath: string): FailureFormat {
   try {
-    return matchRoute(method, rawPath).route.answers === 'html';
+    return failureFormat(matchRoute(method, rawPath).route);
   } catch {
-    return false;
+    return 'json';
   }
+}
+
+function lowerCased(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/**
+ * A form body's fields, by name. Each field may come once (RFC 6749 says so of its requests);
+ * the schema then checks them as text.
+ */
+function formOf(body: string | undefined): Record<string, string> {
+  if (body === undefined || body.trim() === '') throw new InvalidInput('body', 'a form body (application/x-www-form-urlencoded) is required');
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    if (Object.hasOwn(fields, name)) throw new InvalidInput(name, 'is given more than once');
+    // Defined, not assigned, so a field named "__proto__" stays a field (and is judged by the schema).
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return fields;
 }
 
 function jsonOf(body: string | undefined): unknown {

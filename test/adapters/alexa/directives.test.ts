@@ -4,6 +4,7 @@ import { ACCOUNT, socketUpdates, type Harness } from '../../support/bridge';
 import { demoHarness } from '../../support/demo-harness';
 import { EXPIRED_TOKEN, type FixedTokens } from '../../support/assistant-tokens';
 import { cloudTraffic } from '../../support/refusals';
+import { addClient, linkAssistant } from '../../support/assistant-oauth';
 import { DEMO, directive, errorType, property, sample, send } from './support';
 
 const demo = demoHarness();
@@ -263,6 +264,25 @@ describe('errors', () => {
     } finally {
       tokens.failing = undefined;
     }
+  });
+});
+
+describe('tokens from the OAuth server', () => {
+  it("are taken until their link is revoked, then refused as INVALID_AUTHORIZATION_CREDENTIAL", async () => {
+    // Prepare: the skill linked through the bridge's own authorize page and token endpoint
+    const links = h.bridge.assistantLinks;
+    const { access_token } = await linkAssistant(h.url, await addClient(h.bridge, { name: 'alexa' }), h.apiKey);
+    const real = { tokens: links };
+    // Act
+    const on = await send(h, real, directive('Alexa.PowerController', 'TurnOn', DEMO.lamp, {}, { token: access_token }));
+    const check = await links.verify(access_token);
+    if (check.status === 'valid') await links.revoke(check.linkId);
+    const off = await send(h, real, directive('Alexa.PowerController', 'TurnOff', DEMO.lamp, {}, { token: access_token }));
+    // Assess
+    expect(on.event.header.name).toBe('Response');
+    expect(params(DEMO.lamp).switch).toBe('on');
+    expect(errorType(off)).toBe('INVALID_AUTHORIZATION_CREDENTIAL');
+    expect(params(DEMO.lamp).switch).toBe('on');
   });
 });
 

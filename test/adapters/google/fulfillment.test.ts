@@ -5,6 +5,7 @@ import { DEMO, demoHarness } from '../../support/demo-harness';
 import { googleExample, googleSchemaErrors } from '../../support/assistant-schemas';
 import { EXPIRED_TOKEN, LINK_ID, testTokens, type FixedTokens } from '../../support/assistant-tokens';
 import { cloudTraffic } from '../../support/refusals';
+import { addClient, linkAssistant } from '../../support/assistant-oauth';
 import { executeRequest, onOff, queryRequest, requestId, send } from './support';
 
 const demo = demoHarness();
@@ -228,6 +229,25 @@ describe('DISCONNECT', () => {
     expect([status, body]).toEqual([200, {}]);
     expect(revoking.revoked).toEqual([LINK_ID]);
     expect(after.status).toBe(401);
+  });
+
+  it('ends a link the OAuth server made: its access token is refused, and so is its refresh token', async () => {
+    // Prepare: Google linked through the bridge's own authorize page and token endpoint
+    const links = h.bridge.assistantLinks;
+    const google = await addClient(h.bridge, { name: 'google' });
+    const { access_token, refresh_token } = await linkAssistant(h.url, google, h.apiKey);
+    const before = await send(h, { tokens: links }, googleExample('sync'), access_token);
+
+    // Act
+    const { status } = await send(h, { tokens: links }, googleExample('disconnect'), access_token);
+    const after = await send(h, { tokens: links }, googleExample('sync'), access_token);
+
+    // Assess
+    expect(before.status).toBe(200);
+    expect(status).toBe(200);
+    expect(after.status).toBe(401);
+    expect(await links.verify(access_token)).toEqual({ status: 'invalid' });
+    expect(await links.grants.refresh(refresh_token)).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpApiHandler } from '../../../lib/adapters/http/lambda';
 import { MAX_BODY_BYTES } from '../../../lib/adapters/http/errors';
 import { errorStatuses } from '../../../lib/adapters/http/openapi';
-import type { Route } from '../../../lib/adapters/http/route';
+import { failureFormat, type Route } from '../../../lib/adapters/http/route';
 import { routes } from '../../../lib/adapters/http/routes';
 import { parse, type TSchema } from '../../../lib/schema';
 import type { AccountSeed, ShareAnswer } from '../../../sim';
@@ -17,6 +17,7 @@ import { leaksIn } from './leaks';
 import { startSim, type Sim } from '../../../sim';
 import { APP_ID, APP_SECRET } from '../../support/bridge';
 import { submitLogin } from '../../ewelink/v2-fixture';
+import { addClient, approve, authorizeQuery, hiddenFields, REDIRECT_URI } from '../../support/assistant-oauth';
 import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, withPersonalAppId, type ApiAnswer, type Call, type ServedBridge } from './stacks';
 
 /*
@@ -291,7 +292,8 @@ function commonProvokers(route: Route): Provokers {
     () => act(() => invokeLambda(route.method, path, 'x'.repeat(MAX_BODY_BYTES + 1))),
   ];
   const bad = badInput(route);
-  if (bad) out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
+  // The token endpoint refuses such input as RFC 6749 says, with 400 (its own provokers).
+  if (bad && failureFormat(route) !== 'oauth') out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
   if (route.cloud !== false && route.cloud !== 'v2') out[501] = () => act(() => s.personal.call(route.method, path, { body }));
   if (route.cloud !== false) out[502] = () => act(() => s.noCloud.call(route.method, path, { body }));
   // A route that needs no cloud needs no linked account either: only a store that is down makes it 503.
@@ -673,6 +675,44 @@ const SPECIFIC: Record<string, Provokers> = {
   'GET /openapi.json': {
     200: () => act(() => s.owner('GET', '/openapi.json', { auth: false })),
   },
+  'GET /oauth/authorize': {
+    200: async () => {
+      const { client } = await addClient(s.h.bridge, { name: 'contract' });
+      return act(() => s.owner('GET', `/oauth/authorize?${authorizeQuery(client)}`, { auth: false }));
+    },
+    400: () => act(() => s.owner('GET', `/oauth/authorize?${UNKNOWN_CLIENT_QUERY}`, { auth: false })),
+    503: () => act(() => s.noStore.call('GET', `/oauth/authorize?${UNKNOWN_CLIENT_QUERY}`, { auth: false })),
+  },
+  'POST /oauth/authorize': {
+    302: async () => {
+      const fields = await openConsent();
+      return act(() => s.owner('POST', '/oauth/authorize', { body: { ...fields, proof: s.h.apiKey, decision: 'approve' }, auth: false }));
+    },
+    400: (route) => act(() => s.owner('POST', '/oauth/authorize', { body: exampleBody(route), auth: false })),
+    401: async () => {
+      const fields = await openConsent();
+      return act(() => s.owner('POST', '/oauth/authorize', { body: { ...fields, proof: 'ebk_not-a-key-of-this-bridge', decision: 'approve' }, auth: false }));
+    },
+    503: (route) => act(() => s.noStore.call('POST', '/oauth/authorize', { body: exampleBody(route), auth: false })),
+  },
+  'POST /oauth/token': {
+    200: async () => {
+      const client = await addClient(s.h.bridge, { name: 'contract' });
+      const { answer } = await approve(s.h.url, authorizeQuery(client.client), s.h.apiKey);
+      const code = answer.location?.searchParams.get('code') ?? '';
+      return act(() => s.owner('POST', '/oauth/token', { body: { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: client.client.id, client_secret: client.secret }, auth: false }));
+    },
+    400: [
+      common(400),
+      (route) => act(() => s.owner('POST', '/oauth/token', { body: [exampleBody(route)], auth: false })),
+      async () => {
+        const { client, secret } = await addClient(s.h.bridge, { name: 'contract' });
+        return act(() => s.owner('POST', '/oauth/token', { body: { grant_type: 'authorization_code', code: 'nosuchlink000000.nosuchcodenosuchcodenosuchcode00', redirect_uri: REDIRECT_URI, client_id: client.id, client_secret: secret }, auth: false }));
+      },
+    ],
+    401: (route) => act(() => s.owner('POST', '/oauth/token', { body: exampleBody(route), auth: false })),
+    503: (route) => act(() => s.noStore.call('POST', '/oauth/token', { body: exampleBody(route), auth: false })),
+  },
   'GET /ewelink/oauth/start': {
     302: () => act(() => s.linker('GET', '/ewelink/oauth/start')),
   },
@@ -692,6 +732,17 @@ const SPECIFIC: Record<string, Provokers> = {
     503: () => act(() => s.noStore.call('GET', '/ewelink/oauth/callback?state=somestate&code=abc&region=eu', { auth: false })),
   },
 };
+
+/** An authorize request of a client nobody registered. */
+const UNKNOWN_CLIENT_QUERY = new URLSearchParams({ response_type: 'code', client_id: 'nosuchclient0000', redirect_uri: REDIRECT_URI, state: 's1' }).toString();
+
+/** The fields of an open authorize page of a new client, as its form would send them back. */
+async function openConsent(): Promise<Record<string, string>> {
+  const { client } = await addClient(s.h.bridge, { name: 'contract' });
+  const page = await s.owner('GET', `/oauth/authorize?${authorizeQuery(client)}`, { auth: false });
+  must(page, 200);
+  return hiddenFields(page.text);
+}
 
 /** Every route's provokers: the common ones for its shape, then its own (which replace them). */
 const TABLE = new Map(routes.map((route) => [routeKey(route), { route, provokers: { ...commonProvokers(route), ...SPECIFIC[routeKey(route)] } as Provokers }]));
@@ -775,7 +826,10 @@ for (const [key, { route, provokers }] of TABLE) {
         }
         if (response?.headers?.Location) expect(outcome.location).toMatch(/^https?:\/\//);
         if (status >= 400) {
+          // The token endpoint answers RFC 6749's shape, its own failures naming their request id in the description.
+          const oauth = schema?.$ref === '#/components/schemas/OAuthError';
           if (page) expect(outcome.text).toMatch(/request [0-9a-f-]{36}/);
+          else if (oauth) expect(outcome.body.error_description).toMatch(status >= 500 ? /request [0-9a-f-]{36}/ : /\S/);
           else expect(outcome.body.error.requestId).toEqual(expect.any(String));
           expect(leaksIn(outcome.text), outcome.text).toEqual([]);
         }

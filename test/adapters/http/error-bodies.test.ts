@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Route } from '../../../lib/adapters/http/route';
+import { failureFormat, type Route } from '../../../lib/adapters/http/route';
 import { routes } from '../../../lib/adapters/http/routes';
 import { startHarness, type Harness } from '../../support/bridge';
 import { documented, documentedStatuses } from './document';
@@ -77,7 +77,12 @@ function plausibleCall(route: Route, things: Things): { method: string; path: st
   const key = routeKey(route);
   const values = { id: LAMP, uid: 'friend@example.com', ...things, ...PATHS[key] };
   // The callback comes with what the login page would send back: the started sign-in's state, a code, the region.
-  const query = key === 'GET /ewelink/oauth/callback' ? `?state=${things.oauthState}&code=0123456789abcdef&region=eu` : '';
+  // An assistant's authorize request names a client (none is registered here: the page refuses it once the store answers).
+  const queries: Record<string, string> = {
+    'GET /ewelink/oauth/callback': `?state=${things.oauthState}&code=0123456789abcdef&region=eu`,
+    'GET /oauth/authorize': '?response_type=code&client_id=Qk3xN0p4R2tYb8cD&redirect_uri=https%3A%2F%2Fassistant.example.com%2Fback&state=s1',
+  };
+  const query = queries[key] ?? '';
   return { method: route.method, path: `${pathOf(route, values)}${query}`, body: key in BODIES ? BODIES[key] : exampleBody(route), auth: route.auth === 'apiKey' };
 }
 
@@ -116,6 +121,7 @@ interface Scenario {
 
 const storeDown = (route: Route, answer: ApiAnswer): string | undefined => {
   if (route.path === '/openapi.json') return answer.status === 200 ? undefined : `the document needs no store, yet ${answer.status}`;
+  if (failureFormat(route) === 'oauth') return answer.status === 503 && answer.body?.error === 'server_error' ? undefined : `expected 503 server_error, got ${answer.status} ${answer.text.slice(0, 200)}`;
   return answer.status === 503 && answer.body?.error?.code === 'store_unavailable' ? undefined : `expected 503 store_unavailable, got ${answer.status} ${answer.text.slice(0, 200)}`;
 };
 
@@ -192,8 +198,16 @@ for (const scenario of SCENARIOS) describe(`with ${scenario.name}`, () => {
     const wrong = answers
       .filter(({ answer }) => answer.status >= 400)
       .flatMap(({ key, route, answer }) => {
-        const error = answer.body?.error;
         const problems: string[] = [];
+        if (failureFormat(route) === 'oauth') {
+          // RFC 6749's shape: the code and a description; the bridge's own failures name their request id in it.
+          const { error, error_description: description } = answer.body ?? {};
+          if (typeof description !== 'string' || description === '') problems.push('no error_description');
+          if (answer.status >= 500 && !/request [0-9a-f-]{36}/.test(String(description))) problems.push('no request id in the description');
+          if (!documentedCodes(route, answer.status).includes(error)) problems.push(`error ${error} is not one the document names for ${answer.status}`);
+          return problems.map((p) => `${key} ${answer.status}: ${p}`);
+        }
+        const error = answer.body?.error;
         if (typeof error?.requestId !== 'string' || error.requestId === '') problems.push('no requestId');
         if (typeof error?.message !== 'string' || error.message === '') problems.push('no message');
         if (!documentedCodes(route, answer.status).includes(error?.code)) problems.push(`code ${error?.code} is not one the document names for ${answer.status}`);

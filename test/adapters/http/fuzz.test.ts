@@ -69,8 +69,10 @@ interface Operation {
   auth: boolean;
   params: Param[];
   query: Param[];
-  /** The JSON body's schema, `$ref`s left in for the validator; undefined when the route reads none. */
+  /** The body's schema, `$ref`s left in for the validator; undefined when the route reads none. */
   body: Json | undefined;
+  /** Whether the body is a form (`application/x-www-form-urlencoded`) rather than JSON. */
+  form: boolean;
 }
 
 const ref = (schema: Json): Json => (typeof schema.$ref === 'string' ? (doc.components.schemas[schema.$ref.split('/').pop() as string] as Json) : schema);
@@ -84,7 +86,8 @@ const operations: Operation[] = Object.entries(doc.paths as Record<string, Json>
       auth: Array.isArray(op.security) ? op.security.length > 0 : Array.isArray(doc.security) && doc.security.length > 0,
       params: parameters.filter((p) => p.in === 'path'),
       query: parameters.filter((p) => p.in === 'query'),
-      body: op.requestBody?.content?.['application/json']?.schema as Json | undefined,
+      body: (op.requestBody?.content?.['application/json'] ?? op.requestBody?.content?.['application/x-www-form-urlencoded'])?.schema as Json | undefined,
+      form: op.requestBody?.content?.['application/x-www-form-urlencoded'] !== undefined,
     };
   }),
 );
@@ -330,6 +333,8 @@ interface Case {
   refused: boolean;
   /** No answer but a 4xx will do (otherwise: anything but 5xx). */
   mustFail: boolean;
+  /** The body is sent as a form. */
+  form?: boolean;
 }
 
 /** Whether the JSON text is a body the schema takes. */
@@ -367,11 +372,45 @@ function refusedBody(schema: Json, value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
+/** A value as a form's text: an object's fields (a field that is not text, as JSON); anything else as JSON text, which a form reader takes for a field's name. */
+function formText(value: unknown): string {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value) ?? '';
+  return new URLSearchParams(Object.entries(value as Json).map(([name, field]): [string, string] => [name, typeof field === 'string' ? field : (JSON.stringify(field) ?? '')])).toString();
+}
+
+/** Whether form text is a body the schema takes, read as the router reads it: each field once, as text. */
+function takenForm(schema: Json, raw: string): boolean {
+  if (raw.trim() === '') return false;
+  const fields: Json = {};
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (Object.hasOwn(fields, name)) return false;
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return schemaErrors(schema, fields) === undefined;
+}
+
+/** Form text built to be wrong: a field twice, fields with nothing in them, escapes that do not decode. */
+const notForm = fc.oneof(
+  notJson,
+  fc.constantFrom('grant_type=authorization_code&grant_type=refresh_token', '=', '&&&', 'a', '%', '%ZZ=1', '__proto__=1', 'constructor=x&constructor=y', 'decision=approve', 'grant_type=', 'grant_type=%00'),
+);
+
+/** The cases of a form body: whatever is sent, the router's reading of it says whether it is refused. */
+function formCases(op: Operation, label: string, schema: Json): Array<fc.Arbitrary<Case>> {
+  const formCase = (what: string) => (raw: string): Case => {
+    const refused = !takenForm(schema, raw);
+    return { what: `${label}: ${what}`, method: op.method, path: pathWith(op), raw, form: true, refused, mustFail: refused };
+  };
+  return [wrongValue(schema).map(formText).map(formCase('wrong form')), mutatedExample(schema).map(formText).map(formCase('mutated example')), notForm.map(formCase('not a form'))];
+}
+
 function casesFor(op: Operation): Array<fc.Arbitrary<Case>> {
   const label = `${op.method} ${op.path}`;
-  const example = op.body ? JSON.stringify(validSample(op.body)) : undefined;
+  const example = op.body ? (op.form ? formText(validSample(op.body)) : JSON.stringify(validSample(op.body))) : undefined;
+  const form = op.form;
   const out: Array<fc.Arbitrary<Case>> = [];
-  if (op.body) {
+  if (op.body && op.form) out.push(...formCases(op, label, op.body));
+  else if (op.body) {
     const schema = op.body;
     out.push(
       wrongValue(schema).map((v) => refusedBody(schema, v)).filter((raw): raw is string => raw !== undefined).map((raw) => ({ what: `${label}: wrong body`, method: op.method, path: pathWith(op), raw, refused: true, mustFail: true })),
@@ -388,17 +427,17 @@ function casesFor(op: Operation): Array<fc.Arbitrary<Case>> {
         wrongSegment(p).map((segment) => {
           // A segment the schema takes, once decoded, is the handler's to judge: mostly a 404 (a hook's 401), but revoking a share no one has is a 204.
           const refused = !takenSegment(p, segment);
-          return { what: `${label}: wrong {${p.name}}`, method: op.method, path: pathWith(op, { [p.name]: segment }), raw: example, refused, mustFail: refused };
+          return { what: `${label}: wrong {${p.name}}`, method: op.method, path: pathWith(op, { [p.name]: segment }), raw: example, form, refused, mustFail: refused };
         }),
       ),
     );
   }
   if (op.query.length > 0) {
-    out.push(wrongQuery(op.query).map((query) => ({ what: `${label}: wrong query`, method: op.method, path: `${pathWith(op)}?${query}`, raw: example, refused: true, mustFail: true })));
+    out.push(wrongQuery(op.query).map((query) => ({ what: `${label}: wrong query`, method: op.method, path: `${pathWith(op)}?${query}`, raw: example, form, refused: true, mustFail: true })));
   }
   if (op.auth) {
     out.push(
-      fc.constantFrom<boolean | string>(false, 'wrong-key', 'x'.repeat(300), '%00', 'Bearer').map((auth) => ({ what: `${label}: bad API key`, method: op.method, path: pathWith(op), raw: example, auth, refused: true, mustFail: true })),
+      fc.constantFrom<boolean | string>(false, 'wrong-key', 'x'.repeat(300), '%00', 'Bearer').map((auth) => ({ what: `${label}: bad API key`, method: op.method, path: pathWith(op), raw: example, form, auth, refused: true, mustFail: true })),
     );
   }
   if (op.method === 'GET') {
@@ -419,16 +458,23 @@ function casesFor(op: Operation): Array<fc.Arbitrary<Case>> {
 
 const allCases = operations.flatMap(casesFor);
 
+/** Whether the document says the case's status is answered with an OAuth error (the token endpoint's, but for refusals before routing). */
+function oauthRefusal(c: Case, status: number): boolean {
+  const op = operations.find((o) => o.method === c.method && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}(\\?|$)`).test(c.path));
+  const response = op && doc.paths[op.path]?.[op.method.toLowerCase()]?.responses?.[status];
+  return response?.content?.['application/json']?.schema?.$ref === '#/components/schemas/OAuthError';
+}
+
 // ---- The stack, and counting writes ------------------------------------------------------------
 
 /**
  * Calls the API with the path sent byte for byte. A client that parses the URL first (as `fetch` and undici's
  * `request(url)` do) resolves `.`, `..`, `%2e` segments itself, so the bridge would never see the paths meant for it.
  */
-function rawCaller(url: string, apiKey: string): Call & { close(): Promise<void> } {
+function rawCaller(url: string, apiKey: string): ((method: string, path: string, options?: CallOptions & { form?: boolean }) => Promise<ApiAnswer>) & { close(): Promise<void> } {
   const pool = new Pool(url, { connections: 4 });
-  const callRaw = async (method: string, path: string, { body, raw, auth = true }: CallOptions = {}): Promise<ApiAnswer> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const callRaw = async (method: string, path: string, { body, raw, auth = true, form = false }: CallOptions & { form?: boolean } = {}): Promise<ApiAnswer> => {
+    const headers: Record<string, string> = { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' };
     if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
     const res = await pool.request({ method: method as 'GET', path, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
     const text = await res.body.text();
@@ -526,7 +572,7 @@ describe('fuzzing every route with wrong input', () => {
       h.sim.stats.reset();
       const writesBefore = writes;
       const meteringBefore = meteringWrites;
-      const answer = await call(c.method, c.path, { raw: c.raw, auth: c.auth });
+      const answer = await call(c.method, c.path, { raw: c.raw, auth: c.auth, form: c.form });
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       const seen = `${c.what}: ${c.method} ${c.path.slice(0, 200)} ${String(c.raw).slice(0, 200)} -> ${answer.status} ${answer.text.slice(0, 300)}`;
       expect(answer.status, seen).toBeLessThan(500);
@@ -538,7 +584,9 @@ describe('fuzzing every route with wrong input', () => {
         if (c.refused) expect(meteringWrites - meteringBefore, `a rate-limit token spent on refused input: ${seen}`).toBe(0);
         // A page route (the OAuth callback) answers its refusals as pages, which carry the same error for programs.
         expect(answer.contentType, seen).toMatch(/^(application\/json|text\/html)/);
-        expect(answer.body?.error, seen).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
+        // The token endpoint's refusals are RFC 6749's `{error, error_description}`, as its document says; every other one the bridge's error.
+        if (oauthRefusal(c, answer.status)) expect(answer.body, seen).toMatchObject({ error: expect.any(String), error_description: expect.any(String) });
+        else expect(answer.body?.error, seen).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
       }
     });
     try {

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { request } from 'undici';
 import { httpApiHandler } from '../../../lib/adapters/http/lambda';
 import type { Route } from '../../../lib/adapters/http/route';
+import { matchRoute } from '../../../lib/adapters/http/router';
 import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../../lib/bridge';
 import type { BridgeConfig } from '../../../lib/config';
 import type { JsonSchema } from '../../../lib/schema';
@@ -36,12 +37,29 @@ export interface CallOptions {
 
 export type Call = (method: string, path: string, options?: CallOptions) => Promise<ApiAnswer>;
 
-/** Calls the API served at `url`, with `apiKey` unless told otherwise. */
+/**
+ * How a body goes to the route a request names: as a form where the route takes one (its
+ * fields as text), else as JSON.
+ */
+export function encodedBody(method: string, path: string, body: unknown): { contentType: string; text: string | undefined } {
+  let form = false;
+  try {
+    form = matchRoute(method, path.split('?')[0] as string).route.bodyEncoding === 'form';
+  } catch {
+    // No such route: sent as JSON, for the router to refuse.
+  }
+  if (!form) return { contentType: 'application/json', text: body === undefined ? undefined : JSON.stringify(body) };
+  const fields = Object.entries((body ?? {}) as Record<string, unknown>).map(([name, value]): [string, string] => [name, String(value)]);
+  return { contentType: 'application/x-www-form-urlencoded', text: body === undefined ? undefined : new URLSearchParams(fields).toString() };
+}
+
+/** Calls the API served at `url`, with `apiKey` unless told otherwise; a body goes as the route takes it (`encodedBody`). */
 export function caller(url: string, apiKey: string): Call {
   return async function callApi(method, path, { body, raw, auth = true } = {}) {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const encoded = encodedBody(method, path, body);
+    const headers: Record<string, string> = { 'content-type': encoded.contentType };
     if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
-    const res = await request(url + path, { method: method as 'GET', headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const res = await request(url + path, { method: method as 'GET', headers, body: raw ?? encoded.text });
     const text = await res.body.text();
     const header = res.headers['content-type'];
     const type = Array.isArray(header) ? header[0] : header;

@@ -1,6 +1,7 @@
 import { OPENAPI_DOCUMENT } from '../answers';
 import { openApiDocument } from '../openapi';
 import { route, type Route } from '../route';
+import { assistantOAuthRoutes } from './assistant-oauth';
 import { deviceRoutes } from './devices';
 import { groupRoutes } from './groups';
 import { hookRoutes } from './hooks';
@@ -22,4 +23,4 @@ const documentRoute = route({
 });
 
 /** Every route of the bridge's HTTP API: the one list the router, the document and the stack follow. */
-export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, ...keyRoutes, ...oauthRoutes, documentRoute];
+export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, ...keyRoutes, ...oauthRoutes, ...assistantOAuthRoutes, documentRoute];
