@@ -63,6 +63,7 @@ const EXPECTED_ROUTES = [
   'DELETE /keys/{keyId}',
   'GET /ewelink/oauth/start',
   'GET /ewelink/oauth/callback',
+  'POST /google/fulfillment',
   'GET /oauth/authorize',
   'POST /oauth/authorize',
   'POST /oauth/token',

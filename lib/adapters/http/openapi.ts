@@ -95,7 +95,9 @@ export function errorStatuses(route: Route): Map<number, string> {
   if (route.body && route.bodyEncoding !== 'form') out.set(400, COMMON_ERRORS[400]!.description);
   if (route.auth === 'apiKey') out.set(401, COMMON_ERRORS[401]!.description);
   out.set(413, COMMON_ERRORS[413]!.description);
-  if (route.body || route.query || params.some(constrained)) out.set(422, COMMON_ERRORS[422]!.description);
+  // A body taken as any JSON (an assistant's message, which its route judges itself) refuses nothing.
+  const bodyChecked = route.body !== undefined && (route.body as JsonSchema).type !== undefined;
+  if (bodyChecked || route.query || params.some(constrained)) out.set(422, COMMON_ERRORS[422]!.description);
   if (route.auth === 'apiKey') out.set(429, COMMON_ERRORS[429]!.description);
   if (route.cloud !== false && route.cloud !== 'v2') out.set(501, COMMON_ERRORS[501]!.description);
   if (route.cloud !== false) out.set(502, COMMON_ERRORS[502]!.description);
@@ -141,7 +143,11 @@ function build(routes: readonly Route[]): JsonSchema {
       const shared = COMMON_ERRORS[status];
       // A page route's failures are pages, and the token endpoint's RFC 6749 errors, except the refusals before routing (a body over the limit), which are the bridge's JSON everywhere.
       const format = failureFormat(route);
-      if (format === 'page' && status !== 413) responses[status] = { description, content: PAGE_CONTENT };
+      if (route.answers === 'assistant' && route.errors?.[status as keyof Route['errors']]) {
+        // The assistant's own refusals; a 400 may also be the bridge's, for a body that is not JSON at all.
+        const reply = doc(route.ok.schema as TSchema);
+        responses[status] = { description, content: { 'application/json': { schema: status === 400 ? { anyOf: [errorRef, reply] } : reply } } };
+      } else if (format === 'page' && status !== 413) responses[status] = { description, content: PAGE_CONTENT };
       else if (format === 'oauth' && status !== 413) responses[status] = { description, headers: NO_STORE, content: oauthErrorContent };
       else responses[status] = shared && shared.description === description ? { $ref: `#/components/responses/${shared.name}` } : { description, content: errorContent };
     }

@@ -9,9 +9,16 @@ export type Tag = 'devices' | 'sharing' | 'groups' | 'timers' | 'scenes' | 'webh
  * What a route's handler returns and how it goes out: `json` (the default) a value sent as
  * JSON; `html` a page for a person's browser (a `Page`, or its HTML); `redirect` the URL to
  * send the browser to (302); `oauth` an OAuth 2.0 token answer (RFC 6749, section 5): JSON
- * that is never cached.
+ * that is never cached; `assistant` a voice assistant's own message, which picks its status
+ * too: the handler returns an `AssistantAnswer`, sent as JSON with its status.
  */
-export type AnswerKind = 'json' | 'html' | 'redirect' | 'oauth';
+export type AnswerKind = 'json' | 'html' | 'redirect' | 'oauth' | 'assistant';
+
+/** What an `assistant` route's handler returns: the status and JSON body the assistant expects, failures included. */
+export interface AssistantAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
 
 /**
  * How a route's failures go out: `json` the bridge's `{error: {code, message, requestId}}`;
@@ -75,6 +82,13 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
    */
   cloud?: boolean | 'v2';
   handle(input: RouteInput<Static<P>, Static<Q>, Static<B>>, bridge: Bridge): Promise<unknown>;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other header or none. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return BEARER.exec(authorization ?? '')?.[1];
 }
 
 /** A declared route, its types erased: what the router, the document and the stack list. */

@@ -2,7 +2,7 @@ import type { Bridge } from '../../bridge';
 import { InvalidInput, Unauthorized } from '../../errors';
 import { parse, parseQuery } from '../../schema';
 import { badPath, malformedJson, methodNotAllowed, noSuchRoute } from './errors';
-import { failureFormat, type AnswerKind, type FailureFormat, type Route } from './route';
+import { bearerToken, failureFormat, type AnswerKind, type AssistantAnswer, type FailureFormat, type Route } from './route';
 import { routes } from './routes';
 
 /** A request as the router sees it, whatever carried it (API Gateway, the local server). */
@@ -72,8 +72,6 @@ export function matchRoute(method: string, rawPath: string): { route: Route; par
   throw pathMatched ? methodNotAllowed(method) : noSuchRoute();
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /**
  * Serves one request: finds the route, checks the API key, then the path parameters, the
  * query and the body against the route's schemas, spends one call of the key's rate limit,
@@ -83,7 +81,7 @@ export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<Ht
   const { route, params: rawParams } = matchRoute(req.method, req.rawPath);
   let caller: { accountId: string; keyId: string; admit(): Promise<void> } = { accountId: '', keyId: '', admit: async () => undefined };
   if (route.auth === 'apiKey') {
-    const key = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    const key = bearerToken(req.headers.authorization);
     if (!key) throw new Unauthorized('send the API key as "Authorization: Bearer <key>"');
     const found = await bridge.apiKeys.authenticate(key);
     caller = { accountId: found.accountId, keyId: found.id, admit: () => bridge.apiKeys.admit(key, found) };
@@ -94,7 +92,12 @@ export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<Ht
   // Only input that passed every check spends a call of the key's limit: refused input costs nothing and writes nothing.
   await caller.admit();
   const out = await route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl, headers: lowerCased(req.headers) } as never, bridge);
-  return { status: route.ok.status, kind: route.answers ?? 'json', body: route.ok.status === 204 ? undefined : out, route: `${route.method} ${route.path}` };
+  const name = `${route.method} ${route.path}`;
+  if (route.answers === 'assistant') {
+    const { status, body } = out as AssistantAnswer;
+    return { status, kind: 'assistant', body, route: name };
+  }
+  return { status: route.ok.status, kind: route.answers ?? 'json', body: route.ok.status === 204 ? undefined : out, route: name };
 }
 
 /**

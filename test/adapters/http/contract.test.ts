@@ -17,7 +17,7 @@ import { leaksIn } from './leaks';
 import { startSim, type Sim } from '../../../sim';
 import { APP_ID, APP_SECRET } from '../../support/bridge';
 import { submitLogin } from '../../ewelink/v2-fixture';
-import { addClient, approve, authorizeQuery, hiddenFields, REDIRECT_URI } from '../../support/assistant-oauth';
+import { addClient, approve, authorizeQuery, hiddenFields, linkAssistant, REDIRECT_URI } from '../../support/assistant-oauth';
 import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, withPersonalAppId, type ApiAnswer, type Call, type ServedBridge } from './stacks';
 
 /*
@@ -199,6 +199,9 @@ async function warm(call: Call = s.owner): Promise<void> {
   must(await call('GET', '/devices'), 200);
 }
 
+const GOOGLE_SYNC = { requestId: 'contract-sync', inputs: [{ intent: 'action.devices.SYNC' }] };
+/** An access token of the bridge's form that it never issued: checking it takes a read of the table. */
+const NO_SUCH_TOKEN = `nosuchlink000000.${'x'.repeat(43)}`;
 const newGroup = async (name = 'Group') => (must(await s.owner('POST', '/groups', { body: { name } }), 201) as { id: string }).id;
 const newTimer = async (deviceid = LAMP) => (must(await s.owner('POST', `/devices/${deviceid}/timers`, { body: TIMER }), 201) as { timer: { id: string } }).timer.id;
 const newScene = async (body: unknown = SCENE) => (must(await s.owner('POST', '/scenes', { body }), 201) as { scene: { id: string } }).scene.id;
@@ -292,8 +295,9 @@ function commonProvokers(route: Route): Provokers {
     () => act(() => invokeLambda(route.method, path, 'x'.repeat(MAX_BODY_BYTES + 1))),
   ];
   const bad = badInput(route);
-  // The token endpoint refuses such input as RFC 6749 says, with 400 (its own provokers).
-  if (bad && failureFormat(route) !== 'oauth') out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
+  // The token endpoint refuses such input as RFC 6749 says, with 400 (its own provokers); an
+  // assistant's route judges its message itself and answers in the assistant's own terms.
+  if (bad && failureFormat(route) !== 'oauth' && route.answers !== 'assistant') out[422] = () => act(() => s.owner(route.method, bad.path, { body: bad.body }));
   if (route.cloud !== false && route.cloud !== 'v2') out[501] = () => act(() => s.personal.call(route.method, path, { body }));
   if (route.cloud !== false) out[502] = () => act(() => s.noCloud.call(route.method, path, { body }));
   // A route that needs no cloud needs no linked account either: only a store that is down makes it 503.
@@ -713,6 +717,15 @@ const SPECIFIC: Record<string, Provokers> = {
     401: (route) => act(() => s.owner('POST', '/oauth/token', { body: exampleBody(route), auth: false })),
     503: (route) => act(() => s.noStore.call('POST', '/oauth/token', { body: exampleBody(route), auth: false })),
   },
+  'POST /google/fulfillment': {
+    200: async () => {
+      const { access_token } = await linkAssistant(s.h.url, await addClient(s.h.bridge, { name: 'google' }), s.h.apiKey);
+      return act(() => s.owner('POST', '/google/fulfillment', { body: GOOGLE_SYNC, auth: access_token }));
+    },
+    400: [common(400), (route) => act(() => s.owner('POST', '/google/fulfillment', { body: [exampleBody(route)], auth: 'any-token' }))],
+    401: [() => act(() => s.owner('POST', '/google/fulfillment', { body: GOOGLE_SYNC, auth: false })), () => act(() => s.owner('POST', '/google/fulfillment', { body: GOOGLE_SYNC, auth: NO_SUCH_TOKEN }))],
+    503: () => act(() => s.noStore.call('POST', '/google/fulfillment', { body: GOOGLE_SYNC, auth: NO_SUCH_TOKEN })),
+  },
   'GET /ewelink/oauth/start': {
     302: () => act(() => s.linker('GET', '/ewelink/oauth/start')),
   },
@@ -828,8 +841,11 @@ for (const [key, { route, provokers }] of TABLE) {
         if (status >= 400) {
           // The token endpoint answers RFC 6749's shape, its own failures naming their request id in the description.
           const oauth = schema?.$ref === '#/components/schemas/OAuthError';
+          // An assistant's refusal is its own message, naming what failed (Google: the request's id and an errorCode).
+          const assistant = outcome.body?.payload?.errorCode !== undefined;
           if (page) expect(outcome.text).toMatch(/request [0-9a-f-]{36}/);
           else if (oauth) expect(outcome.body.error_description).toMatch(status >= 500 ? /request [0-9a-f-]{36}/ : /\S/);
+          else if (assistant) expect(outcome.body).toMatchObject({ requestId: expect.any(String), payload: { errorCode: expect.any(String) } });
           else expect(outcome.body.error.requestId).toEqual(expect.any(String));
           expect(leaksIn(outcome.text), outcome.text).toEqual([]);
         }

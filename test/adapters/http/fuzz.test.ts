@@ -335,7 +335,17 @@ interface Case {
   mustFail: boolean;
   /** The body is sent as a form. */
   form?: boolean;
+  /** A voice assistant's route, which judges its message itself: its refusals are the assistant's own message. */
+  assistant?: boolean;
 }
+
+/** Messages an assistant's route gets wrong: any JSON, deep or huge, and fulfillment requests gone wrong. */
+const anyMessage = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  deepNesting,
+  hugeArray,
+  fc.record({ requestId: fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue({ maxDepth: 1 })), inputs: fc.oneof(fc.array(fc.record({ intent: fc.oneof(fc.constantFrom('action.devices.SYNC', 'action.devices.QUERY', 'action.devices.EXECUTE', 'action.devices.DISCONNECT'), fc.string()), payload: fc.jsonValue({ maxDepth: 3 }) }), { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })) }),
+);
 
 /** Whether the JSON text is a body the schema takes. */
 function takenBody(schema: Json, raw: string): boolean {
@@ -410,7 +420,18 @@ function casesFor(op: Operation): Array<fc.Arbitrary<Case>> {
   const form = op.form;
   const out: Array<fc.Arbitrary<Case>> = [];
   if (op.body && op.form) out.push(...formCases(op, label, op.body));
-  else if (op.body) {
+  else if (op.body && ref(op.body).type === undefined && !ref(op.body).anyOf) {
+    const schema = op.body;
+    // A body of any JSON (an assistant's message): without the assistant's token, whatever it says is refused, in the assistant's terms.
+    out.push(
+      anyMessage.map((value) => ({ what: `${label}: any message`, method: op.method, path: pathWith(op), raw: JSON.stringify(value), refused: false, mustFail: true, assistant: true })),
+      notJson.map((raw) => {
+        // Some of these are JSON after all (deeply nested), which the route then judges as a message.
+        const json = takenBody(schema, raw);
+        return { what: `${label}: not JSON`, method: op.method, path: pathWith(op), raw, refused: !json, mustFail: true, assistant: json };
+      }),
+    );
+  } else if (op.body) {
     const schema = op.body;
     out.push(
       wrongValue(schema).map((v) => refusedBody(schema, v)).filter((raw): raw is string => raw !== undefined).map((raw) => ({ what: `${label}: wrong body`, method: op.method, path: pathWith(op), raw, refused: true, mustFail: true })),
@@ -586,6 +607,7 @@ describe('fuzzing every route with wrong input', () => {
         expect(answer.contentType, seen).toMatch(/^(application\/json|text\/html)/);
         // The token endpoint's refusals are RFC 6749's `{error, error_description}`, as its document says; every other one the bridge's error.
         if (oauthRefusal(c, answer.status)) expect(answer.body, seen).toMatchObject({ error: expect.any(String), error_description: expect.any(String) });
+        else if (c.assistant && answer.status !== 413) expect(answer.body, seen).toMatchObject({ requestId: expect.any(String), payload: { errorCode: expect.any(String) } });
         else expect(answer.body?.error, seen).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
       }
     });

@@ -3,6 +3,7 @@ import { openApiDocument } from '../openapi';
 import { route, type Route } from '../route';
 import { assistantOAuthRoutes } from './assistant-oauth';
 import { deviceRoutes } from './devices';
+import { googleRoutes } from './google';
 import { groupRoutes } from './groups';
 import { hookRoutes } from './hooks';
 import { keyRoutes } from './keys';
@@ -23,4 +24,4 @@ const documentRoute = route({
 });
 
 /** Every route of the bridge's HTTP API: the one list the router, the document and the stack follow. */
-export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, ...keyRoutes, ...oauthRoutes, ...assistantOAuthRoutes, documentRoute];
+export const routes: Route[] = [...deviceRoutes, ...shareRoutes, ...groupRoutes, ...timerRoutes, ...sceneRoutes, ...hookRoutes, ...keyRoutes, ...oauthRoutes, ...assistantOAuthRoutes, ...googleRoutes, documentRoute];
