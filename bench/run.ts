@@ -3,6 +3,7 @@
  * part of the test pass/fail.
  */
 import { closeHttpPools } from '../lib/ewelink/http';
+import { benchAssistants } from './assistants';
 import { benchColdLoad } from './cold-load';
 import { benchSceneRun } from './scene-run';
 import { benchWarmCommand } from './warm-command';
@@ -12,6 +13,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Warm command, v2: an account linked through the login page (same target)', () => benchWarmCommand('v2')],
   ['Scene run, v1 (target: close to one round trip, not twenty)', () => benchSceneRun('v1')],
   ['Scene run, v2 (same target; without a socket, one batch-status call)', () => benchSceneRun('v2')],
+  ['Voice assistants (targets: a warm Alexa TurnOn costs 1 cloud round trip; a 10-device Google EXECUTE about one round trip, not ten)', benchAssistants],
   ['Cold load of each bundled function (target: < 150 ms over bare node)', benchColdLoad],
 ];
 
