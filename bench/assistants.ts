@@ -8,7 +8,7 @@ import { documentClient, ensureTable } from '../lib/store';
 import { serveApi } from '../local/api-server';
 import { startDynamoLocal } from '../local/dynamo-local';
 import { addClient, linkAssistant } from '../test/support/assistant-oauth';
-import { benchCloud, linkBenchAccount } from './bench-bridge';
+import { benchCloud, countTableCalls, linkBenchAccount } from './bench-bridge';
 import { median } from './warm-command';
 
 const DEVICES = 10;
@@ -27,15 +27,7 @@ export async function benchAssistants(): Promise<string[]> {
   const account = { email: 'bench@example.com', password: 'bench-password', region: 'eu' as const, devices };
   const { sim, cloud } = await benchCloud('v1', account);
   const client = documentClient({ endpoint: ddb.endpoint });
-  const counts = { reads: 0, writes: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (/^(Get|BatchGet|Query|Scan|TransactGet)/.test(context.commandName ?? '')) counts.reads += 1;
-      if (/^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(context.commandName ?? '')) counts.writes += 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchCountTableCalls' },
-  );
+  const counts = countTableCalls(client);
   await ensureTable(client, 'bench-assistants');
   const bridge = createBridge({ tableName: 'bench-assistants', dynamoEndpoint: ddb.endpoint, ...cloud });
   await linkBenchAccount(bridge, 'v1', ACCOUNT, account);

@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Bridge } from '../lib/bridge';
 import type { BridgeConfig } from '../lib/config';
 import { signInOnLoginPage, startSim, type AccountSeed, type Sim } from '../sim';
@@ -23,4 +24,21 @@ export async function linkBenchAccount(bridge: Bridge, api: BenchApi, accountId:
   }
   const landing = (await signInOnLoginPage((await bridge.accounts.startOAuth(accountId)).url, login, account.password)).searchParams;
   await bridge.accounts.finishOAuth({ state: landing.get('state') ?? undefined, code: landing.get('code') ?? undefined, region: landing.get('region') ?? undefined });
+}
+
+/**
+ * Counts the table's reads and writes made through `client` (every store over the same endpoint
+ * shares it); the bench zeroes the counts before each command.
+ */
+export function countTableCalls(client: DynamoDBDocumentClient): { reads: number; writes: number } {
+  const counts = { reads: 0, writes: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (/^(Get|BatchGet|Query|Scan|TransactGet)/.test(context.commandName ?? '')) counts.reads += 1;
+      if (/^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(context.commandName ?? '')) counts.writes += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCountTableCalls' },
+  );
+  return counts;
 }

@@ -6,7 +6,7 @@ import { documentClient, ensureTable } from '../lib/store';
 import { serveApi } from '../local/api-server';
 import { startDynamoLocal } from '../local/dynamo-local';
 import { demoSeed } from '../sim';
-import { benchCloud, linkBenchAccount, type BenchApi } from './bench-bridge';
+import { benchCloud, countTableCalls, linkBenchAccount, type BenchApi } from './bench-bridge';
 
 const ACCOUNT = 'default';
 const LAMP = '1000000001';
@@ -30,15 +30,7 @@ export async function benchWarmCommand(api: BenchApi = 'v1'): Promise<string[]> 
   const seed = demoSeed({});
   const { sim, cloud } = await benchCloud(api, seed);
   const client = documentClient({ endpoint: ddb.endpoint });
-  const counts = { reads: 0, writes: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (/^(Get|BatchGet|Query|Scan|TransactGet)/.test(context.commandName ?? '')) counts.reads += 1;
-      if (/^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(context.commandName ?? '')) counts.writes += 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchCountReads' },
-  );
+  const counts = countTableCalls(client);
   await ensureTable(client, 'bench');
   const bridge = createBridge({ tableName: 'bench', dynamoEndpoint: ddb.endpoint, ...cloud });
   await linkBenchAccount(bridge, api, ACCOUNT, seed);

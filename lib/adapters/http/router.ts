@@ -88,7 +88,7 @@ export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<Ht
   }
   const params = route.params ? parse(route.params, rawParams) : undefined;
   const query = route.query ? parseQuery(route.query, req.query) : undefined;
-  const body = route.body ? parse(route.body, route.bodyEncoding === 'form' ? formOf(req.body) : jsonOf(req.body)) : undefined;
+  const body = route.body ? parse(route.body, bodyOf(route, req.body)) : undefined;
   // Only input that passed every check spends a call of the key's limit: refused input costs nothing and writes nothing.
   await caller.admit();
   const out = await route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl, headers: lowerCased(req.headers) } as never, bridge);
@@ -131,6 +131,13 @@ function formOf(body: string | undefined): Record<string, string> {
     Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return fields;
+}
+
+/** The body as the route reads it: a form's fields, or JSON; an assistant's route judges even a missing message itself. */
+function bodyOf(route: Route, raw: string | undefined): unknown {
+  if (route.bodyEncoding === 'form') return formOf(raw);
+  if (route.answers === 'assistant' && (raw === undefined || raw.trim() === '')) return undefined;
+  return jsonOf(raw);
 }
 
 function jsonOf(body: string | undefined): unknown {

@@ -31,7 +31,7 @@ describe('API keys on every route that needs one', () => {
     expect(cloudTraffic(h)).toBe(0);
   });
 
-  it('leaves only the webhook runner, the OAuth callback (its state is the key), the assistants\' OAuth endpoints (the person proves the account on the page; clients authenticate at the token endpoint) and the API document open', () => {
-    expect(routes.filter((r) => r.auth === 'none').map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /ewelink/oauth/callback', 'GET /oauth/authorize', 'GET /openapi.json', 'POST /hooks/{hookId}/{secret}', 'POST /oauth/authorize', 'POST /oauth/token']);
+  it('leaves only the webhook runner, the OAuth callback (its state is the key), the assistants\' OAuth endpoints (the person proves the account on the page; clients authenticate at the token endpoint), Google\'s fulfillment (its access token is the key) and the API document open', () => {
+    expect(routes.filter((r) => r.auth === 'none').map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /ewelink/oauth/callback', 'GET /oauth/authorize', 'GET /openapi.json', 'POST /google/fulfillment', 'POST /hooks/{hookId}/{secret}', 'POST /oauth/authorize', 'POST /oauth/token']);
   });
 });

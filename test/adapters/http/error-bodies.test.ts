@@ -73,7 +73,10 @@ async function makeThings(): Promise<Things> {
 }
 
 /** A call of the route with input it takes: ids of things that exist, bodies the devices can do. */
-function plausibleCall(route: Route, things: Things): { method: string; path: string; body: unknown; auth: boolean } {
+/** An assistant's access token of the form the bridge issues, which it never issued: checking it takes a read of the table. */
+const ASSISTANT_TOKEN = `nosuchlink000000.${'x'.repeat(43)}`;
+
+function plausibleCall(route: Route, things: Things): { method: string; path: string; body: unknown; auth: boolean | string } {
   const key = routeKey(route);
   const values = { id: LAMP, uid: 'friend@example.com', ...things, ...PATHS[key] };
   // The callback comes with what the login page would send back: the started sign-in's state, a code, the region.
@@ -83,7 +86,7 @@ function plausibleCall(route: Route, things: Things): { method: string; path: st
     'GET /oauth/authorize': '?response_type=code&client_id=Qk3xN0p4R2tYb8cD&redirect_uri=https%3A%2F%2Fassistant.example.com%2Fback&state=s1',
   };
   const query = queries[key] ?? '';
-  return { method: route.method, path: `${pathOf(route, values)}${query}`, body: key in BODIES ? BODIES[key] : exampleBody(route), auth: route.auth === 'apiKey' };
+  return { method: route.method, path: `${pathOf(route, values)}${query}`, body: key in BODIES ? BODIES[key] : exampleBody(route), auth: route.answers === 'assistant' ? ASSISTANT_TOKEN : route.auth === 'apiKey' };
 }
 
 interface Answered {
@@ -107,7 +110,7 @@ async function callEveryRoute(stack: ServedBridge, things: Things, together: boo
 /** The error codes the document names (in backticks) for the route's status. */
 function documentedCodes(route: Route, status: number): string[] {
   const description = String(documented(route, status)?.description ?? '');
-  return [...description.matchAll(/`([a-z_]+)`/g)].map((m) => m[1] as string);
+  return [...description.matchAll(/`([A-Za-z_]+)`/g)].map((m) => m[1] as string);
 }
 
 interface Scenario {
@@ -122,6 +125,7 @@ interface Scenario {
 const storeDown = (route: Route, answer: ApiAnswer): string | undefined => {
   if (route.path === '/openapi.json') return answer.status === 200 ? undefined : `the document needs no store, yet ${answer.status}`;
   if (failureFormat(route) === 'oauth') return answer.status === 503 && answer.body?.error === 'server_error' ? undefined : `expected 503 server_error, got ${answer.status} ${answer.text.slice(0, 200)}`;
+  if (route.answers === 'assistant') return answer.status === 503 && answer.body?.payload?.errorCode === 'transientError' ? undefined : `expected 503 transientError, got ${answer.status} ${answer.text.slice(0, 200)}`;
   return answer.status === 503 && answer.body?.error?.code === 'store_unavailable' ? undefined : `expected 503 store_unavailable, got ${answer.status} ${answer.text.slice(0, 200)}`;
 };
 
@@ -205,6 +209,13 @@ for (const scenario of SCENARIOS) describe(`with ${scenario.name}`, () => {
           if (typeof description !== 'string' || description === '') problems.push('no error_description');
           if (answer.status >= 500 && !/request [0-9a-f-]{36}/.test(String(description))) problems.push('no request id in the description');
           if (!documentedCodes(route, answer.status).includes(error)) problems.push(`error ${error} is not one the document names for ${answer.status}`);
+          return problems.map((p) => `${key} ${answer.status}: ${p}`);
+        }
+        if (route.answers === 'assistant') {
+          // The assistant's own shape: the request's id, and an error code the document names for the status.
+          const { requestId, payload } = answer.body ?? {};
+          if (typeof requestId !== 'string' || requestId === '') problems.push('no requestId');
+          if (!documentedCodes(route, answer.status).includes(payload?.errorCode)) problems.push(`errorCode ${payload?.errorCode} is not one the document names for ${answer.status}`);
           return problems.map((p) => `${key} ${answer.status}: ${p}`);
         }
         const error = answer.body?.error;
