@@ -2,7 +2,7 @@ import { fulfill, GOOGLE_DEADLINE_MS } from '../../google/fulfill';
 import { Type } from '../../../schema';
 import { bearerToken, route, type Route } from '../route';
 
-/** What Google gets back: its own fulfillment response (Google's schemas in shared/reference say the rest). */
+/** What Google gets back: its own fulfillment response (Google's schemas in test/reference say the rest). */
 const FULFILLMENT_RESPONSE = Type.Object(
   {
     requestId: Type.Optional(Type.String({ description: 'the request’s own' })),
