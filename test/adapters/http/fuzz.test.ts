@@ -426,9 +426,9 @@ function casesFor(op: Operation): Array<fc.Arbitrary<Case>> {
     out.push(
       anyMessage.map((value) => ({ what: `${label}: any message`, method: op.method, path: pathWith(op), raw: JSON.stringify(value), refused: false, mustFail: true, assistant: true })),
       notJson.map((raw) => {
-        // Some of these are JSON after all (deeply nested), which the route then judges as a message.
-        const json = takenBody(schema, raw);
-        return { what: `${label}: not JSON`, method: op.method, path: pathWith(op), raw, refused: !json, mustFail: true, assistant: json };
+        // Some of these are JSON after all (deeply nested), and a blank body is no message at all: the route judges both itself.
+        const judged = takenBody(schema, raw) || raw.trim() === '';
+        return { what: `${label}: not JSON`, method: op.method, path: pathWith(op), raw, refused: !judged, mustFail: true, assistant: judged };
       }),
     );
   } else if (op.body) {
