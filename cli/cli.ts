@@ -12,7 +12,7 @@ import type { Bridge } from '../lib/bridge';
 import type { LoginIdentity, VerificationPurpose } from '../lib/ewelink/client';
 import { isRegion, REGIONS, type Region } from '../lib/ewelink/hosts';
 import type { TokenRecord } from '../lib/accounts/model';
-import { InvalidInput } from '../lib/errors';
+import { AccountNotLinked, InvalidInput } from '../lib/errors';
 import { API_KEY_INPUT } from '../lib/accounts/api-keys';
 import { parse } from '../lib/schema';
 import { pastedLine } from './pasted-line';
@@ -441,11 +441,15 @@ async function readStdin(): Promise<string> {
 }
 
 async function unlink(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
-  if (!(await bridge.accounts.status(options.account))) {
+  let unlinked;
+  try {
+    unlinked = await bridge.accounts.unlink(options.account);
+  } catch (err) {
+    if (!(err instanceof AccountNotLinked)) throw err;
     print(`account "${options.account}" is not linked: nothing to unlink`);
     return 1;
   }
-  const { api, revoked } = await bridge.accounts.unlink(options.account);
+  const { api, revoked } = unlinked;
   print(`account "${options.account}" unlinked: the bridge no longer holds its eWeLink tokens`);
   if (revoked) print('eWeLink revoked them too (v2): they work nowhere now');
   else if (api === 'v2') print('eWeLink no longer took them anyway: nothing was left to revoke');

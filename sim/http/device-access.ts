@@ -78,8 +78,9 @@ export interface ThingItem {
  */
 export function thingsFor(ctx: SimContext, account: Account, familyid?: string): ThingItem[] {
   const homes = familyid === undefined ? account.homes : account.homes.filter((home) => familyIdOf(account, home) === familyid);
+  const visible = visibleDevices(ctx, account);
   return homes.flatMap((home) => {
-    const devices = visibleDevices(ctx, account).filter((device) => (device.owner === account ? device.home : account.homes[0]) === home);
+    const devices = visible.filter((device) => (device.owner === account ? device.home : account.homes[0]) === home);
     return devices.map((device, position): ThingItem => {
       const index = position - devices.length;
       const sharedBy = sharedByView(ctx, account, device);
