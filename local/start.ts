@@ -118,8 +118,38 @@ async function main(): Promise<void> {
       `  curl -s ${server.url}/keys ${auth}                 # your API keys; POST /keys makes another`,
     );
   }
+  lines.push('', ...assistantLines(server.url, first?.deviceid));
   lines.push('', 'Ctrl-C stops everything.');
   console.log(lines.join('\n'));
+}
+
+/** Settings the admin command reads, as this run set them: pasted into another terminal, `npx ewelink-bridge` works on this set-up. */
+const ADMIN_COMMAND_SETTINGS = ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'EWELINK_APP_ID', 'EWELINK_APP_SECRET', 'EWELINK_API_URL', 'EWELINK_V2_API_URL', 'EWELINK_DISPATCH_URL', 'EWELINK_LOGIN_PAGE_URL', 'EWELINK_REDIRECT_URL'];
+
+/**
+ * How to try both assistants here: Alexa through the admin command (the skill's own code path,
+ * reading a directive from stdin), Google through a link made on the authorize page, as Google
+ * would make it, and its fulfillment route. The app secret is printed only when it is the
+ * simulator's; a real one is already in the reader's environment.
+ */
+function assistantLines(url: string, deviceid: string | undefined): string[] {
+  const settings = ADMIN_COMMAND_SETTINGS.filter((name) => env[name] && (name !== 'EWELINK_APP_SECRET' || env[name] === (env.SIM_APP_SECRET || 'sim-app-secret')));
+  const directive = (namespace: string, name: string, messageId: string, endpointId?: string) =>
+    JSON.stringify({ directive: { header: { namespace, name, payloadVersion: '3', messageId }, ...(endpointId ? { endpoint: { scope: { type: 'BearerToken', token: 'local' }, endpointId } } : {}), payload: endpointId ? {} : { scope: { type: 'BearerToken', token: 'local' } } } });
+  const redirect = 'http://localhost/linked';
+  return [
+    'voice assistants (README "Voice assistants"); in another terminal, point the admin command at this set-up:',
+    `  export ${settings.map((name) => `${name}='${env[name]}'`).join(' ')}`,
+    'Alexa, without AWS (the skill\'s code path; the directive\'s token is not checked):',
+    `  echo '${directive('Alexa.Discovery', 'Discover', 'try-discover')}' | npx ewelink-bridge alexa --directive -`,
+    ...(deviceid ? [`  echo '${directive('Alexa.PowerController', 'TurnOn', 'try-turn-on', deviceid)}' | npx ewelink-bridge alexa --directive -`] : []),
+    'Google, linked as Google would link it:',
+    `  npx ewelink-bridge oauth-client add --name try --redirect-uri ${redirect}     # prints a client id and secret`,
+    `  # open ${url}/oauth/authorize?response_type=code&client_id=<client id>&redirect_uri=${redirect}&state=try`,
+    '  # give the admin API key, Approve, and copy code=… from the address the browser lands on (it does not load)',
+    `  curl -s -X POST ${url}/oauth/token -u '<client id>:<client secret>' -d grant_type=authorization_code -d redirect_uri=${redirect} -d code=<code>`,
+    `  curl -s -X POST ${url}/google/fulfillment -H 'Authorization: Bearer <access_token>' -H 'content-type: application/json' -d '{"requestId":"try-sync","inputs":[{"intent":"action.devices.SYNC"}]}'`,
+  ];
 }
 
 function appKindLine(sim: Sim): string {

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,19 @@ async function call(running: Running, method: 'GET' | 'POST', path: string, body
   return { status: res.statusCode, body: await res.body.json() };
 }
 
+/** The printed line that begins with `start` (trimmed), or a failure that shows the output. */
+function printedLine(running: Running, start: string): string {
+  const line = running.output.split('\n').map((l) => l.trim()).find((l) => l.startsWith(start));
+  if (!line) throw new Error(`npm start printed no line beginning "${start}":\n${running.output}`);
+  return line;
+}
+
+/** Printed lines pasted into a shell, one after another, as a reader would paste them. */
+async function paste(lines: string[]): Promise<{ stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  return promisify(execFile)('bash', ['-e', '-c', lines.join('\n')], { cwd: ROOT, env });
+}
+
 describe('npm start keeps its data between runs', () => {
   let dataDir: string;
   let running: Running | undefined;
@@ -91,6 +105,17 @@ describe('npm start keeps its data between runs', () => {
     expect(created.status).toBe(201);
     const sceneId = created.body.scene.id as string;
     expect((await stat(join(dataDir, 'sim', 'admin-key'))).mode & 0o777).toBe(0o600);
+
+    // Act + Assess: the printed Alexa lines, pasted as they are, discover the devices and switch one on
+    expect((await call(running, 'POST', '/devices/1000000001/control', { power: 'off' })).status).toBe(200);
+    const settings = printedLine(running, 'export TABLE_NAME=');
+    const discover = JSON.parse((await paste([settings, printedLine(running, `echo '{"directive":{"header":{"namespace":"Alexa.Discovery"`)])).stdout);
+    expect(discover.event.header.name).toBe('Discover.Response');
+    expect(discover.event.payload.endpoints.map((e: { endpointId: string }) => e.endpointId)).toContain('1000000001');
+    const turnOn = JSON.parse((await paste([settings, printedLine(running, `echo '{"directive":{"header":{"namespace":"Alexa.PowerController"`)])).stdout);
+    expect(turnOn.event.header.name).toBe('Response');
+    expect(turnOn.context.properties).toContainEqual(expect.objectContaining({ name: 'powerState', value: 'ON' }));
+    expect((await call(running, 'GET', '/devices/1000000001')).body).toMatchObject({ power: 'on' });
     expect(await interrupt(running)).toBe(0);
 
     // Act: start again on the same folder
