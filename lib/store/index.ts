@@ -52,16 +52,17 @@ export interface Store {
 export function createStore(options: StoreOptions): Store {
   const client = options.client ?? documentClient({ endpoint: options.endpoint, region: options.region });
   const table = { client, tableName: options.tableName };
+  const oneTimeSecrets = new DynamoOneTimeSecrets(table);
   return {
     tokens: new DynamoTokenRepository(table),
     devices: new DynamoDeviceCache(table),
     apiKeys: new DynamoApiKeyRepository(table),
     hooks: new DynamoHookRepository(table),
     timers: new DynamoTimerModel(table),
-    oauthStates: new DynamoOAuthStateRepository(table),
+    oauthStates: new DynamoOAuthStateRepository(oneTimeSecrets),
     replies: new DynamoReplyLedger(table),
     assistantLinks: new DynamoAssistantLinks(table),
-    oneTimeSecrets: new DynamoOneTimeSecrets(table),
+    oneTimeSecrets,
   };
 }
 

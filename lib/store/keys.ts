@@ -15,12 +15,11 @@ import { invalidArgument } from './errors';
  * | timer model of a device (and its push) | `ACCOUNT#<accountId>` | `TIMERS#<deviceid>` |
  * | scene                                  | `ACCOUNT#<accountId>` | `SCENE#<sceneId>` |
  * | an assistant's message and its answer  | `ACCOUNT#<accountId>` | `REPLY#<assistant>#<messageId>` |
- * | OAuth sign-in started, by its state's SHA-256 | `OAUTH#<sha256>` | `OAUTH`       |
  * | an assistant's OAuth client             | `OAUTHCLIENT`         | `<clientId>`    |
  * | a link (one approval of one client for one account), listed under its account | `ACCOUNT#<accountId>` | `OAUTHLINK#<linkId>` |
  * | the same link, listed under its client  | `OAUTHCLIENT#<clientId>` | `LINK#<linkId>` |
  * | a link's authorization codes and tokens, by their SHA-256 | `LINK#<linkId>` | `CODE#…`, `ACCESS#…`, `REFRESH#…` |
- * | a one-time secret (link code, consent form), by its SHA-256 | `ONCE#<kind>#<sha256>` | `ONCE` |
+ * | a one-time secret (eWeLink sign-in state, link code, consent form), by its SHA-256 | `ONCE#<kind>#<sha256>` | `ONCE` |
  *
  * All token pairs share one partition so a single Query lists every account for the
  * refresh job; a bridge serves a handful of accounts, far below a partition's limits.
@@ -58,10 +57,6 @@ export function hookKey(hookId: string): ItemKey {
 
 export function hookListingKey(accountId: string, hookId: string): ItemKey {
   return { pk: accountPartition(accountId), sk: `${HOOK_PREFIX}${required('hookId', hookId)}` };
-}
-
-export function oauthStateKey(stateHash: string): ItemKey {
-  return { pk: `OAUTH#${required('stateHash', stateHash)}`, sk: 'OAUTH' };
 }
 
 export const TIMERS_PREFIX = 'TIMERS#';

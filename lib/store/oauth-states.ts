@@ -1,54 +1,23 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OAuthState, OAuthStateRepository } from '../accounts/model';
-import { hashSecret } from '../secrets';
-import { invalidArgument } from './errors';
-import { oauthStateKey } from './keys';
-import { CONDITION_FAILED, conditionalRequest, request } from './requests';
-import { PARTITION_KEY, TTL_ATTRIBUTE } from './schema';
-import type { TableConfig } from './types';
+import type { OneTimeSecretRepository } from '../accounts/assistant-links';
+
+/** The kind under which eWeLink login states are kept among the one-time secrets. */
+const STATE_KIND = 'ewelink-state';
 
 /**
- * The OAuthStateRepository in the bridge's DynamoDB table: one item per state, under the
- * state's hash, removed by the table's TTL once expired; taking one is a conditional delete,
- * so two callbacks with the same state cannot both get it.
+ * The OAuthStateRepository as one kind of one-time secret: kept under the state's hash with
+ * the table's TTL, taken once by a conditional delete (see DynamoOneTimeSecrets).
  */
 export class DynamoOAuthStateRepository implements OAuthStateRepository {
-  constructor(private readonly table: TableConfig) {}
+  constructor(private readonly once: OneTimeSecretRepository) {}
 
   async put(state: string, record: OAuthState): Promise<void> {
-    if (!state) throw invalidArgument('oauthStates.put', 'state must be a non-empty string');
-    await request('oauthStates.put', () =>
-      this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            ...oauthStateKey(hashSecret(state)),
-            accountId: record.accountId,
-            redirectUrl: record.redirectUrl,
-            // The TTL attribute is epoch seconds; the exact moment is kept beside it in ms.
-            [TTL_ATTRIBUTE]: Math.ceil(record.expiresAt / 1000),
-            expiresAtMs: record.expiresAt,
-          },
-        }),
-      ),
-    );
+    await this.once.put(STATE_KIND, state, { accountId: record.accountId, redirectUrl: record.redirectUrl }, record.expiresAt);
   }
 
   async take(state: string): Promise<OAuthState | undefined> {
-    if (!state) return undefined;
-    const result = await conditionalRequest('oauthStates.take', () =>
-      this.table.client.send(
-        new DeleteCommand({
-          TableName: this.table.tableName,
-          Key: oauthStateKey(hashSecret(state)),
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
-    );
-    if (result === CONDITION_FAILED || !result.Attributes) return undefined;
-    const { accountId, redirectUrl, expiresAtMs } = result.Attributes;
-    return { accountId: String(accountId), redirectUrl: String(redirectUrl), expiresAt: Number(expiresAtMs) };
+    const kept = await this.once.take(STATE_KIND, state);
+    if (!kept) return undefined;
+    return { accountId: String(kept.fields.accountId), redirectUrl: String(kept.fields.redirectUrl), expiresAt: kept.expiresAt };
   }
 }

@@ -523,7 +523,7 @@ function isMetering(commandName: string, input: any): boolean {
  * table's TTL removes after 10 minutes.
  */
 async function tableState(): Promise<string> {
-  const items = (await scanTable(h.table)).filter((item) => !String(item.pk).startsWith('OAUTH#'));
+  const items = (await scanTable(h.table)).filter((item) => !String(item.pk).startsWith('ONCE#ewelink-state#'));
   return JSON.stringify(items.map(({ fullAt: _fullAt, lastUsedAt: _lastUsedAt, ...item }) => item));
 }
 
