@@ -7,7 +7,7 @@ import { median } from './warm-command';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}dist/bench`;
-const FUNCTIONS = ['http-api', 'refresh-tokens', 'reconcile-timers'];
+const FUNCTIONS = ['http-api', 'alexa', 'refresh-tokens', 'reconcile-timers'];
 const RUNS = 21;
 
 /**

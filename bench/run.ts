@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints the figures behind the bridge's speed targets. Run by hand; never
- * part of the test pass/fail.
+ * part of the test pass/fail. Words after `--` pick the sections whose titles hold one of them
+ * (`npm run bench -- cold` times only the bundles' load).
  */
 import { closeHttpPools } from '../lib/ewelink/http';
 import { benchAssistants } from './assistants';
@@ -17,7 +18,9 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Cold load of each bundled function (target: < 150 ms over bare node)', benchColdLoad],
 ];
 
+const picked = process.argv.slice(2).map((word) => word.toLowerCase());
 for (const [title, run] of sections) {
+  if (picked.length > 0 && !picked.some((word) => title.toLowerCase().includes(word))) continue;
   console.log(`\n## ${title}`);
   for (const line of await run()) console.log(`- ${line}`);
 }

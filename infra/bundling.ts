@@ -27,5 +27,10 @@ export const LAMBDA_BUNDLE = {
   external: ['@aws-sdk/client-secrets-manager'],
   // In Lambda the credentials are always in the environment: the SDK's full provider chain
   // is replaced by the environment provider alone (infra/lambda-credentials.ts says why).
-  alias: { '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)) },
+  // `mime-types` (pulled in by the OAuth library through `type-is`) is replaced by a stub that
+  // knows no extensions: nothing in the bundle looks one up (infra/mime-types-stub.ts says why).
+  alias: {
+    '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
+    'mime-types': fileURLToPath(new URL('./mime-types-stub.ts', import.meta.url)),
+  },
 } satisfies BuildOptions;
