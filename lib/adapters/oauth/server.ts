@@ -114,9 +114,24 @@ export async function decide(links: AssistantLinks, decision: Decision): Promise
     // A denial (and any refusal the library can tell the client of) goes back to the client, as RFC 6749 says.
     const location = response.get('location') as string | undefined;
     if (!location || err instanceof OAuth2Server.ServerError) refusedRequest(err);
-    return location;
+    return withError(location, err as Error, decision.params.state);
   }
   return response.get('location') as string;
+}
+
+/**
+ * The library's error redirect, made whole. It parses the redirect URI with Node's legacy
+ * `url.parse`, whose `search` wins over the `query` it sets: for a redirect URI with a query of
+ * its own, `error` and `state` are dropped and the client is sent back as if nothing happened.
+ * Both are put back, beside the URI's own query (RFC 6749, 4.1.2.1).
+ */
+function withError(location: string, err: Error, state: string | undefined): string {
+  const url = new URL(location);
+  if (url.searchParams.has('error')) return location;
+  url.searchParams.set('error', err.name);
+  if (err.message) url.searchParams.set('error_description', err.message);
+  if (state) url.searchParams.set('state', state);
+  return url.toString();
 }
 
 /**

@@ -91,6 +91,25 @@ describe('the authorize page', () => {
     expect(after.filter((item) => String(item.sk).startsWith('CODE#'))).toEqual(before.filter((item) => String(item.sk).startsWith('CODE#')));
   });
 
+  it('keeps a redirect URI\'s own query, adding the code or the error and the state to it', async () => {
+    // Prepare: a client whose redirect URI carries a query of its own (RFC 6749 3.1.2 allows one)
+    const withQuery = await addClient(h.bridge, { name: 'query', redirectUris: ['https://assistant.example.com/return?vendor=M2&lang=en'] });
+    // Act
+    const approved = await approve(h.url, authorizeQuery(withQuery.client), h.apiKey);
+    const denied = await approve(h.url, authorizeQuery(withQuery.client), '', 'deny');
+    // Assess
+    for (const { answer } of [approved, denied]) {
+      expect(answer.status).toBe(302);
+      expect(`${answer.location?.origin}${answer.location?.pathname}`).toBe('https://assistant.example.com/return');
+      expect(answer.location?.searchParams.get('vendor')).toBe('M2');
+      expect(answer.location?.searchParams.get('lang')).toBe('en');
+      expect(answer.location?.searchParams.get('state')).toBe('state-1 &<"x">');
+    }
+    expect(codeOf(approved.answer)).not.toBe('');
+    expect(denied.answer.location?.searchParams.get('error')).toBe('access_denied');
+    expect(denied.answer.location?.searchParams.has('code')).toBe(false);
+  });
+
   it('shows the form again after a wrong key, storing nothing and sending nobody anywhere; the form still works after', async () => {
     // Prepare
     const page = await send(h.url, 'GET', `/oauth/authorize?${authorizeQuery(alexa.client)}`);
