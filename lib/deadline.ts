@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * The work's result, or the error `late()` makes once `ms` have passed without one. The work
  * is not stopped (a command already on its way may still land); its later failure is dropped.
@@ -18,4 +20,57 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number, late: () =
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A request's time budget: the moment by which its caller must have an answer. Every cloud and
+ * DynamoDB call made for the request takes its own limit cut to what is left (`limit`), so the
+ * sum of their limits cannot run past the platform's timeout.
+ *
+ * @example
+ * const budget = Budget.of(10_000);
+ * await withBudget(budget, () => controller.control(accountId, id, { power: 'on' }));
+ */
+export class Budget {
+  private constructor(
+    /** Epoch ms by which the answer is due. */
+    readonly endsAt: number,
+    private readonly clock: () => number,
+  ) {}
+
+  /** A budget of `ms` from now. */
+  static of(ms: number, clock: () => number = Date.now): Budget {
+    return new Budget(clock() + Math.max(0, ms), clock);
+  }
+
+  /** Ms left, never below 0. */
+  remaining(): number {
+    return Math.max(0, this.endsAt - this.clock());
+  }
+
+  /** A call's own limit `ms`, cut to what is left of the budget. */
+  limit(ms: number): number {
+    return Math.min(ms, this.remaining());
+  }
+
+  get expired(): boolean {
+    return this.remaining() === 0;
+  }
+}
+
+const running = new AsyncLocalStorage<Budget>();
+
+/** Runs `work` with `budget` as the current request's: the calls it makes, however deep, see it. */
+export function withBudget<T>(budget: Budget, work: () => Promise<T>): Promise<T> {
+  return running.run(budget, work);
+}
+
+/** The budget of the request being served, if any (a schedule, the admin command: none). */
+export function currentBudget(): Budget | undefined {
+  return running.getStore();
+}
+
+/** A call's own limit `ms`, cut to the current request's budget when there is one. */
+export function callLimit(ms: number): number {
+  return currentBudget()?.limit(ms) ?? ms;
 }

@@ -154,6 +154,37 @@ export class StoreUnavailable extends DomainError {
   static override readonly code = 'store_unavailable';
 }
 
+/** The eWeLink cloud did not answer within the request's budget; nothing is known to have been sent. */
+export class CloudTimeout extends DomainError {
+  override name = 'CloudTimeout';
+  static override readonly code = 'cloud_timeout';
+}
+
+/**
+ * A command (or a write) went out but its answer was lost: the device (or the table) may have
+ * changed. Read the state before trying again; a toggle sent twice undoes itself.
+ */
+export class OutcomeUnknown extends DomainError {
+  override name = 'OutcomeUnknown';
+  static override readonly code = 'outcome_unknown';
+}
+
+/**
+ * The bridge holds back to keep within the eWeLink cloud's limits (the same endpoint at most
+ * every 500 ms, 300 calls in 5 minutes) and the call could not get its turn within the
+ * request's budget; `retryAfterSeconds` says when it would.
+ */
+export class CloudBusy extends DomainError {
+  override name = 'CloudBusy';
+  static override readonly code = 'cloud_busy';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 const APP_ID_REFUSED =
   'the eWeLink cloud does not let this app id do that: a personal app id (the free kind from the eWeLink developer centre) may only link accounts through the OAuth login (npx ewelink-bridge oauth-login, or GET /ewelink/oauth/start) and use the v2 API; password login, registering, groups, renaming, channel names, history and sharing need an enterprise app id';
 

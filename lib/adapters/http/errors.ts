@@ -9,6 +9,8 @@ import {
   AlreadyExists,
   AlreadyShared,
   CloudAuthRefused,
+  CloudBusy,
+  CloudTimeout,
   CloudUnavailable,
   Conflict,
   DeviceOffline,
@@ -21,6 +23,7 @@ import {
   NotConfigured,
   NotFound,
   NotOwner,
+  OutcomeUnknown,
   RateLimited,
   ShareRefused,
   ShareTooSoon,
@@ -91,7 +94,10 @@ export const DOMAIN_STATUS: ReadonlyArray<readonly [ErrorClass & { code: string 
   [NotConfigured, 503],
   [NotAvailableForApp, 501],
   [StoreUnavailable, 503],
+  [CloudBusy, 503],
   [DeviceOffline, 504],
+  [CloudTimeout, 504],
+  [OutcomeUnknown, 504],
   [ShareUnanswered, 504],
 ];
 
@@ -116,7 +122,7 @@ export function errorAnswer(err: unknown, requestId: string): { status: number; 
   }
   const body: ErrorBody = { error: { code: known.code, message: known.message, requestId } };
   if (known.field) body.error.field = known.field;
-  if (known instanceof RateLimited) return { status, body, internal: false, headers: { 'retry-after': String(known.retryAfterSeconds) } };
+  if (known instanceof RateLimited || known instanceof CloudBusy) return { status, body, internal: false, headers: { 'retry-after': String(known.retryAfterSeconds) } };
   return { status, body, internal: false };
 }
 
