@@ -7,7 +7,7 @@
  *
  * | folder | what lives there |
  * |---|---|
- * | `sim/` (top) | `startSim` wiring (`start.ts`), public types, the clock, stats, faults, waits, shared field checks, answer views, the demo seed, `npm run sim` (`main.ts`) |
+ * | `sim/` (top) | `startSim` wiring (`start.ts`), public types, the clock, stats, faults, the hold of `hangHttp`, waits, shared field checks, answer views, the demo seed, `npm run sim` (`main.ts`) |
  * | `sim/http/` | the HTTP server: host and region placement, Sign/Bearer checks, the cloud's v1 and v2 routes by concern, the login page, the test-only `/_sim/*` controls |
  * | `sim/socket/` | the WebSocket sessions (handshake, ping, update/query, pushes) and the share actions |
  * | `sim/devices/` | device kinds and their param checks, the one command path, device-run timers (schedules, cron), readings, history, devices waiting to be paired |

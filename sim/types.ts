@@ -270,6 +270,15 @@ export interface SimFaults {
   refuseSockets: boolean;
   /** An update/query closes its socket instead of replying; the change is not applied. */
   dropSocketBeforeReply: boolean;
+  /** An update is carried out (the change applied and pushed), then its socket is closed instead of the reply. */
+  dropSocketAfterApply: boolean;
+  /**
+   * Cloud HTTP requests (not /_sim/*) get no answer while it is on. Turning it off carries out
+   * the held ones, oldest first, and answers them: even one whose client has gone.
+   */
+  hangHttp: boolean;
+  /** WebSocket upgrades are accepted, but userOnline is never answered (the socket stays open). */
+  silentHandshake: boolean;
   /** These devices never answer: commands get 504 after deviceTimeoutMs. */
   silentDevices: Set<string>;
 }

@@ -82,7 +82,8 @@ function answerCloud(ctx: SimContext, req: IncomingMessage, url: URL, placement:
 
 /**
  * The HTTP side: the host (v1, v2, dispatch or login page) and region by Host or path prefix,
- * every request counted, then the host's checks and route, then the latency fault, then the answer.
+ * every request counted, held while `hangHttp` is on, then the host's checks and route, then
+ * the latency fault, then the answer.
  */
 export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswerer) {
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -106,6 +107,7 @@ export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswere
       query: Object.fromEntries(url.searchParams),
       body: raw.toString('utf8'),
     });
+    await ctx.hold.pass();
     if (service === 'oauth') {
       const page = answerLoginPage(ctx, method, path, url, req.headers['content-type'], raw);
       await ctx.timers.sleep(ctx.faults.latencyMs);

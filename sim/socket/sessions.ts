@@ -170,6 +170,8 @@ export class SocketHub {
 
   private async userOnline(session: Session, message: Fields): Promise<void> {
     const handshake = this.handshake(message);
+    // Taken in and counted, never answered: the socket stays open and silent.
+    if (this.ctx.faults.silentHandshake) return;
     if (!handshake.ok) return this.refuse(session, handshake.reason, message['sequence']);
     session.account = handshake.account;
     await this.reply(session, {
@@ -202,8 +204,17 @@ export class SocketHub {
 
   private async command(session: Session, action: 'update' | 'query', message: Fields): Promise<void> {
     if (this.ctx.faults.dropSocketBeforeReply) return this.drop(session);
+    const dropAfter = action === 'update' && this.ctx.faults.dropSocketAfterApply;
+    const answer = await this.carryOut(session, action, message);
+    // dropSocketAfterApply: the update was carried out, but its reply (whatever it says) is lost with the socket.
+    if (dropAfter) return this.drop(session);
+    await this.reply(session, answer);
+  }
+
+  /** What an update or query does, and the reply it earns. */
+  private async carryOut(session: Session, action: 'update' | 'query', message: Fields): Promise<Fields> {
     const problem = commandProblem(action, message);
-    if (problem) return this.reply(session, { error: 400, reason: problem, ...echo(message) });
+    if (problem) return { error: 400, reason: problem, ...echo(message) };
 
     const deviceid = message['deviceid'] as string;
     const apikey = message['apikey'] as string;
@@ -211,11 +222,11 @@ export class SocketHub {
     const account = session.account;
     const access = device && account && this.ctx.shares.access(device, account);
     if (!device || !account || !access || device.owner.apikey !== apikey) {
-      return this.reply(session, { error: 404, reason: `no device ${deviceid} under this apikey`, ...echo(message) });
+      return { error: 404, reason: `no device ${deviceid} under this apikey`, ...echo(message) };
     }
     if (action === 'update' && access.role === 'receiver') {
       const refusal = receiverRefusal(access.share, device, message['params'] as Params);
-      if (refusal) return this.reply(session, { error: 403, reason: refusal, ...echo(message) });
+      if (refusal) return { error: 403, reason: refusal, ...echo(message) };
     }
 
     const options = { waitWhenOffline: true, origin: session, operator: { account, sequence: message['sequence'] as string | number } };
@@ -223,14 +234,14 @@ export class SocketHub {
       action === 'update'
         ? await this.ctx.control.update(device, message['params'] as Params, options)
         : await this.ctx.control.query(device, message['params'] as string[], options);
-    if (!outcome.ok) return this.reply(session, { error: outcome.code, reason: outcome.reason, ...echo(message) });
-    await this.reply(session, {
+    if (!outcome.ok) return { error: outcome.code, reason: outcome.reason, ...echo(message) };
+    return {
       error: 0,
       deviceid,
       apikey,
       sequence: message['sequence'],
       ...(action === 'query' && { params: outcome.params }),
-    });
+    };
   }
 
   /** A 406 answer, then the socket is closed. */

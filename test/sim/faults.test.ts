@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sim } from '../../sim/index';
-import { ALICE, HEATER, LAMP, regionBase, testSim, wsUrl } from './fixture';
-import { bySequence, control, get, onlineSocket, post, sequence, SocketClient, updateMessage, userOnline } from './wire';
+import { ALICE, BOB, HEATER, LAMP, regionBase, testSim, wsUrl } from './fixture';
+import { bySequence, commonFields, control, get, onlineSocket, post, sequence, SocketClient, updateMessage, userOnline } from './wire';
 
 let sim: Sim;
 let eu: string;
@@ -15,9 +16,23 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 afterEach(() => {
-  Object.assign(sim.faults, { latencyMs: 0, dispatchFailing: false, refuseSockets: false, dropSocketBeforeReply: false });
+  Object.assign(sim.faults, {
+    latencyMs: 0,
+    dispatchFailing: false,
+    refuseSockets: false,
+    dropSocketBeforeReply: false,
+    dropSocketAfterApply: false,
+    hangHttp: false,
+    silentHandshake: false,
+  });
   sim.faults.silentDevices.clear();
 });
+
+/** The lamp's switch, and the other value it could take. */
+function lampSwitch(): { now: string; other: 'on' | 'off' } {
+  const now = String(sim.device(LAMP).params['switch']);
+  return { now, other: now === 'on' ? 'off' : 'on' };
+}
 
 describe('faults', () => {
   it('refuseSockets: the upgrade gets HTTP 503', async () => {
@@ -39,6 +54,110 @@ describe('faults', () => {
     expect(closed.code).toBe(1006);
     expect(client.pending()).toEqual([]);
     expect(sim.device(LAMP).params['switch']).toBe('off');
+  });
+
+  it('dropSocketAfterApply: the update is applied and pushed, then the socket closes instead of the reply', async () => {
+    // Prepare
+    const client = await onlineSocket(wsUrl(sim), at, apikey);
+    const watcher = await onlineSocket(wsUrl(sim), at, apikey);
+    const lamp = lampSwitch();
+    sim.faults.dropSocketAfterApply = true;
+
+    // Act
+    client.send(updateMessage(apikey, LAMP, { switch: lamp.other }, sequence()));
+    const closed = await client.closed;
+    const pushed = await watcher.next((m) => m.action === 'update' && m.deviceid === LAMP);
+    watcher.close();
+
+    // Assess
+    expect(closed.code).toBe(1006);
+    expect(client.pending()).toEqual([]);
+    expect(sim.device(LAMP).params['switch']).toBe(lamp.other);
+    expect(pushed).toMatchObject({ userAgent: 'device', params: { switch: lamp.other } });
+  });
+
+  it('silentHandshake: the upgrade is accepted, userOnline is taken in but never answered, and the socket stays open', async () => {
+    // Prepare: bob, who has no other socket in this file
+    const bob = sim.issueTokens(BOB.phoneNumber);
+    sim.stats.reset();
+    const switched = await control(sim.url, 'POST', '/_sim/faults', { silentHandshake: true });
+    const client = await SocketClient.open(wsUrl(sim));
+
+    // Act
+    client.send(userOnline(bob.at, bob.apikey));
+    await vi.waitFor(() => expect(sim.stats.byAction['userOnline']).toBe(1));
+    await control(sim.url, 'GET', '/_sim/faults'); // a round trip after the handshake arrived, for any answer to come
+    const unanswered = client.pending();
+    const onlineDuringSilence = sim.openSockets(BOB.phoneNumber);
+    sim.faults.silentHandshake = false;
+    const again = userOnline(bob.at, bob.apikey);
+    client.send(again);
+    const reply = await client.next((m) => m.sequence === again['sequence']);
+    client.close();
+    await client.closed;
+
+    // Assess
+    expect(switched.body).toMatchObject({ silentHandshake: true });
+    expect(unanswered).toEqual([]);
+    expect(onlineDuringSilence).toBe(0);
+    expect(reply).toMatchObject({ error: 0, apikey: bob.apikey });
+  });
+
+  it('hangHttp: a command gets no answer while the cloud hangs, and is carried out and answered when it comes back', async () => {
+    // Prepare
+    sim.stats.reset();
+    const lamp = lampSwitch();
+    const hung = await control(sim.url, 'POST', '/_sim/faults', { hangHttp: true });
+
+    // Act
+    let answered = false;
+    const command = post(eu, '/api/user/device/status', { deviceid: LAMP, params: { switch: lamp.other } }, { bearer: at }).finally(() => {
+      answered = true;
+    });
+    await vi.waitFor(() => expect(sim.stats.byPath['POST /api/user/device/status']).toBe(1));
+    const during = await control(sim.url, 'GET', `/_sim/devices/${LAMP}`);
+    const answeredDuringHang = answered;
+    const lifted = await control(sim.url, 'POST', '/_sim/faults', { hangHttp: false });
+    const reply = await command;
+
+    // Assess
+    expect(hung.body).toMatchObject({ hangHttp: true });
+    expect(during.body.params.switch).toBe(lamp.now);
+    expect(answeredDuringHang).toBe(false);
+    expect(lifted.body).toMatchObject({ hangHttp: false });
+    expect(reply).toMatchObject({ status: 200, body: { error: 0, deviceid: LAMP } });
+    expect(sim.device(LAMP).params['switch']).toBe(lamp.other);
+  });
+
+  it('hangHttp: a command whose client gave up during the hang is still carried out when the hang ends', async () => {
+    // Prepare
+    sim.stats.reset();
+    const lamp = lampSwitch();
+    sim.faults.hangHttp = true;
+    const abort = new AbortController();
+    const body = JSON.stringify({ ...commonFields(), deviceid: LAMP, params: { switch: lamp.other } });
+
+    // Act
+    const sent = request(`${eu}/api/user/device/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${at}` },
+      body,
+      signal: abort.signal,
+    });
+    await vi.waitFor(() => expect(sim.stats.byPath['POST /api/user/device/status']).toBe(1));
+    abort.abort();
+    const gaveUp = await sent.then(
+      () => 'answered',
+      () => 'gave up',
+    );
+    await control(sim.url, 'GET', '/_sim/faults'); // a round trip, for the sim to see the connection go
+    const duringHang = sim.device(LAMP).params['switch'];
+    sim.faults.hangHttp = false;
+
+    // Assess
+    expect(gaveUp).toBe('gave up');
+    expect(duringHang).toBe(lamp.now);
+    await vi.waitFor(() => expect(sim.device(LAMP).params['switch']).toBe(lamp.other));
   });
 
   it('dispatchFailing: /dispatch/app answers HTTP 503 with error 500', async () => {
@@ -138,6 +257,25 @@ describe('/_sim control routes', () => {
     expect(unknown.status).toBe(404);
     expect(badFault.status).toBe(400);
     sim.setDeviceOnline(LAMP, true);
+  });
+
+  it('show the new faults off at first, set them, and refuse a wrong value naming the fault', async () => {
+    // Prepare
+    const fresh = await testSim();
+    try {
+      // Act
+      const shown = await control(fresh.url, 'GET', '/_sim/faults');
+      const set = await control(fresh.url, 'POST', '/_sim/faults', { dropSocketAfterApply: true, silentHandshake: true });
+      const wrong = await control(fresh.url, 'POST', '/_sim/faults', { hangHttp: 1, silentHandshake: false });
+
+      // Assess
+      expect(shown.body).toMatchObject({ dropSocketAfterApply: false, hangHttp: false, silentHandshake: false });
+      expect(set.body).toMatchObject({ dropSocketAfterApply: true, hangHttp: false, silentHandshake: true });
+      expect(wrong).toMatchObject({ status: 400, body: { error: 'hangHttp must be a boolean' } });
+      expect(fresh.faults.silentHandshake).toBe(true);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('issue and expire tokens', async () => {
