@@ -2,17 +2,17 @@ import { isObject } from './fields';
 import type { RequestHold } from './request-hold';
 import type { SimFaults } from './types';
 
-const FLAGS = ['dispatchFailing', 'refuseSockets', 'dropSocketBeforeReply', 'dropSocketAfterApply', 'hangHttp', 'silentHandshake'] as const;
+const FLAGS = ['dispatchFailing', 'refuseSockets', 'dropSocketBeforeReply', 'dropSocketAfterApply', 'hangHttp', 'silentHandshake', 'enforceLimits'] as const;
 
 /**
  * The faults, all off; `hangHttp` reads and sets the hold, so lifting it (by any means: a
  * patch, or `sim.faults.hangHttp = false`) releases the held requests.
  *
  * @example
- * const faults = createFaults(new RequestHold());
+ * const faults = createFaults(new RequestHold(), false);
  * faults.hangHttp = true; // cloud requests now wait
  */
-export function createFaults(hold: RequestHold): SimFaults {
+export function createFaults(hold: RequestHold, enforceLimits: boolean): SimFaults {
   return {
     latencyMs: 0,
     dispatchFailing: false,
@@ -26,6 +26,7 @@ export function createFaults(hold: RequestHold): SimFaults {
       hold.set(on);
     },
     silentHandshake: false,
+    enforceLimits,
     silentDevices: new Set(),
   };
 }

@@ -5,6 +5,7 @@ export class StatsRecorder implements SimStats {
   http = 0;
   socketMessages = 0;
   connections = 0;
+  readonly limitCrossings: SimStats['limitCrossings'] = { total: 0, byEndpoint: {} };
   byPath: Record<string, number> = {};
   byAction: Record<string, number> = {};
   log: SimRecord[] = [];
@@ -26,6 +27,12 @@ export class StatsRecorder implements SimStats {
     this.connections += 1;
   }
 
+  /** A call that broke a politeness limit, by `METHOD /path` or `socket userOnline`. */
+  recordLimitCrossing(endpoint: string): void {
+    this.limitCrossings.total += 1;
+    this.limitCrossings.byEndpoint[endpoint] = (this.limitCrossings.byEndpoint[endpoint] ?? 0) + 1;
+  }
+
   /** Zeroes everything in place, so references a test already holds see the reset. */
   reset(): void {
     this.http = 0;
@@ -33,6 +40,8 @@ export class StatsRecorder implements SimStats {
     this.connections = 0;
     for (const key of Object.keys(this.byPath)) delete this.byPath[key];
     for (const key of Object.keys(this.byAction)) delete this.byAction[key];
+    this.limitCrossings.total = 0;
+    for (const key of Object.keys(this.limitCrossings.byEndpoint)) delete this.limitCrossings.byEndpoint[key];
     this.log.length = 0;
   }
 
@@ -41,6 +50,7 @@ export class StatsRecorder implements SimStats {
       http: this.http,
       socketMessages: this.socketMessages,
       connections: this.connections,
+      limitCrossings: this.limitCrossings,
       byPath: this.byPath,
       byAction: this.byAction,
       log: this.log,

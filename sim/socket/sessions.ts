@@ -5,6 +5,7 @@ import type { Account, DeviceRecord } from '../accounts/account-book';
 import type { SimContext } from '../context';
 import type { Params } from '../devices/kinds';
 import { field, isNonce, isObject, isSecondsTimestamp, type Fields } from '../fields';
+import { accountCaller, addressCaller, HANDSHAKE_ENDPOINT, TOO_FREQUENT } from '../politeness';
 import { answerShareAction, isShareAction } from './share-actions';
 import { receiverRefusal } from '../accounts/sharing';
 
@@ -12,6 +13,8 @@ interface Session {
   /** 1, 2, … in the order connections were accepted. */
   readonly connection: number;
   readonly ws: WebSocket;
+  /** The client's IP, which a handshake without a usable at is counted against. */
+  readonly address: string | undefined;
   account: Account | undefined;
   closing: boolean;
   cancelIdle: () => void;
@@ -61,9 +64,10 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 }
 
 /**
- * The `/api/ws` long connections: the userOnline handshake, ping/pong, update and query
- * answered by sequence, share/updateShare/cancelShare, and the pushes (`update` from the
- * device, `sysmsg` online/offline) to the owner's and the share receivers' sockets.
+ * The `/api/ws` long connections: the userOnline handshake (counted against the politeness
+ * limits), ping/pong, update and query answered by sequence, share/updateShare/cancelShare,
+ * and the pushes (`update` from the device, `sysmsg` online/offline) to the owner's and the
+ * share receivers' sockets.
  */
 export class SocketHub {
   private readonly server = new WebSocketServer({ noServer: true });
@@ -77,7 +81,7 @@ export class SocketHub {
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
     if (path !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
     if (this.ctx.faults.refuseSockets) return refuseUpgrade(socket, 503, 'Service Unavailable');
-    this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws));
+    this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws, req.socket.remoteAddress));
   }
 
   /** Tells the owner's and receivers' sockets, except the one that asked, what an update changed. */
@@ -116,9 +120,9 @@ export class SocketHub {
     this.server.close();
   }
 
-  private open(ws: WebSocket): void {
+  private open(ws: WebSocket, address: string | undefined): void {
     this.ctx.stats.recordConnection();
-    const session: Session = { connection: ++this.connectionCount, ws, account: undefined, closing: false, cancelIdle: () => undefined };
+    const session: Session = { connection: ++this.connectionCount, ws, address, account: undefined, closing: false, cancelIdle: () => undefined };
     this.sessions.add(session);
     this.keepAlive(session);
     ws.on('message', (data) => {
@@ -170,8 +174,11 @@ export class SocketHub {
 
   private async userOnline(session: Session, message: Fields): Promise<void> {
     const handshake = this.handshake(message);
+    const caller = handshake.ok ? accountCaller(handshake.account) : addressCaller(session.address);
+    const crossing = this.ctx.politeness.call(caller, HANDSHAKE_ENDPOINT);
     // Taken in and counted, never answered: the socket stays open and silent.
     if (this.ctx.faults.silentHandshake) return;
+    if (crossing?.refused) return this.turnAway(session, { error: 429, reason: TOO_FREQUENT.msg }, message['sequence'], 1013);
     if (!handshake.ok) return this.refuse(session, handshake.reason, message['sequence']);
     session.account = handshake.account;
     await this.reply(session, {
@@ -245,12 +252,20 @@ export class SocketHub {
   }
 
   /** A 406 answer, then the socket is closed. */
-  private async refuse(session: Session, reason: string, sequence: unknown): Promise<void> {
+  private refuse(session: Session, reason: string, sequence: unknown): Promise<void> {
+    return this.turnAway(session, { error: 406, reason }, sequence, 1008);
+  }
+
+  /**
+   * An answer that ends the session (with the sequence it answers, when there was one), then a
+   * close: 1008 for a refused handshake, 1013 (try again later) for one over the limits.
+   */
+  private async turnAway(session: Session, answer: Fields, sequence: unknown, code: 1008 | 1013): Promise<void> {
     session.account = undefined;
     session.closing = true;
     await this.ctx.timers.sleep(this.ctx.faults.latencyMs);
-    this.send(session, { error: 406, reason, ...(sequence !== undefined && { sequence }) });
-    session.ws.close(1008, 'userOnline refused');
+    this.send(session, { ...answer, ...(sequence !== undefined && { sequence }) });
+    session.ws.close(code, code === 1013 ? TOO_FREQUENT.msg : 'userOnline refused');
   }
 
   private async reply(session: Session, message: Fields): Promise<void> {

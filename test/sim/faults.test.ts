@@ -230,7 +230,7 @@ describe('stats', () => {
 
   it('reset zeroes everything', () => {
     sim.stats.reset();
-    expect(sim.stats).toMatchObject({ http: 0, socketMessages: 0, connections: 0, byPath: {}, byAction: {}, log: [] });
+    expect(sim.stats).toMatchObject({ http: 0, socketMessages: 0, connections: 0, limitCrossings: { total: 0, byEndpoint: {} }, byPath: {}, byAction: {}, log: [] });
   });
 });
 
@@ -265,12 +265,12 @@ describe('/_sim control routes', () => {
     try {
       // Act
       const shown = await control(fresh.url, 'GET', '/_sim/faults');
-      const set = await control(fresh.url, 'POST', '/_sim/faults', { dropSocketAfterApply: true, silentHandshake: true });
+      const set = await control(fresh.url, 'POST', '/_sim/faults', { dropSocketAfterApply: true, silentHandshake: true, enforceLimits: true });
       const wrong = await control(fresh.url, 'POST', '/_sim/faults', { hangHttp: 1, silentHandshake: false });
 
       // Assess
-      expect(shown.body).toMatchObject({ dropSocketAfterApply: false, hangHttp: false, silentHandshake: false });
-      expect(set.body).toMatchObject({ dropSocketAfterApply: true, hangHttp: false, silentHandshake: true });
+      expect(shown.body).toMatchObject({ dropSocketAfterApply: false, hangHttp: false, silentHandshake: false, enforceLimits: false });
+      expect(set.body).toMatchObject({ dropSocketAfterApply: true, hangHttp: false, silentHandshake: true, enforceLimits: true });
       expect(wrong).toMatchObject({ status: 400, body: { error: 'hangHttp must be a boolean' } });
       expect(fresh.faults.silentHandshake).toBe(true);
     } finally {
