@@ -3,6 +3,7 @@ import type { HttpRecord, SimRecord, SimStats, SocketRecord } from './types';
 /** Counters and the log of everything clients sent, for tests to assert on. */
 export class StatsRecorder implements SimStats {
   http = 0;
+  httpConnections = 0;
   socketMessages = 0;
   connections = 0;
   readonly limitCrossings: SimStats['limitCrossings'] = { total: 0, byEndpoint: {} };
@@ -27,6 +28,10 @@ export class StatsRecorder implements SimStats {
     this.connections += 1;
   }
 
+  recordHttpConnection(): void {
+    this.httpConnections += 1;
+  }
+
   /** A call that broke a politeness limit, by `METHOD /path` or `socket userOnline`. */
   recordLimitCrossing(endpoint: string): void {
     this.limitCrossings.total += 1;
@@ -36,6 +41,7 @@ export class StatsRecorder implements SimStats {
   /** Zeroes everything in place, so references a test already holds see the reset. */
   reset(): void {
     this.http = 0;
+    this.httpConnections = 0;
     this.socketMessages = 0;
     this.connections = 0;
     for (const key of Object.keys(this.byPath)) delete this.byPath[key];
@@ -48,6 +54,7 @@ export class StatsRecorder implements SimStats {
   toJSON(): Omit<SimStats, 'reset'> {
     return {
       http: this.http,
+      httpConnections: this.httpConnections,
       socketMessages: this.socketMessages,
       connections: this.connections,
       limitCrossings: this.limitCrossings,

@@ -272,6 +272,8 @@ export interface SpecDeviation {
 export interface SimStats {
   /** HTTP requests received (all routes except /_sim/*). */
   http: number;
+  /** New HTTP connections that carried a request to the cloud (connections used only for /_sim/* are not counted). */
+  httpConnections: number;
   /** Messages received from clients on sockets (ping included). */
   socketMessages: number;
   /** WebSocket connections accepted. */
@@ -291,7 +293,11 @@ export interface SimStats {
 }
 
 export interface SimFaults {
-  /** Added before every HTTP response and every socket reply (pong too). */
+  /**
+   * Added before every HTTP response and every socket reply (pong too). A new connection (an
+   * HTTP one, or a WebSocket upgrade) also pays twice as much once, before its first answer:
+   * the TCP and TLS set-up of the real cloud.
+   */
   latencyMs: number;
   /** /dispatch/app answers HTTP 503 + {error:500}. */
   dispatchFailing: boolean;

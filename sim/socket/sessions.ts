@@ -53,6 +53,10 @@ function commandProblem(action: 'update' | 'query', message: Fields): string | u
   return undefined;
 }
 
+function ignore(): void {
+  // a socket error while the sim waits on it: the socket is simply gone
+}
+
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   const body = JSON.stringify({ error: status, msg: text });
   socket.once('error', () => undefined);
@@ -72,16 +76,24 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export class SocketHub {
   private readonly server = new WebSocketServer({ noServer: true });
   private readonly sessions = new Set<Session>();
+  /** Upgrade requests waiting out their connection's set-up (the latency fault). */
+  private readonly settingUp = new Set<Duplex>();
   private connectionCount = 0;
   private lastSequence = 0;
 
   constructor(private readonly ctx: SimContext) {}
 
+  /** An upgrade request: with latency on, a new connection's TCP and TLS set-up (two round trips) comes first. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(req.url ?? '/', 'http://sim').pathname;
-    if (path !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
-    if (this.ctx.faults.refuseSockets) return refuseUpgrade(socket, 503, 'Service Unavailable');
-    this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws, req.socket.remoteAddress));
+    const setUpMs = 2 * this.ctx.faults.latencyMs;
+    if (!(setUpMs > 0)) return this.upgrade(req, socket, head);
+    this.settingUp.add(socket);
+    socket.on('error', ignore);
+    this.ctx.timers.schedule(setUpMs, () => {
+      this.settingUp.delete(socket);
+      socket.off('error', ignore);
+      if (!socket.destroyed) this.upgrade(req, socket, head);
+    });
   }
 
   /** Tells the owner's and receivers' sockets, except the one that asked, what an update changed. */
@@ -115,9 +127,18 @@ export class SocketHub {
   }
 
   closeAll(): void {
+    for (const socket of this.settingUp) socket.destroy();
+    this.settingUp.clear();
     for (const session of this.sessions) this.drop(session);
     this.sessions.clear();
     this.server.close();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(req.url ?? '/', 'http://sim').pathname;
+    if (path !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (this.ctx.faults.refuseSockets) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws, req.socket.remoteAddress));
   }
 
   private open(ws: WebSocket, address: string | undefined): void {

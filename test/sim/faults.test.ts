@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sim } from '../../sim/index';
 import { ALICE, BOB, HEATER, LAMP, regionBase, testSim, wsUrl } from './fixture';
@@ -32,6 +32,16 @@ afterEach(() => {
 function lampSwitch(): { now: string; other: 'on' | 'off' } {
   const now = String(sim.device(LAMP).params['switch']);
   return { now, other: now === 'on' ? 'off' : 'on' };
+}
+
+/** A device list over one undici Client (one connection, kept alive), timed from send to the end of the body. */
+async function timedDeviceList(client: Client): Promise<number> {
+  const query = new URLSearchParams(Object.entries(commonFields()).map(([k, v]): [string, string] => [k, String(v)]));
+  const started = performance.now();
+  const res = await client.request({ method: 'GET', path: `/eu/api/user/device?${query}`, headers: { authorization: `Bearer ${at}` } });
+  const body = (await res.body.json()) as { error: number };
+  if (body.error !== 0) throw new Error(`the device list failed: ${JSON.stringify(body)}`);
+  return performance.now() - started;
 }
 
 describe('faults', () => {
@@ -193,6 +203,50 @@ describe('faults', () => {
     expect(pongMs).toBeGreaterThanOrEqual(145);
     expect(replyMs).toBeGreaterThanOrEqual(145);
   });
+
+  it('latencyMs: a new HTTP connection pays two more round trips before its first answer than a kept-alive one', async () => {
+    // Prepare: each undici Client keeps one connection alive
+    sim.faults.latencyMs = 200;
+    sim.stats.reset();
+    const first = new Client(sim.url);
+    const second = new Client(sim.url);
+    let opening: number, kept: number, another: number;
+    try {
+      // Act
+      opening = await timedDeviceList(first);
+      kept = await timedDeviceList(first);
+      another = await timedDeviceList(second);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+
+    // Assess: 2 × 200 ms more is expected; half of it parts "paid" from "not paid" with room for noise either way
+    expect(opening - kept).toBeGreaterThan(200);
+    expect(another - kept).toBeGreaterThan(200);
+    expect(sim.stats).toMatchObject({ http: 3, httpConnections: 2 });
+  });
+
+  it('latencyMs: a WebSocket upgrade pays the set-up, two round trips, before it opens', async () => {
+    // Prepare
+    sim.faults.latencyMs = 200;
+    sim.stats.reset();
+
+    // Act
+    let started = performance.now();
+    const client = await SocketClient.open(wsUrl(sim));
+    const openMs = performance.now() - started;
+    const hello = userOnline(at, apikey);
+    started = performance.now();
+    client.send(hello);
+    await client.next((m) => m.sequence === hello['sequence']);
+    const handshakeMs = performance.now() - started;
+    client.close();
+
+    // Assess: the upgrade waits 2 × 200 ms, a reply 200 ms
+    expect(openMs).toBeGreaterThanOrEqual(395);
+    expect(openMs).toBeGreaterThan(handshakeMs);
+    expect(sim.stats).toMatchObject({ connections: 1, httpConnections: 0 });
+  });
 });
 
 describe('stats', () => {
@@ -230,7 +284,7 @@ describe('stats', () => {
 
   it('reset zeroes everything', () => {
     sim.stats.reset();
-    expect(sim.stats).toMatchObject({ http: 0, socketMessages: 0, connections: 0, limitCrossings: { total: 0, byEndpoint: {} }, byPath: {}, byAction: {}, log: [] });
+    expect(sim.stats).toMatchObject({ http: 0, httpConnections: 0, socketMessages: 0, connections: 0, limitCrossings: { total: 0, byEndpoint: {} }, byPath: {}, byAction: {}, log: [] });
   });
 });
 
