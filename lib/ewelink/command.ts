@@ -146,7 +146,8 @@ export class CommandChannel extends EventEmitter {
   /** By API and region: v1 and v2 dispatch on different hosts. */
   private readonly dispatchCache = new Map<string, { target: DispatchTarget; until: number }>();
   private readonly idleMs: number;
-  private closed = false;
+  /** Bumped by `close()`: a session that finishes opening under an older one is closed at once. */
+  private generation = 0;
 
   constructor(
     private readonly transports: CloudTransport | CloudTransports,
@@ -295,9 +296,9 @@ export class CommandChannel extends EventEmitter {
     await this.shareRequest(creds, 'cancelShare', target, { uid: who.uid, deviceName: who.deviceName });
   }
 
-  /** Closes every open session; sessions still opening are closed as they open. */
+  /** Closes every open session; sessions still opening are closed as they open. The channel opens new ones when used again. */
   close(): void {
-    this.closed = true;
+    this.generation += 1;
     for (const session of this.sessions.values()) session.socket?.close();
     this.sessions.clear();
   }
@@ -363,7 +364,7 @@ export class CommandChannel extends EventEmitter {
    */
   private openSession(creds: Credentials): CloudSocket | undefined {
     // userOnline needs the account's apikey; a v2 account that owns no device has none to give.
-    if (creds.apikey === '' || this.closed) return undefined;
+    if (creds.apikey === '') return undefined;
     const session = this.sessions.get(creds.apikey);
     if (session && session.at === creds.at) {
       const socket = session.socket;
@@ -385,11 +386,12 @@ export class CommandChannel extends EventEmitter {
   private startOpening(creds: Credentials): void {
     const { apikey } = creds;
     const session: Session = { at: creds.at };
+    const generation = this.generation;
     this.sessions.set(apikey, session);
     session.opening = withoutBudget(() => this.openSocket(creds)).then(
       (socket) => {
         session.opening = undefined;
-        if (this.closed || this.sessions.get(apikey) !== session) {
+        if (generation !== this.generation || this.sessions.get(apikey) !== session) {
           socket.close();
           return undefined;
         }
@@ -425,7 +427,7 @@ export class CommandChannel extends EventEmitter {
     const transport = this.transportFor(creds);
     const target = await this.dispatch(creds);
     // The handshake counts against the cloud's limits like an endpoint: repeated ones get an address blocked.
-    await (this.options.politeness ?? cloudPoliteness).turn(accountLane(creds), `userOnline ${transport.api}`, 'userOnline');
+    const answered = await (this.options.politeness ?? cloudPoliteness).turn(accountLane(creds), `userOnline ${transport.api}`, 'userOnline');
     const socket = await CloudSocket.open({
       url: transport.socketUrl(target),
       at,
@@ -433,7 +435,7 @@ export class CommandChannel extends EventEmitter {
       appId: transport.appId,
       connectTimeoutMs: this.options.connectTimeoutMs ?? SOCKET_CONNECT_TIMEOUT_MS,
       requestTimeoutMs: this.options.requestTimeoutMs ?? SOCKET_REQUEST_TIMEOUT_MS,
-    });
+    }).finally(answered);
     socket.on('push', (message: PushedMessage) => this.emit('push', message));
     socket.once('close', () => {
       const current = this.sessions.get(apikey);

@@ -176,8 +176,8 @@ export class CloudHttp {
       headers.authorization = call.auth.kind === 'sign' ? `Sign ${signBody(this.options.appSecret, body)}` : `Bearer ${call.auth.at}`;
     }
 
-    await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + prefix + call.path), call.operation);
-    const { status, reply } = await roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs);
+    const answered = await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + prefix + call.path), call.operation);
+    const { status, reply } = await roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs).finally(answered);
     const legacy = call.legacyFailure?.(reply);
     if (legacy) throw legacy;
     throwIfFailed(reply, status, call.operation, reply.region);

@@ -64,7 +64,7 @@ export class CloudHttpV2 {
   private async exchange(baseUrl: string, call: V2Call): Promise<{ status: number; reply: Reply }> {
     const base = new URL(baseUrl);
     let path = base.pathname.replace(/\/+$/, '') + call.path;
-    await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + path), call.operation);
+    const answered = await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + path), call.operation);
     const headers: Record<string, string> = { 'x-ck-appid': this.options.appId };
     let body: string | undefined;
     if (call.method === 'POST') {
@@ -79,6 +79,6 @@ export class CloudHttpV2 {
     }
     if (call.auth.kind === 'sign') headers.authorization = `Sign ${signBody(this.options.appSecret, body ?? '')}`;
     if (call.auth.kind === 'bearer') headers.authorization = `Bearer ${call.auth.at}`;
-    return roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs);
+    return roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs).finally(answered);
   }
 }

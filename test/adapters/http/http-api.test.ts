@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHarness, type Harness } from '../../support/bridge';
+import { startHarness, warmSocket, type Harness } from '../../support/bridge';
 
 describe('HTTP API', () => {
   let h: Harness;
@@ -126,7 +126,7 @@ describe('HTTP API', () => {
   });
 
   it('a warm command costs one socket message and no HTTP request', async () => {
-    await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
+    await warmSocket(h);
     h.sim.stats.reset();
     const res = await h.call('POST', '/devices/1000000001/control', { body: { power: 'off' } });
     expect(res.body.via).toBe('socket');
@@ -135,11 +135,37 @@ describe('HTTP API', () => {
   });
 });
 
-describe('online/offline notices pushed by the cloud', () => {
-  it('a sysmsg marks the device offline in the cached list, in memory and in the store', async () => {
-    // Prepare: a session is open (a command went out) and the list is cached
+describe('a cold instance', () => {
+  it('sends its first command over HTTP at once, one status call, while the socket opens beside it for the next', async () => {
+    // Prepare: a new bridge, its device list already in the table
     const h = await startHarness();
     try {
+      await h.bridge.directory.list('default');
+      h.sim.stats.reset();
+
+      // Act
+      const first = await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
+      await warmSocket(h);
+      const second = await h.call('POST', '/devices/1000000001/control', { body: { power: 'off' } });
+
+      // Assess
+      expect([first.body.via, second.body.via]).toEqual(['http', 'socket']);
+      expect(h.sim.stats.byPath['POST /api/user/device/status']).toBe(1);
+      expect(h.sim.stats.byPath['POST /dispatch/app']).toBe(1);
+      expect(h.sim.stats.byAction['userOnline']).toBe(1);
+      expect(h.sim.stats.byAction['update']).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('online/offline notices pushed by the cloud', () => {
+  it('a sysmsg marks the device offline in the cached list, in memory and in the store', async () => {
+    // Prepare: a session is open and the list is cached (a command went out)
+    const h = await startHarness();
+    try {
+      await warmSocket(h);
       await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
       // Act
       h.sim.setDeviceOnline('1000000001', false);
