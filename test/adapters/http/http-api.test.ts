@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHarness, warmSocket, type Harness } from '../../support/bridge';
+import { simCloudConfig, startHarness, warmSocket, type Harness } from '../../support/bridge';
+import { wireBridge } from '../../../lib/bridge';
 
 describe('HTTP API', () => {
   let h: Harness;
@@ -155,6 +156,28 @@ describe('a cold instance', () => {
       expect(h.sim.stats.byAction['userOnline']).toBe(1);
       expect(h.sim.stats.byAction['update']).toBe(1);
     } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a new instance', () => {
+  it('finds the dispatch answer another instance kept in the table, and opens its socket without asking the cloud', async () => {
+    // Prepare: one instance opened its socket (and kept the dispatch answer)
+    const h = await startHarness();
+    const other = wireBridge({ ...simCloudConfig(h.sim), tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint });
+    try {
+      await warmSocket(h);
+      h.sim.stats.reset();
+
+      // Act
+      await warmSocket(other);
+
+      // Assess
+      expect(h.sim.stats.byPath['POST /dispatch/app']).toBeUndefined();
+      expect(h.sim.stats.byAction['userOnline']).toBe(1);
+    } finally {
+      other.bridge.close();
       await h.close();
     }
   });

@@ -128,7 +128,9 @@ describe('dispatch failing', () => {
     try {
       // Act
       const res = await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
+      const opened = await h.parts.keeper.withCredentials('default', (creds) => h.parts.channel.connect(creds));
       // Assess
+      expect(opened).toBe(false);
       expect(res.status).toBe(200);
       expect(res.body.via).toBe('http');
       expect(h.sim.device('1000000001').params.switch).toBe('on');
