@@ -84,7 +84,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
   const transports = new CloudTransports(client, v2);
   const keeper = new TokenKeeper(store.tokens, transports);
   // A share waits on a person; the HTTP function must answer first, so the bridge gives up waiting before it.
-  const channel = new CommandChannel(transports, { shareTimeoutMs: SHARE_WAIT_MS, ...tuning.socket });
+  const channel = new CommandChannel(transports, { shareTimeoutMs: SHARE_WAIT_MS, dispatchCache: store.dispatch, ...tuning.socket });
   const directory = new DeviceDirectory(store.devices, transports, keeper, { ttlSec: tuning.deviceListTtlSec, missRefetchMs: tuning.missRefetchMs });
   const controller = new DeviceController(directory, keeper, channel, transports);
   const timers = new TimerService(store.timers, directory, keeper, channel, tuning.now);

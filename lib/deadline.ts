@@ -74,3 +74,14 @@ export function currentBudget(): Budget | undefined {
 export function callLimit(ms: number): number {
   return currentBudget()?.limit(ms) ?? ms;
 }
+
+/**
+ * Runs `work` outside any request's budget: for work a request starts but does not wait for
+ * (opening the socket in the background), which must not be cut short when that request ends.
+ *
+ * @example
+ * withoutBudget(() => openSocket(creds)).catch(noteFailure);
+ */
+export function withoutBudget<T>(work: () => T): T {
+  return running.exit(work);
+}

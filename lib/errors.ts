@@ -1,4 +1,4 @@
-import { CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, NotAvailableForApp as PathNotForApp } from './ewelink/errors';
+import { AnswerLost, CloudCallTimeout, CloudPaced, CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, NotAvailableForApp as PathNotForApp } from './ewelink/errors';
 import { StoreError } from './store/errors';
 
 /**
@@ -180,8 +180,9 @@ export class CloudBusy extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, undefined, options);
   }
 }
 
@@ -234,6 +235,13 @@ export function toDomainError(err: unknown): DomainError | undefined {
       undefined,
       cause,
     );
+  }
+  if (err instanceof AnswerLost) {
+    return new OutcomeUnknown('the command was sent but its answer was lost: the device may have changed; read its state before trying again', undefined, cause);
+  }
+  if (err instanceof CloudCallTimeout) return new CloudTimeout('the eWeLink cloud did not answer in time; try again', undefined, cause);
+  if (err instanceof CloudPaced) {
+    return new CloudBusy('the bridge is holding back to keep within the eWeLink cloud\'s rate limits; try again shortly', Math.max(1, Math.ceil(err.retryAfterMs / 1000)), cause);
   }
   if (err instanceof SocketUnavailable || err instanceof CloudUnreachable) return new CloudUnavailable(CLOUD_DOWN, undefined, cause);
   if (err instanceof Forbidden) {

@@ -2,6 +2,7 @@ import { BadRequest, CloudFailure, deviceAddError, EwelinkError, followRegion, p
 import { DEFAULT_API_URL, dispatchTarget, globalUrl, isRegion, regionUrl, socketUrl, type Region } from './hosts';
 import { isObject, toDevice } from './device-shape';
 import { CloudHttp, type Call, type Reply } from './http';
+import { accountLane, type Politeness } from './politeness';
 import type { CloudTransport, StatusResult } from './transport';
 import type {
   CloudDevice,
@@ -22,6 +23,8 @@ export interface ClientConfig {
   apiUrl?: string;
   /** Per-request timeout, ms (default 10 000). */
   timeoutMs?: number;
+  /** The rate limiter the calls wait on (default the process's `cloudPoliteness`). */
+  politeness?: Politeness;
 }
 
 export type LoginIdentity = { email: string; phoneNumber?: undefined } | { phoneNumber: string; email?: undefined };
@@ -71,7 +74,7 @@ export class EwelinkClient implements CloudTransport {
 
   constructor(readonly config: ClientConfig) {
     this.apiUrl = config.apiUrl ?? DEFAULT_API_URL;
-    this.http = new CloudHttp({ appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs });
+    this.http = new CloudHttp({ appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs, politeness: config.politeness });
   }
 
   get appId(): string {
@@ -372,7 +375,7 @@ export class EwelinkClient implements CloudTransport {
     params: Record<string, unknown>,
     legacyFailure?: Call['legacyFailure'],
   ): Promise<Reply> {
-    const call: Call = { operation, method, path, auth: { kind: 'bearer', at: creds.at }, params, legacyFailure };
+    const call: Call = { operation, method, path, auth: { kind: 'bearer', at: creds.at }, account: accountLane(creds), params, legacyFailure };
     const { reply, region } = await this.inRegion(creds.region, call);
     creds.region = region;
     return reply;

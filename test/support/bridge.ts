@@ -172,6 +172,19 @@ export function exposeHarnessEnv(h: Harness): void {
   });
 }
 
+/**
+ * Opens the account's socket session and waits for it, as a warm instance has it: a cold one
+ * sends its first command over HTTP while the session opens in the background. For tests that
+ * mean to see commands go over the socket.
+ *
+ * @example
+ * await warmSocket(h);
+ */
+export async function warmSocket(h: Pick<Harness, 'parts'>, accountId: string = ACCOUNT): Promise<void> {
+  const open = await h.parts.keeper.withCredentials(accountId, (creds) => h.parts.channel.connect(creds));
+  if (!open) throw new Error(`the socket session of account "${accountId}" could not be opened`);
+}
+
 /** The `update` messages the simulated cloud received on sockets for a device. */
 export function socketUpdates(sim: Sim, deviceid: string): unknown[] {
   return sim.stats.log.filter(

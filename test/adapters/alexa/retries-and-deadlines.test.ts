@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/answer';
 import { wireBridge } from '../../../lib/bridge';
 import { REPLY_KEEP_MS } from '../../../lib/assistants/replies';
-import { ACCOUNT, APP_ID, APP_SECRET, socketUpdates, startHarness, type Harness } from '../../support/bridge';
+import { ACCOUNT, APP_ID, APP_SECRET, socketUpdates, startHarness, warmSocket, type Harness } from '../../support/bridge';
 import { scanTable } from '../../support/dynamo';
 import { testTokens } from '../../support/assistant-tokens';
 import { demoHarness } from '../../support/demo-harness';
@@ -20,6 +20,8 @@ describe('a directive sent again with the same messageId', () => {
   it('acts once and gets the first answer, even after the device changed', async () => {
     // Prepare
     const turnOn = directive('Alexa.PowerController', 'TurnOn', DEMO.lamp);
+    await warmSocket(h);
+    h.sim.stats.reset();
 
     // Act
     const first = await send(h, options, turnOn);
@@ -92,6 +94,7 @@ describe('a repeated messageId after 5 minutes', () => {
     const options = { tokens: testTokens(ACCOUNT) };
     const turnOn = directive('Alexa.PowerController', 'TurnOn', DEMO.lamp);
     try {
+      await warmSocket(h);
       await send(h, options, turnOn);
       await send(h, options, turnOn);
       expect(socketUpdates(h.sim, DEMO.lamp)).toHaveLength(1);

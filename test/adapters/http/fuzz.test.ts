@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../lib/adapters/http/errors';
-import { startHarness, type Harness } from '../../support/bridge';
+import { startHarness, warmSocket, type Harness } from '../../support/bridge';
 import { scanTable } from '../../support/dynamo';
 import { answerBody } from '../../support/answers';
 import { cloudTraffic } from '../../support/refusals';
@@ -557,6 +557,8 @@ beforeAll(async () => {
   // The device list cached and fresh, so lookups of unknown devices need no cloud.
   const listed = await call('GET', '/devices');
   if (listed.status !== 200) throw new Error(`GET /devices: ${listed.status} ${listed.text}`);
+  // The socket open, so the dispatch answer is in the table already: a command that goes through does not write it mid-run.
+  await warmSocket(h);
   tableBefore = await tableState();
 });
 
