@@ -74,7 +74,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   channel?.close();
-  Object.assign(sim.faults, { refuseSockets: false, dispatchFailing: false, dropSocketBeforeReply: false, latencyMs: 0 });
+  Object.assign(sim.faults, { refuseSockets: false, dispatchFailing: false, dropSocketBeforeReply: false, dropSocketAfterApply: false, latencyMs: 0, enforceLimits: false });
 });
 
 describe('backoff: a socket that cannot be had', () => {
@@ -257,6 +257,24 @@ describe('a lost answer', () => {
     expect(sim.device(LAMP).params['switch']).toBe(before);
   });
 
+  it('a toggle the device applied before its socket dropped → the read shows it: done, over HTTP, nothing sent again', async () => {
+    // Prepare
+    newChannel();
+    expect(await channel.connect(creds)).toBe(true);
+    sim.faults.dropSocketAfterApply = true;
+    const next = flipped();
+
+    // Act
+    const via = await channel.send(creds, lamp, { switch: next }, { fromState: true });
+
+    // Assess: switched once, by the one update; the HTTP read confirmed it
+    expect(via).toBe('http');
+    expect(sim.device(LAMP).params['switch']).toBe(next);
+    expect(socketLog(sim, 'update')).toHaveLength(1);
+    expect(sim.stats.byPath[READ]).toBe(1);
+    expect(sim.stats.byPath[STATUS]).toBeUndefined();
+  });
+
   it('a toggle the device applied but whose reply never came → the read shows it: done, over HTTP, nothing sent again', async () => {
     // Prepare: the device applies at once, every answer comes after 1 s, the socket waits 400 ms for its reply
     newChannel({ requestTimeoutMs: 400 });
@@ -280,6 +298,8 @@ describe('politeness: the cloud rate limits', () => {
   it('50 commands at once: the status calls reach the cloud at least 500 ms apart; those whose turn lies past the budget answer cloud_busy', async () => {
     // Prepare: no socket, so every command goes over HTTP; one limiter, as one instance has
     sim.faults.refuseSockets = true;
+    // The simulator refuses what the real cloud would: a call that crosses its limits
+    sim.faults.enforceLimits = true;
     newChannel({ backoffBaseMs: 60_000 }, sim, new Politeness(CLOUD_LIMITS));
     const budgetMs = 2_800;
 
@@ -299,6 +319,7 @@ describe('politeness: the cloud rate limits', () => {
     // counted from each call's answer, so a call slowed by opening a connection cannot bring the next one closer
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
     expect(busy).toHaveLength(50 - arrivals.length);
+    expect(sim.stats.limitCrossings).toEqual({ total: 0, byEndpoint: {} });
     for (const err of busy) {
       expect(err).toBeInstanceOf(CloudBusy);
       expect((err as CloudBusy).retryAfterSeconds).toBeGreaterThanOrEqual(1);
