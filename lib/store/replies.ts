@@ -20,7 +20,7 @@ export class DynamoReplyLedger implements ReplyRepository {
   async claim(key: ReplyKey, now: number, holdMs: number, keepMs: number): Promise<ReplyClaim> {
     const condition = 'attribute_not_exists(#pk) OR #keptUntil <= :now OR (#state = :pending AND #heldUntil <= :now)';
     const item = { ...replyKey(key), state: PENDING, heldUntil: now + holdMs, keptUntil: now + keepMs, expiresAt: Math.ceil((now + keepMs) / 1000) };
-    const put = await conditionalRequest('replies.claim', () =>
+    const put = await conditionalRequest('replies.claim', (options) =>
       this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
@@ -29,11 +29,12 @@ export class DynamoReplyLedger implements ReplyRepository {
           ExpressionAttributeNames: namesIn(condition),
           ExpressionAttributeValues: { ':now': now, ':pending': PENDING },
         }),
+        options,
       ),
     );
     if (put !== CONDITION_FAILED) return { status: 'claimed' };
-    const { Item } = await request('replies.claim', () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: replyKey(key), ConsistentRead: true })),
+    const { Item } = await request('replies.claim', (options) =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: replyKey(key), ConsistentRead: true }), options),
     );
     if (Item?.state === ANSWERED && typeof Item.answer === 'string') return { status: 'answered', answer: JSON.parse(Item.answer) as unknown };
     // Held by a copy still acting (or gone since, in which case the assistant's next retry claims it).
@@ -43,7 +44,7 @@ export class DynamoReplyLedger implements ReplyRepository {
   async record(key: ReplyKey, answer: unknown, now: number, keepMs: number): Promise<void> {
     const update = 'SET #state = :answered, #answer = :answer, #keptUntil = :keptUntil, #expiresAt = :expiresAt REMOVE #heldUntil';
     const condition = 'attribute_exists(#pk)';
-    await conditionalRequest('replies.record', () =>
+    await conditionalRequest('replies.record', (options) =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -53,13 +54,14 @@ export class DynamoReplyLedger implements ReplyRepository {
           ExpressionAttributeNames: namesIn(update, condition),
           ExpressionAttributeValues: { ':answered': ANSWERED, ':answer': JSON.stringify(answer), ':keptUntil': now + keepMs, ':expiresAt': Math.ceil((now + keepMs) / 1000) },
         }),
+        options,
       ),
     );
   }
 
   async release(key: ReplyKey): Promise<void> {
     const condition = '#state = :pending';
-    await conditionalRequest('replies.release', () =>
+    await conditionalRequest('replies.release', (options) =>
       this.table.client.send(
         new DeleteCommand({
           TableName: this.table.tableName,
@@ -68,6 +70,7 @@ export class DynamoReplyLedger implements ReplyRepository {
           ExpressionAttributeNames: namesIn(condition),
           ExpressionAttributeValues: { ':pending': PENDING },
         }),
+        options,
       ),
     );
   }
