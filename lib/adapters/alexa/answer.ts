@@ -16,6 +16,9 @@ import { errorResponse, event, type AlexaResponse, type Answering } from './resp
  */
 export const ALEXA_DEADLINE_MS = 6_000;
 
+/** The whole directive's budget, ms: its answer recorded and sent within Alexa's 8 s. */
+export const ALEXA_BUDGET_MS = 7_000;
+
 export interface AlexaOptions {
   tokens: AssistantTokens;
   /** How long a directive's domain work may take before it is answered as unreachable, ms (default `ALEXA_DEADLINE_MS`). */

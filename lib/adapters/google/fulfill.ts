@@ -15,6 +15,9 @@ import { query } from './query';
  */
 export const GOOGLE_DEADLINE_MS = 6_000;
 
+/** The whole request's budget, ms: past the devices' deadline, with time to record and send the answer. */
+export const GOOGLE_BUDGET_MS = 7_000;
+
 export interface GoogleOptions {
   tokens: AssistantTokens;
   /** How long a device's query or command may take, ms (default `GOOGLE_DEADLINE_MS`). */

@@ -7,7 +7,7 @@ import { matchRoute } from '../../../lib/adapters/http/router';
 import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../../lib/bridge';
 import type { BridgeConfig } from '../../../lib/config';
 import type { JsonSchema } from '../../../lib/schema';
-import { serveApi } from '../../../local/api-server';
+import { serveApi, type ServeOptions } from '../../../local/api-server';
 import { answerBody } from '../../support/answers';
 import { simCloudConfig, type Harness } from '../../support/bridge';
 
@@ -86,10 +86,10 @@ export interface ServedBridge {
   close(): Promise<void>;
 }
 
-/** A bridge wired from `config`, behind the local server, calling with `apiKey`. */
-export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: BridgeTuning = {}): Promise<ServedBridge> {
+/** A bridge wired from `config`, behind the local server (`serve`: each request's budget), calling with `apiKey`. */
+export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: BridgeTuning = {}, serve: ServeOptions = {}): Promise<ServedBridge> {
   const { bridge, parts } = wireBridge(config, tuning);
-  const server = await serveApi(httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' })));
+  const server = await serveApi(httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' })), 0, '127.0.0.1', serve);
   return {
     config,
     bridge,
@@ -103,7 +103,7 @@ export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: 
   };
 }
 
-function harnessConfig(h: Harness): BridgeConfig {
+export function harnessConfig(h: Harness): BridgeConfig {
   return { ...simCloudConfig(h.sim), tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint };
 }
 
@@ -138,6 +138,14 @@ export async function withoutStore(h: Harness, options: { how?: 'closedPort' | '
   else config.dynamoEndpoint = `http://127.0.0.1:${await closedPort()}`;
   if (options.cloudToo) config.apiUrl = `http://127.0.0.1:${await closedPort()}/{region}`;
   return serveBridge(config, h.apiKey);
+}
+
+/**
+ * The harness's bridge with its DynamoDB at `endpoint` (a faulty one, test/support/faulty-store.ts),
+ * each request served within `budgetMs`.
+ */
+export async function withStoreAt(h: Harness, endpoint: string, budgetMs: number): Promise<ServedBridge> {
+  return serveBridge({ ...harnessConfig(h), dynamoEndpoint: endpoint }, h.apiKey, {}, { budgetMs });
 }
 
 /** Values that pass each path parameter's check, for parameters whose schema gives no example. */
