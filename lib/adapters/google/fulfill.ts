@@ -100,7 +100,7 @@ async function respond(bridge: Bridge, request: unknown, bearer: string | undefi
         return ok(await query(ctx, parse(QUERY_PAYLOAD, input.payload, 'payload').devices));
       case `${INTENT}EXECUTE`: {
         const { commands } = parse(EXECUTE_PAYLOAD, input.payload, 'payload');
-        const once = await bridge.replies.once({ assistant: 'google', accountId: account.accountId, messageId: requestId, content: commands }, () => execute(ctx, commands));
+        const once = await bridge.replies.once({ caller: 'google', accountId: account.accountId, messageId: requestId, content: commands }, () => execute(ctx, commands));
         if (once.status === 'pending') return whole('transientError');
         return ok(once.answer);
       }
