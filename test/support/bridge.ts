@@ -51,8 +51,8 @@ export interface Harness {
   parts: BridgeParts;
   apiKey: string;
   url: string;
-  /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
-  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }>;
+  /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one; `headers` are sent besides. */
+  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }>;
   /** Stops everything, then fails when the simulated cloud noted a spec deviation (`sim.deviations`) by the bridge. */
   close(): Promise<void>;
 }
@@ -87,8 +87,8 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
     parts,
     apiKey,
     url: server.url,
-    async call(method, path, { body, raw, auth = true } = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+    async call(method, path, { body, raw, auth = true, headers: extra = {} } = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
       if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
       const res = await request(server.url + path, {
         method: method as 'GET',

@@ -50,6 +50,7 @@ export function httpApiHandler(source: BridgeSource, logger: Logger) {
           headers,
           body: event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body,
           baseUrl: `${proto}://${host}`,
+          requestId: event.requestContext.requestId,
         },
         typeof source === 'function' ? await source() : source,
       ),
@@ -58,8 +59,8 @@ export function httpApiHandler(source: BridgeSource, logger: Logger) {
     if (answer.kind === 'redirect') return { statusCode: answer.status, headers: { location: String(answer.body), ...PAGE_HEADERS }, body: '' };
     if (answer.kind === 'html') return { statusCode: answer.status, headers: headersOf(answer.body as Page | string), body: htmlOf(answer.body as Page | string) };
     if (answer.kind === 'oauth') return { statusCode: answer.status, headers: { ...OAUTH_HEADERS }, body: JSON.stringify(answer.body) };
-    if (answer.body === undefined) return { statusCode: answer.status, body: '' };
-    return { statusCode: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) };
+    if (answer.body === undefined) return { statusCode: answer.status, ...(answer.headers ? { headers: answer.headers } : {}), body: '' };
+    return { statusCode: answer.status, headers: { 'content-type': 'application/json', ...answer.headers }, body: JSON.stringify(answer.body) };
   })
     .use(bodyLimit())
     .use(errorAnswers(logger, failuresOf));

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpApiHandler } from '../../../lib/adapters/http/lambda';
 import { MAX_BODY_BYTES } from '../../../lib/adapters/http/errors';
+import { keyedMessage } from '../../../lib/adapters/http/idempotency';
 import { errorStatuses } from '../../../lib/adapters/http/openapi';
 import { failureFormat, type Route } from '../../../lib/adapters/http/route';
 import { routes } from '../../../lib/adapters/http/routes';
@@ -783,8 +784,54 @@ async function openConsent(): Promise<Record<string, string>> {
   return hiddenFields(page.text);
 }
 
-/** Every route's provokers: the common ones for its shape, then its own (which replace them). */
-const TABLE = new Map(routes.map((route) => [routeKey(route), { route, provokers: { ...commonProvokers(route), ...SPECIFIC[routeKey(route)] } as Provokers }]));
+/** A key no other case uses. */
+let keys = 0;
+const newKey = () => `contract-key-${++keys}-${Date.now()}`;
+
+/** A call of the route with the owner's key: its sample path and example body, as sent. */
+function keyedCall(route: Route): { path: string; raw: string | undefined } {
+  const body = exampleBody(route);
+  return { path: pathOf(route), raw: body === undefined ? undefined : JSON.stringify(body) };
+}
+
+/** The route's call while an earlier request with the same Idempotency-Key is still being served (it holds the key in the ledger). */
+async function keyInFlight(route: Route): Promise<Outcome> {
+  const key = newKey();
+  const { path, raw } = keyedCall(route);
+  let finish: (() => void) | undefined;
+  const earlier = s.h.bridge.replies.once(keyedMessage({ route, accountId: OWNER_ACCOUNT, key, method: route.method, rawPath: path, body: raw }), () => new Promise<{ status: number }>((resolve) => (finish = () => resolve({ status: 200 }))));
+  await vi.waitFor(() => expect(finish).toBeDefined());
+  try {
+    return await act(() => s.owner(route.method, path, { raw, headers: { 'idempotency-key': key } }));
+  } finally {
+    finish?.();
+    await earlier;
+  }
+}
+
+/** The route's call with an Idempotency-Key an earlier request with another body was answered under. */
+async function keyReused(route: Route): Promise<Outcome> {
+  const key = newKey();
+  const { path, raw } = keyedCall(route);
+  await s.h.bridge.replies.once(keyedMessage({ route, accountId: OWNER_ACCOUNT, key, method: route.method, rawPath: path, body: `${raw ?? ''} ` }), async () => ({ status: 200 }));
+  return act(() => s.owner(route.method, path, { raw, headers: { 'idempotency-key': key } }));
+}
+
+/** A route that takes an Idempotency-Key answers 409 (the key in flight) and 422 (the key reused) besides: provoked beside its own cases. */
+function withKeyProvokers(route: Route, provokers: Provokers): Provokers {
+  if (!route.idempotent) return provokers;
+  for (const [status, provoker] of [
+    [409, keyInFlight],
+    [422, keyReused],
+  ] as const) {
+    const given = provokers[status];
+    provokers[status] = given === undefined ? provoker : [...(Array.isArray(given) ? given : [given]), provoker];
+  }
+  return provokers;
+}
+
+/** Every route's provokers: the common ones for its shape, then its own (which replace them), then the Idempotency-Key's. */
+const TABLE = new Map(routes.map((route) => [routeKey(route), { route, provokers: withKeyProvokers(route, { ...commonProvokers(route), ...SPECIFIC[routeKey(route)] }) }]));
 
 /** Statuses whose answers promise that nothing reached the cloud: refused before the route ran, or by the bridge's own checks. */
 const NOTHING_SENT = new Set([400, 401, 403, 413, 422]);

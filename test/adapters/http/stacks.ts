@@ -26,6 +26,8 @@ export interface ApiAnswer {
   contentType: string | undefined;
   /** A redirect's `Location`. */
   location?: string;
+  /** The answer's headers, names in lower case (none from a handler invoked directly). */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 export interface CallOptions {
@@ -33,6 +35,8 @@ export interface CallOptions {
   raw?: string;
   /** false: no key; a string: that key; true (default): the stack's own. */
   auth?: boolean | string;
+  /** Headers sent besides. */
+  headers?: Record<string, string>;
 }
 
 export type Call = (method: string, path: string, options?: CallOptions) => Promise<ApiAnswer>;
@@ -55,15 +59,15 @@ export function encodedBody(method: string, path: string, body: unknown): { cont
 
 /** Calls the API served at `url`, with `apiKey` unless told otherwise; a body goes as the route takes it (`encodedBody`). */
 export function caller(url: string, apiKey: string): Call {
-  return async function callApi(method, path, { body, raw, auth = true } = {}) {
+  return async function callApi(method, path, { body, raw, auth = true, headers: extra = {} } = {}) {
     const encoded = encodedBody(method, path, body);
-    const headers: Record<string, string> = { 'content-type': encoded.contentType };
+    const headers: Record<string, string> = { 'content-type': encoded.contentType, ...extra };
     if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
     const res = await request(url + path, { method: method as 'GET', headers, body: raw ?? encoded.text });
     const text = await res.body.text();
     const header = res.headers['content-type'];
     const type = Array.isArray(header) ? header[0] : header;
-    return { status: res.statusCode, body: answerBody(text, type), text, contentType: type, location: typeof res.headers.location === 'string' ? res.headers.location : undefined };
+    return { status: res.statusCode, body: answerBody(text, type), text, contentType: type, location: typeof res.headers.location === 'string' ? res.headers.location : undefined, headers: res.headers };
   };
 }
 

@@ -24,6 +24,7 @@ export const sceneRoutes: Route[] = [
     method: 'POST',
     path: '/scenes',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'scenes',
     summary: 'Create a scene',
     description: 'A scheduled scene is compiled into the timers of every device it acts on and pushed to them.',
@@ -75,6 +76,7 @@ export const sceneRoutes: Route[] = [
     method: 'POST',
     path: '/scenes/{sceneId}/run',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'scenes',
     summary: 'Run a scene now',
     description:

@@ -27,6 +27,7 @@ export const timerRoutes: Route[] = [
     method: 'POST',
     path: '/devices/{id}/timers',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'timers',
     summary: 'Add a timer',
     description:
