@@ -1,7 +1,7 @@
 import { ApiKeys } from './accounts/api-keys';
 import { AssistantLinks } from './accounts/assistant-links';
 import { AccountLinking } from './accounts/linking';
-import { Replies } from './assistants/replies';
+import { Replies } from './replies';
 import { AssistantTargets } from './assistants/targets';
 import { TokenKeeper } from './accounts/token-keeper';
 import { configFromEnv, type BridgeConfig } from './config';

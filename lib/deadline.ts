@@ -85,3 +85,30 @@ export function callLimit(ms: number): number {
 export function withoutBudget<T>(work: () => T): T {
   return running.exit(work);
 }
+
+/** What a Lambda keeps back of its remaining time to send its answer (and log) in, ms. */
+export const ANSWER_MARGIN_MS = 1_500;
+
+/**
+ * The budget of a Lambda invocation: its remaining time less `ANSWER_MARGIN_MS`, and at most
+ * `capMs` (a caller that waits less than the function may run). A context that cannot say
+ * (a test's bare object) leaves `capMs`.
+ *
+ * @example
+ * const answer = await withBudget(invocationBudget(context), () => serveRequest(request, bridge));
+ */
+export function invocationBudget(context: { getRemainingTimeInMillis?: () => number } | undefined, capMs = Number.POSITIVE_INFINITY): Budget {
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS : Number.POSITIVE_INFINITY;
+  return Budget.of(Math.min(capMs, remaining));
+}
+
+/**
+ * Runs `work` with a budget of `ms`, or of what is left of the current request's when that is
+ * less: for a caller inside a request that waits less than the request may run.
+ *
+ * @example
+ * await withBudgetOf(7_000, () => fulfill(bridge, body, bearer, options)); // Google waits less than the HTTP function may run
+ */
+export function withBudgetOf<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  return withBudget(Budget.of(callLimit(ms)), work);
+}

@@ -71,10 +71,13 @@ async function main(): Promise<void> {
 
   const server = await serveApi(api, Number(env.PORT) || 3000, env.HOST || '127.0.0.1');
   stops.push(() => server.close());
-  const daily = setInterval(() => void refresh({}, localContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
+  // The schedules run with their functions' timeouts (infra/stack.ts), which their budgets follow.
+  const refreshContext = () => localContext('refresh-tokens', undefined, 60_000);
+  const reconcileContext = () => localContext('reconcile-timers', undefined, 300_000);
+  const daily = setInterval(() => void refresh({}, refreshContext()).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
   stops.push(() => clearInterval(daily));
-  await refresh({}, localContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`));
-  const hourly = setInterval(() => void reconcile({}, localContext('reconcile-timers')).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
+  await refresh({}, refreshContext()).catch((e: Error) => console.error(`token refresh: ${e.message}`));
+  const hourly = setInterval(() => void reconcile({}, reconcileContext()).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
   stops.push(() => clearInterval(hourly));
 
   const devices = await bridge.directory.list(ACCOUNT);

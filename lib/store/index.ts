@@ -12,7 +12,7 @@ import { DynamoTokenRepository } from './tokens';
 import type { TimerModelRepository } from '../timers/model';
 import { DynamoTimerModel } from './device-timers';
 import { DynamoReplyLedger } from './replies';
-import type { ReplyRepository } from '../assistants/replies';
+import type { ReplyRepository } from '../replies';
 import type { AssistantLinkRepository, OneTimeSecretRepository } from '../accounts/assistant-links';
 import type { ApiKeyRepository, OAuthStateRepository, TokenRepository } from '../accounts/model';
 import type { DeviceCacheRepository } from '../devices/model';

@@ -4,6 +4,7 @@ import { httpApiHandler } from '../../lib/adapters/http/lambda';
 import { OAUTH_CALLBACK_PATH } from '../../lib/adapters/http/routes/oauth';
 import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../lib/bridge';
 import type { BridgeConfig } from '../../lib/config';
+import { ANSWER_MARGIN_MS } from '../../lib/deadline';
 import { serveApi } from '../../local/api-server';
 import { signInOnLoginPage, startSim, type AccountSeed, type Sim, type SimConfig } from '../../sim';
 import { answerBody } from './answers';
@@ -35,6 +36,13 @@ export function testAccount(overrides: Partial<AccountSeed> = {}): AccountSeed {
   };
 }
 
+/**
+ * Each request's budget behind the harness's server: the deployed HTTP function's (its 29 s
+ * timeout in infra/stack.ts, less the margin), so the suite's slowest paths (a timer edit
+ * losing races round after round) run as they would in AWS, not within the local server's 10 s.
+ */
+export const HARNESS_BUDGET_MS = 29_000 - ANSWER_MARGIN_MS;
+
 export interface Harness {
   sim: Sim;
   table: FreshTable;
@@ -43,8 +51,8 @@ export interface Harness {
   parts: BridgeParts;
   apiKey: string;
   url: string;
-  /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
-  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }>;
+  /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one; `headers` are sent besides. */
+  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }>;
   /** Stops everything, then fails when the simulated cloud noted a spec deviation (`sim.deviations`) by the bridge. */
   close(): Promise<void>;
 }
@@ -59,7 +67,7 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
   const account = options.account ?? testAccount();
   // The server comes first: its address is the redirect URL the sim's app registers.
   let handler: ReturnType<typeof httpApiHandler> | undefined;
-  const server = await serveApi((event, context) => (handler as NonNullable<typeof handler>)(event, context));
+  const server = await serveApi((event, context) => (handler as NonNullable<typeof handler>)(event, context), 0, '127.0.0.1', { budgetMs: HARNESS_BUDGET_MS });
   const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], redirectUrls: [`${server.url}${OAUTH_CALLBACK_PATH}`], ...options.sim });
   const table = await freshTable();
   // The bridge compiles timers by the devices' clock, as a real bridge and real devices share real time.
@@ -79,8 +87,8 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
     parts,
     apiKey,
     url: server.url,
-    async call(method, path, { body, raw, auth = true } = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+    async call(method, path, { body, raw, auth = true, headers: extra = {} } = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
       if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
       const res = await request(server.url + path, {
         method: method as 'GET',

@@ -13,6 +13,7 @@ export const hookRoutes: Route[] = [
     method: 'POST',
     path: '/hooks',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'webhooks',
     summary: 'Create a webhook bound to one device action',
     description: 'Each hook has its own rate limit: 1 call a second with bursts of 5 unless `limit` says otherwise.',
@@ -22,6 +23,11 @@ export const hookRoutes: Route[] = [
     async handle({ accountId, body, baseUrl }, bridge) {
       const hook = await bridge.webhooks.create(accountId, body);
       return { ...hook, url: hookUrl(baseUrl, hook.hookId, hook.secret), note: 'the secret is shown only now; store the URL' };
+    },
+    // The secret is stored only as its hash: a repeat of the request is told the hook, not its secret.
+    keptForRepeats: (answer) => {
+      const { secret: _secret, url: _url, ...hook } = answer as { secret: string; url: string };
+      return { ...hook, note: `the hook was made by the first request with this Idempotency-Key, which alone was shown its secret; if that answer was lost, give the hook a new secret with PUT /hooks/${(hook as { hookId: string }).hookId}/secret` };
     },
   }),
   route({
