@@ -6,6 +6,7 @@ export class StatsRecorder implements SimStats {
   httpConnections = 0;
   socketMessages = 0;
   connections = 0;
+  upgrades = 0;
   readonly limitCrossings: SimStats['limitCrossings'] = { total: 0, byEndpoint: {} };
   byPath: Record<string, number> = {};
   byAction: Record<string, number> = {};
@@ -22,6 +23,11 @@ export class StatsRecorder implements SimStats {
     this.socketMessages += 1;
     this.byAction[record.action] = (this.byAction[record.action] ?? 0) + 1;
     this.log.push(record);
+  }
+
+  /** A WebSocket upgrade asked for, taken or refused. */
+  recordUpgrade(): void {
+    this.upgrades += 1;
   }
 
   recordConnection(): void {
@@ -44,6 +50,7 @@ export class StatsRecorder implements SimStats {
     this.httpConnections = 0;
     this.socketMessages = 0;
     this.connections = 0;
+    this.upgrades = 0;
     for (const key of Object.keys(this.byPath)) delete this.byPath[key];
     for (const key of Object.keys(this.byAction)) delete this.byAction[key];
     this.limitCrossings.total = 0;
@@ -57,6 +64,7 @@ export class StatsRecorder implements SimStats {
       httpConnections: this.httpConnections,
       socketMessages: this.socketMessages,
       connections: this.connections,
+      upgrades: this.upgrades,
       limitCrossings: this.limitCrossings,
       byPath: this.byPath,
       byAction: this.byAction,

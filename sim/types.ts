@@ -278,6 +278,8 @@ export interface SimStats {
   socketMessages: number;
   /** WebSocket connections accepted. */
   connections: number;
+  /** WebSocket upgrades asked for on /api/ws, accepted or refused: a client's connection attempts. */
+  upgrades: number;
   /**
    * Calls that broke a politeness limit (too soon after the last call to the same endpoint, or
    * over the window's count), refused or not; by endpoint: 'POST /api/user/device/status',

@@ -137,6 +137,7 @@ export class SocketHub {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
     if (path !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    this.ctx.stats.recordUpgrade();
     if (this.ctx.faults.refuseSockets) return refuseUpgrade(socket, 503, 'Service Unavailable');
     this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws, req.socket.remoteAddress));
   }

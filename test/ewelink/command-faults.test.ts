@@ -100,6 +100,7 @@ describe('backoff: a socket that cannot be had', () => {
     expect(failed.map((f) => f.retryInMs)).toEqual([1_000, 2_000]);
     expect(sim.stats.byPath['POST /dispatch/app']).toBe(1);
     expect(sim.stats.byPath[STATUS]).toBe(7);
+    expect(sim.stats.upgrades).toBe(2);
     expect(sim.stats.connections).toBe(0);
   });
 

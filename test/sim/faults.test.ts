@@ -284,7 +284,7 @@ describe('stats', () => {
 
   it('reset zeroes everything', () => {
     sim.stats.reset();
-    expect(sim.stats).toMatchObject({ http: 0, httpConnections: 0, socketMessages: 0, connections: 0, limitCrossings: { total: 0, byEndpoint: {} }, byPath: {}, byAction: {}, log: [] });
+    expect(sim.stats).toMatchObject({ http: 0, httpConnections: 0, socketMessages: 0, connections: 0, upgrades: 0, limitCrossings: { total: 0, byEndpoint: {} }, byPath: {}, byAction: {}, log: [] });
   });
 });
 
