@@ -4,6 +4,7 @@ import { httpApiHandler } from '../lib/adapters/http/lambda';
 import { createBridge } from '../lib/bridge';
 import type { BridgeConfig } from '../lib/config';
 import { closeHttpPools } from '../lib/ewelink/http';
+import { CLOUD_LIMITS } from '../lib/ewelink/politeness';
 import { documentClient, ensureTable } from '../lib/store';
 import { serveApi } from '../local/api-server';
 import { startDynamoLocal } from '../local/dynamo-local';
@@ -94,21 +95,22 @@ export async function benchWarmCommand(api: BenchApi = 'v1'): Promise<string[]> 
  */
 async function coldCommand(api: BenchApi, endpoint: string, cloud: Omit<BridgeConfig, 'tableName'>, sim: Sim, key: string): Promise<string> {
   await closeHttpPools();
-  const fresh = createBridge({ tableName: 'bench', dynamoEndpoint: endpoint, ...cloud });
+  // A new instance has its own memory of the cloud's limits, as a new Lambda does.
+  const fresh = createBridge({ tableName: 'bench', dynamoEndpoint: endpoint, ...cloud }, { cloudLimits: CLOUD_LIMITS });
   const server = await serveApi(httpApiHandler(fresh, new Logger({ logLevel: 'SILENT' })));
   sim.faults.latencyMs = 50;
   sim.stats.reset();
   const started = performance.now();
   await post(`${server.url}/devices/${LAMP}/control`, key, { power: 'on' });
   const ms = performance.now() - started;
-  const { http, httpConnections } = sim.stats;
+  const { http, httpConnections, byPath } = sim.stats;
   const onPath = http + 2 * httpConnections;
   sim.faults.latencyMs = 0;
   fresh.close();
   await server.close();
   return (
     `first command of a new instance (${api}; tokens, device list and dispatch answer kept in the table), 50 ms per round trip: ${ms.toFixed(1)} ms; ` +
-    `${onPath} round trip(s) on its path (${http} HTTP + ${2 * httpConnections} for ${httpConnections} new connection(s)); the socket opens in the background for the next command`
+    `${onPath} round trip(s) on its path (${http} HTTP: ${Object.keys(byPath).join(', ')}; + ${2 * httpConnections} for ${httpConnections} new connection(s)); the socket opens in the background for the next command`
   );
 }
 

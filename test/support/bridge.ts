@@ -16,6 +16,14 @@ export const ACCOUNT = 'default';
 /** The limit of the harness's API key: the highest a key may be given, far above what a test sends, so only the rate-limit tests meet one. */
 export const TEST_KEY_LIMIT = { perSecond: 100, burst: 100 };
 
+/**
+ * The cloud's limits as the suite keeps them: the real rule (one gap per endpoint, 300 calls in
+ * 5 minutes) with a 25 ms gap instead of 500, so every call still waits its turn as in the product
+ * without the suite waiting half a second a call. The simulator is told the same gap. Tests of
+ * the limits themselves use the real `CLOUD_LIMITS`.
+ */
+export const TEST_CLOUD_LIMITS = { minGapMs: 25, maxCalls: 300, windowMs: 300_000 };
+
 /** The test account: a single switch, a four-channel switch, an offline plug (region eu). */
 export function testAccount(overrides: Partial<AccountSeed> = {}): AccountSeed {
   return {
@@ -68,10 +76,18 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
   // The server comes first: its address is the redirect URL the sim's app registers.
   let handler: ReturnType<typeof httpApiHandler> | undefined;
   const server = await serveApi((event, context) => (handler as NonNullable<typeof handler>)(event, context), 0, '127.0.0.1', { budgetMs: HARNESS_BUDGET_MS });
-  const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], redirectUrls: [`${server.url}${OAUTH_CALLBACK_PATH}`], ...options.sim });
+  const sim = await startSim({
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    deviceTimeoutMs: 300,
+    accounts: [account],
+    redirectUrls: [`${server.url}${OAUTH_CALLBACK_PATH}`],
+    politeness: { enforce: false, minGapMs: TEST_CLOUD_LIMITS.minGapMs },
+    ...options.sim,
+  });
   const table = await freshTable();
   // The bridge compiles timers by the devices' clock, as a real bridge and real devices share real time.
-  const { bridge, parts } = wireBridge({ ...simCloudConfig(sim), tableName: table.tableName, dynamoEndpoint: table.endpoint }, { now: () => sim.clock.now(), ...options.tuning });
+  const { bridge, parts } = wireBridge({ ...simCloudConfig(sim), tableName: table.tableName, dynamoEndpoint: table.endpoint }, { now: () => sim.clock.now(), cloudLimits: TEST_CLOUD_LIMITS, ...options.tuning });
   if (options.link !== false) {
     const identity = account.email ? { email: account.email } : { phoneNumber: account.phoneNumber as string };
     await bridge.accounts.login(ACCOUNT, identity, account.password, 'eu');
