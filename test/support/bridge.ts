@@ -199,13 +199,19 @@ export function exposeHarnessEnv(h: Harness): void {
 /**
  * Opens the account's socket session and waits for it, as a warm instance has it: a cold one
  * sends its first command over HTTP while the session opens in the background. For tests that
- * mean to see commands go over the socket.
+ * mean to see commands go over the socket. A backoff window an earlier test left open is waited
+ * out, as the channel says when it ends.
  *
  * @example
  * await warmSocket(h);
  */
 export async function warmSocket(h: Pick<Harness, 'parts'>, accountId: string = ACCOUNT): Promise<void> {
-  const open = await h.parts.keeper.withCredentials(accountId, (creds) => h.parts.channel.connect(creds));
+  const open = await h.parts.keeper.withCredentials(accountId, async (creds) => {
+    // A test before this one may have left the socket in a backoff window: the probe comes at its end.
+    const downUntil = h.parts.channel.socketDownUntil(creds);
+    if (downUntil !== undefined) await new Promise((resolve) => setTimeout(resolve, downUntil - Date.now() + 1));
+    return h.parts.channel.connect(creds);
+  });
   if (!open) throw new Error(`the socket session of account "${accountId}" could not be opened`);
 }
 
