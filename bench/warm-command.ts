@@ -62,7 +62,6 @@ export async function benchWarmCommand(api: BenchApi = 'v1'): Promise<string[]> 
   const lines: string[] = [];
   const first = await command('control', 'on'); // the first instance: it lists the devices and asks for the dispatch
   lines.push(`first command of the first instance: ${first.roundTrips} round trips (${first.http} HTTP + ${first.socket} socket), ${first.dynamoReads} DynamoDB reads, ${first.ms.toFixed(1)} ms`);
-  lines.push(await coldCommand(api, ddb.endpoint, cloud, sim, key));
   await post(`${server.url}/devices/${LAMP}/control`, key, { power: 'off' }); // the socket, opened in the background, is there for what follows
   for (const kind of ['control', 'webhook'] as const) {
     const plain: Sample[] = [];
@@ -79,6 +78,8 @@ export async function benchWarmCommand(api: BenchApi = 'v1'): Promise<string[]> 
         `(max round trips seen: ${Math.max(...plain.map((s) => s.roundTrips))}, max reads: ${Math.max(...plain.map((s) => s.dynamoReads))})`,
     );
   }
+  // By now the first instance has kept the dispatch answer in the table, as a warm instance would have.
+  lines.splice(1, 0, await coldCommand(api, ddb.endpoint, cloud, sim, key));
   bridge.close();
   await server.close();
   await sim.close();
