@@ -120,16 +120,21 @@ export class Conflict extends DomainError {
   static override readonly code = 'conflict';
 }
 
-/** Too many calls through one hook or API key; `retryAfterSeconds` says when a call will be taken again. */
-export class RateLimited extends DomainError {
-  override name = 'RateLimited';
-  static override readonly code = 'rate_limited';
+/** A refusal for now: `retryAfterSeconds` says when the same call would be taken (the answer's `Retry-After`). */
+export abstract class RetryLater extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, undefined, options);
   }
+}
+
+/** Too many calls through one hook or API key; `retryAfterSeconds` says when a call will be taken again. */
+export class RateLimited extends RetryLater {
+  override name = 'RateLimited';
+  static override readonly code = 'rate_limited';
 }
 
 /**
@@ -174,16 +179,9 @@ export class OutcomeUnknown extends DomainError {
  * every 500 ms, 300 calls in 5 minutes) and the call could not get its turn within the
  * request's budget; `retryAfterSeconds` says when it would.
  */
-export class CloudBusy extends DomainError {
+export class CloudBusy extends RetryLater {
   override name = 'CloudBusy';
   static override readonly code = 'cloud_busy';
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, undefined, options);
-  }
 }
 
 const APP_ID_REFUSED =

@@ -25,6 +25,7 @@ import {
   NotOwner,
   OutcomeUnknown,
   RateLimited,
+  RetryLater,
   ShareRefused,
   ShareTooSoon,
   ShareUnanswered,
@@ -137,7 +138,7 @@ export function errorAnswer(err: unknown, requestId: string): { status: number; 
   }
   const body: ErrorBody = { error: { code: known.code, message: known.message, requestId } };
   if (known.field) body.error.field = known.field;
-  if (known instanceof RateLimited || known instanceof CloudBusy) return { status, body, internal: false, headers: { 'retry-after': String(known.retryAfterSeconds) } };
+  if (known instanceof RetryLater) return { status, body, internal: false, headers: { 'retry-after': String(known.retryAfterSeconds) } };
   return { status, body, internal: false };
 }
 
