@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { isLinkId } from '../lib/accounts/assistant-links';
 import { loginIdentity } from '../lib/accounts/logins';
 import type { Linked } from '../lib/accounts/linking';
 import type { Bridge } from '../lib/bridge';
@@ -515,7 +516,7 @@ async function listLinks(bridge: Bridge, options: Options, print: (line: string)
 }
 
 async function revokeLink(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
-  if (!options.link || !/^[A-Za-z0-9_-]{16}$/.test(options.link)) throw new UsageError('--link must be the id oauth-links shows');
+  if (!options.link || !isLinkId(options.link)) throw new UsageError('--link must be the id oauth-links shows');
   if (!(await bridge.assistantLinks.endLink(options.link))) {
     print(`there is no link "${options.link}" (or it has ended already)`);
     return 1;

@@ -147,6 +147,11 @@ export function linkIdOf(secret: string): string | undefined {
   return typeof secret === 'string' ? TOKEN.exec(secret)?.[1] : undefined;
 }
 
+/** Whether `id` has the form of a link id (what `oauth-links` lists). */
+export function isLinkId(id: string): boolean {
+  return LINK_ID.test(id);
+}
+
 /** A fresh link id. */
 export function newLinkId(): string {
   return newSecret(12);
@@ -265,15 +270,12 @@ export class AssistantLinks implements AssistantTokens {
 
   /** Whether the form's token is open and was given for `binding`; nothing is spent. */
   async consentOpen(token: string, binding: string): Promise<boolean> {
-    if (!token) return false;
-    const open = await this.once.peek(CONSENT_KIND, token);
-    return open !== undefined && open.expiresAt > this.now() && open.fields.binding === binding;
+    return Boolean(token) && this.consentFor(await this.once.peek(CONSENT_KIND, token), binding);
   }
 
   /** Spends the form's token: true for the one caller that gets it. */
   async spendConsent(token: string, binding: string): Promise<boolean> {
-    const taken = await this.once.take(CONSENT_KIND, token);
-    return taken !== undefined && taken.expiresAt > this.now() && taken.fields.binding === binding;
+    return this.consentFor(await this.once.take(CONSENT_KIND, token), binding);
   }
 
   /** The account's links, newest first, each with its client's name. */
@@ -295,11 +297,16 @@ export class AssistantLinks implements AssistantTokens {
   }
 
   async revoke(linkId: string): Promise<void> {
-    if (LINK_ID.test(linkId)) await this.grants.removeLink(linkId);
+    await this.endLink(linkId);
   }
 
   /** Ends a link; false when there was nothing of it left (unknown, or ended already). */
   async endLink(linkId: string): Promise<boolean> {
-    return LINK_ID.test(linkId) && this.grants.removeLink(linkId);
+    return isLinkId(linkId) && this.grants.removeLink(linkId);
+  }
+
+  /** Whether a kept form token is still open and was given for `binding`. */
+  private consentFor(kept: { fields: Record<string, string>; expiresAt: number } | undefined, binding: string): boolean {
+    return kept !== undefined && kept.expiresAt > this.now() && kept.fields.binding === binding;
   }
 }

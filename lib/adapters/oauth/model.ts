@@ -4,6 +4,7 @@ import {
   AUTHORIZATION_CODE_LIFETIME_MS,
   linkSecret,
   REFRESH_TOKEN_LIFETIME_MS,
+  type AssistantClient,
   type AssistantLinks,
   type GrantOwner,
 } from '../../accounts/assistant-links';
@@ -32,9 +33,13 @@ const scopeOf = (text: string | undefined) => (text ? text.split(' ') : undefine
  * bridge's clock, counted from the machine's.
  *
  * `authenticates`: whether `getClient` demands the client's secret (the token endpoint) or
- * only looks the client up (the authorize page, where no secret is sent).
+ * only looks the client up (the authorize page, where no secret is sent). `onClient` hears the
+ * client found, so a caller that needs more of it than the library does reads it only once.
  */
-export function grantModel(links: AssistantLinks, options: { authenticates: boolean; dryRun?: boolean }): OAuth2Server.AuthorizationCodeModel & OAuth2Server.RefreshTokenModel {
+export function grantModel(
+  links: AssistantLinks,
+  options: { authenticates: boolean; dryRun?: boolean; onClient?: (client: AssistantClient) => void },
+): OAuth2Server.AuthorizationCodeModel & OAuth2Server.RefreshTokenModel {
   const { grants, now } = links;
   const asMachineTime = (ms: number) => new Date(Date.now() + (ms - now()));
   const ownerOf = (client: OAuth2Server.Client, user: OAuth2Server.User): GrantOwner => ({ linkId: String(user.linkId), accountId: String(user.accountId), clientId: client.id });
@@ -44,6 +49,7 @@ export function grantModel(links: AssistantLinks, options: { authenticates: bool
       const client = await grants.client(clientId);
       if (!client) return null;
       if (options.authenticates && !(typeof clientSecret === 'string' && secretMatches(clientSecret, client.secretHash))) return null;
+      options.onClient?.(client);
       const found: GrantClient = { id: client.id, grants: GRANTS, redirectUris: client.redirectUris, requirePkce: client.requirePkce };
       return found;
     },

@@ -62,7 +62,8 @@ function serverFailure(err: unknown): unknown {
  * const { client, consent } = await checkAuthorize(bridge.assistantLinks, params);
  */
 export async function checkAuthorize(links: AssistantLinks, params: AuthorizeRequest): Promise<{ client: AssistantClient; consent: string }> {
-  const server = oauthServer(grantModel(links, { authenticates: false, dryRun: true }));
+  let client: AssistantClient | undefined;
+  const server = oauthServer(grantModel(links, { authenticates: false, dryRun: true, onClient: (found) => (client = found) }));
   const user: LinkUser = { accountId: '', linkId: '' };
   try {
     await server.authorize(libraryRequest('GET', params, {}), new OAuth2Server.Response(), { authenticateHandler: { handle: async () => user } });
@@ -71,7 +72,7 @@ export async function checkAuthorize(links: AssistantLinks, params: AuthorizeReq
     // The library wraps what its model throws in a ServerError.
     if (!(serverFailure(err) instanceof CheckedOnly)) refusedRequest(err);
   }
-  const client = await links.grants.client(params.client_id);
+  // Every check passed, so the library found the client (its lookup is the one read).
   if (!client) refusedRequest(new OAuth2Server.InvalidClientError('Invalid client: client credentials are invalid'));
   return { client, consent: await links.openConsent(bindingOf(params)) };
 }
