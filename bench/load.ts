@@ -29,7 +29,7 @@ export async function benchLoad(): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-load-'));
   let running: Running | undefined;
   try {
-    running = await startLocal(dataDir, ['--fresh'], { SIM_ENFORCE_LIMITS: '1' });
+    running = await startLocal(dataDir, ['--fresh']);
     const key = (await json(running, 'POST', '/keys', running.adminKey, { label: 'load', limit: HIGHEST_LIMIT })).key as string;
     const hook = await json(running, 'POST', '/hooks', running.adminKey, { deviceid: '1000000001', action: { power: 'toggle' }, name: 'load', limit: HIGHEST_LIMIT });
     const lines: string[] = [];

@@ -2,7 +2,7 @@ import { isObject } from './fields';
 import type { RequestHold } from './request-hold';
 import type { SimFaults } from './types';
 
-const FLAGS = ['dispatchFailing', 'refuseSockets', 'dropSocketBeforeReply', 'dropSocketAfterApply', 'hangHttp', 'silentHandshake', 'enforceLimits'] as const;
+const FLAGS = ['dispatchFailing', 'refuseSockets', 'dropSocketBeforeReply', 'dropSocketAfterApply', 'dropHttpAfterApply', 'hangHttp', 'silentHandshake', 'enforceLimits'] as const;
 
 /**
  * The faults, all off; `hangHttp` reads and sets the hold, so lifting it (by any means: a
@@ -19,6 +19,7 @@ export function createFaults(hold: RequestHold, enforceLimits: boolean): SimFaul
     refuseSockets: false,
     dropSocketBeforeReply: false,
     dropSocketAfterApply: false,
+    dropHttpAfterApply: false,
     get hangHttp() {
       return hold.active;
     },

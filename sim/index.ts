@@ -20,3 +20,4 @@ export type { AppKind, AccountSeed, DeviceSeed, DeviationRule, GsmDeviceSeed, Po
 export { startSim } from './start';
 export { demoSeed } from './demo-seed';
 export { signInOnLoginPage } from './sign-in';
+export { politenessFromEnv } from './politeness';

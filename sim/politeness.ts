@@ -55,6 +55,21 @@ export function politenessLimits(config: PolitenessConfig | undefined): Politene
 }
 
 /**
+ * The politeness of a simulator started from the environment (`npm run sim`, `npm start`):
+ * enforced, as the real cloud does, unless SIM_ENFORCE_LIMITS=0 (then crossings are only
+ * counted in /_sim/stats). Anything but 1 or 0 is refused.
+ *
+ * @example
+ * politenessFromEnv({ SIM_ENFORCE_LIMITS: '0' }); // { enforce: false }
+ */
+export function politenessFromEnv(env: Record<string, string | undefined>): PolitenessConfig {
+  const raw = env['SIM_ENFORCE_LIMITS'];
+  if (raw === undefined || raw === '' || raw === '1') return { enforce: true };
+  if (raw === '0') return { enforce: false };
+  throw new Error(`SIM_ENFORCE_LIMITS must be 1 or 0 (got "${raw}")`);
+}
+
+/**
  * Who a call is counted against: the account behind its token.
  *
  * @example

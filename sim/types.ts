@@ -310,6 +310,11 @@ export interface SimFaults {
   /** An update is carried out (the change applied and pushed), then its socket is closed instead of the reply. */
   dropSocketAfterApply: boolean;
   /**
+   * Cloud HTTP requests (not /_sim/*, not the login page) are carried out, then their
+   * connection is closed instead of the answer: an answer lost after the cloud acted.
+   */
+  dropHttpAfterApply: boolean;
+  /**
    * Cloud HTTP requests (not /_sim/*) get no answer while it is on. Turning it off carries out
    * the held ones, oldest first, and answers them: even one whose client has gone.
    */

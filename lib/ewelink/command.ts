@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { withoutBudget } from '../deadline';
-import { AnswerLost, CloudCallTimeout, CloudFailure, CloudUnreachable, EwelinkError, SocketReplyLost, SocketUnavailable, tokenRefused } from './errors';
+import { AnswerLost, CloudFailure, CloudUnreachable, EwelinkError, SocketReplyLost, SocketUnavailable, tokenRefused } from './errors';
 import { accountLane, cloudPoliteness, type Politeness } from './politeness';
 import { CloudSocket, type PushedMessage } from './socket';
 import { transportFor, type CloudTransport, type CloudTransports, type StatusResult } from './transport';
@@ -127,8 +127,8 @@ interface Backoff {
  * A command sent on the socket whose reply is lost (the socket drops, or stays silent) may have
  * landed: absolute params are sent again over HTTP (harmless either way); params worked out from
  * the device's state (`fromState`, a toggle) are not: the device is read, and unless it shows
- * them the command fails as `AnswerLost`. An HTTP status call that times out after it was sent
- * is `AnswerLost` too. Cloud errors (504 device silent, 400 bad params …) are the device's
+ * them the command fails as `AnswerLost`. An HTTP status call that times out after it was sent,
+ * or whose connection is cut before its answer, is `AnswerLost` too. Cloud errors (504 device silent, 400 bad params …) are the device's
  * answer and are thrown as they are.
  *
  * Given `CloudTransports`, each account's calls go by its `creds.api`; a v2 account without an
@@ -480,7 +480,7 @@ export class CommandChannel extends EventEmitter {
 
 /** A transport failure of a call that went out (or of a re-send after a lost socket reply) is a lost answer. */
 function lostIfSent(err: unknown, resent: boolean): unknown {
-  if (err instanceof CloudCallTimeout && err.sent) return new AnswerLost(err.operation, err.message);
+  if (err instanceof CloudUnreachable && err.sent) return new AnswerLost(err.operation, err.message);
   if (resent && err instanceof CloudUnreachable) return new AnswerLost(err.operation, `it was sent on the socket, and sending it again failed: ${err.message}`);
   return err;
 }

@@ -132,7 +132,12 @@ export class CloudFailure extends EwelinkError {
 /** The cloud could not be reached, or did not answer in time (no code from the cloud: 0). */
 export class CloudUnreachable extends EwelinkError {
   override name = 'CloudUnreachable';
-  constructor(operation: string, detail: string) {
+  constructor(
+    operation: string,
+    detail: string,
+    /** True when the call went out before the failure (its connection cut mid-answer): the cloud may have acted on it. */
+    readonly sent = false,
+  ) {
     super(0, operation, `${operation}: the eWeLink cloud could not be reached (${detail})`);
   }
 }
@@ -143,13 +148,9 @@ export class CloudUnreachable extends EwelinkError {
  */
 export class CloudCallTimeout extends CloudUnreachable {
   override name = 'CloudCallTimeout';
-  constructor(
-    operation: string,
-    timeoutMs: number,
-    /** False when the budget was spent before the call could go out: then nothing was sent. */
-    readonly sent = true,
-  ) {
-    super(operation, sent ? `no answer within ${timeoutMs} ms` : "no time left in the request's budget to make the call");
+  constructor(operation: string, timeoutMs: number, sent = true) {
+    // sent is false when the budget was spent before the call could go out: then nothing was sent.
+    super(operation, sent ? `no answer within ${timeoutMs} ms` : "no time left in the request's budget to make the call", sent);
   }
 }
 

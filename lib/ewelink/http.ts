@@ -93,7 +93,7 @@ export async function roundTrip(origin: string, request: WireRequest, operation:
     text = await res.body.text();
   } catch (err) {
     if (timedOut(err)) throw new CloudCallTimeout(operation, limit);
-    throw new CloudUnreachable(operation, (err as Error).message);
+    throw new CloudUnreachable(operation, (err as Error).message, cutAfterSending(err));
   }
 
   let reply: Reply;
@@ -109,6 +109,17 @@ export async function roundTrip(origin: string, request: WireRequest, operation:
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED']);
+/**
+ * Failures of a connection that was open when the request went on it (the other side closed or
+ * reset it): the cloud may have carried the request out. A refused or unresolved connection
+ * (ECONNREFUSED, ENOTFOUND, a connect timeout) sent nothing.
+ */
+const CUT_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+function cutAfterSending(err: unknown): boolean {
+  const { code } = (err ?? {}) as { code?: unknown };
+  return typeof code === 'string' && CUT_CODES.has(code);
+}
 
 function timedOut(err: unknown): boolean {
   const { code, name } = (err ?? {}) as { code?: unknown; name?: unknown };

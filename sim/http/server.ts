@@ -88,7 +88,8 @@ function answerCloud(ctx: SimContext, req: IncomingMessage, url: URL, placement:
  * The HTTP side: the host (v1, v2, dispatch or login page) and region by Host or path prefix,
  * every request counted (and against the politeness limits, the login page apart), held while
  * `hangHttp` is on, then the host's checks and route (or the 429 of an enforced limit), then the
- * latency fault (three times over on a connection's first cloud answer), then the answer.
+ * latency fault (three times over on a connection's first cloud answer), then the answer (or,
+ * under `dropHttpAfterApply`, the connection closed in its place).
  */
 export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswerer) {
   /** Connections that carried a cloud request already, and so paid their set-up. */
@@ -139,6 +140,8 @@ export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswere
     }
     const answer = tooFrequent ?? (await answerCloud(ctx, req, url, placement, raw));
     await ctx.timers.sleep(latency(fresh));
+    // dropHttpAfterApply: whatever the call did stands, but its answer is lost with the connection.
+    if (ctx.faults.dropHttpAfterApply) return void req.socket.destroy();
     send(res, answer);
   }
 

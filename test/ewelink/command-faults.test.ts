@@ -7,6 +7,7 @@ import { EwelinkClient } from '../../lib/ewelink/client';
 import { CommandChannel, type CommandChannelOptions, type SessionEvent } from '../../lib/ewelink/command';
 import { AnswerLost, CloudCallTimeout, CloudPaced } from '../../lib/ewelink/errors';
 import { closeHttpPools } from '../../lib/ewelink/http';
+import { closedPort } from '../adapters/http/stacks';
 import { CLOUD_LIMITS, Politeness } from '../../lib/ewelink/politeness';
 import type { Credentials } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
@@ -74,7 +75,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   channel?.close();
-  Object.assign(sim.faults, { refuseSockets: false, dispatchFailing: false, dropSocketBeforeReply: false, dropSocketAfterApply: false, latencyMs: 0, enforceLimits: false });
+  Object.assign(sim.faults, { refuseSockets: false, dispatchFailing: false, dropSocketBeforeReply: false, dropSocketAfterApply: false, dropHttpAfterApply: false, latencyMs: 0, enforceLimits: false });
 });
 
 describe('backoff: a socket that cannot be had', () => {
@@ -274,6 +275,26 @@ describe('a lost answer', () => {
     expect(socketLog(sim, 'update')).toHaveLength(1);
     expect(sim.stats.byPath[READ]).toBe(1);
     expect(sim.stats.byPath[STATUS]).toBeUndefined();
+  });
+
+  it('an HTTP command whose connection is cut before the answer → outcome_unknown, sent once; a call that could not connect stays cloud_unavailable', async () => {
+    // Prepare: no socket, so the command goes over HTTP
+    sim.faults.refuseSockets = true;
+    newChannel({ backoffBaseMs: 60_000 });
+    sim.faults.dropHttpAfterApply = true;
+    const next = flipped();
+    const closed = new EwelinkClient({ appId: APP_ID, appSecret: APP_SECRET, apiUrl: `http://127.0.0.1:${await closedPort()}/{region}`, timeoutMs: 2_000, politeness: unlimited() });
+
+    // Act
+    const cut = await rejection(channel.send(creds, lamp, { switch: next }));
+    const refused = await rejection(closed.setStatus(creds, LAMP, { switch: next }));
+
+    // Assess
+    expect(cut).toBeInstanceOf(AnswerLost);
+    expect(toDomainError(cut)?.code).toBe('outcome_unknown');
+    expect(sim.stats.byPath[STATUS]).toBe(1);
+    expect(sim.device(LAMP).params['switch']).toBe(next);
+    expect(toDomainError(refused)?.code).toBe('cloud_unavailable');
   });
 
   it('a toggle the device applied but whose reply never came → the read shows it: done, over HTTP, nothing sent again', async () => {

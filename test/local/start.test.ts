@@ -61,6 +61,11 @@ describe('npm start keeps its data between runs', () => {
     expect(turnOn.event.header.name).toBe('Response');
     expect(turnOn.context.properties).toContainEqual(expect.objectContaining({ name: 'powerState', value: 'ON' }));
     expect((await call(running, 'GET', '/devices/1000000001')).body).toMatchObject({ power: 'on' });
+    // the simulator refuses calls over the real cloud's limits, as the cloud does, and the bridge crossed none
+    const simFaults = (await (await fetch(`${running.simUrl}/_sim/faults`)).json()) as { enforceLimits: boolean };
+    const simStats = (await (await fetch(`${running.simUrl}/_sim/stats`)).json()) as { limitCrossings: { total: number } };
+    expect(simFaults.enforceLimits).toBe(true);
+    expect(simStats.limitCrossings.total).toBe(0);
     expect(await interrupt(running)).toBe(0);
 
     // Act: start again on the same folder

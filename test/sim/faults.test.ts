@@ -22,6 +22,7 @@ afterEach(() => {
     refuseSockets: false,
     dropSocketBeforeReply: false,
     dropSocketAfterApply: false,
+    dropHttpAfterApply: false,
     hangHttp: false,
     silentHandshake: false,
   });
@@ -111,6 +112,30 @@ describe('faults', () => {
     expect(unanswered).toEqual([]);
     expect(onlineDuringSilence).toBe(0);
     expect(reply).toMatchObject({ error: 0, apikey: bob.apikey });
+  });
+
+  it('dropHttpAfterApply: an HTTP command is carried out, then its connection closes instead of the answer', async () => {
+    // Prepare
+    sim.stats.reset();
+    const lamp = lampSwitch();
+    const set = await control(sim.url, 'POST', '/_sim/faults', { dropHttpAfterApply: true });
+
+    // Act
+    const lost = await post(eu, '/api/user/device/status', { deviceid: LAMP, params: { switch: lamp.other } }, { bearer: at }).then(
+      () => undefined,
+      (err: unknown) => err as Error & { code?: string },
+    );
+    const between = sim.device(LAMP).params['switch'];
+    sim.faults.dropHttpAfterApply = false;
+    const after = await post(eu, '/api/user/device/status', { deviceid: LAMP, params: { switch: lamp.now } }, { bearer: at });
+
+    // Assess: the first call's change stands though its answer never came; the fault's end restores answers
+    expect(set.body).toMatchObject({ dropHttpAfterApply: true });
+    expect(lost?.code).toBe('UND_ERR_SOCKET');
+    expect(between).toBe(lamp.other);
+    expect(sim.stats.byPath['POST /api/user/device/status']).toBe(2);
+    expect(after).toMatchObject({ status: 200, body: { error: 0 } });
+    expect(sim.device(LAMP).params['switch']).toBe(lamp.now);
   });
 
   it('hangHttp: a command gets no answer while the cloud hangs, and is carried out and answered when it comes back', async () => {

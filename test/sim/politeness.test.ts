@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sim } from '../../sim/index';
+import { politenessFromEnv, type Sim } from '../../sim/index';
 import { ALICE, BOB, LAMP, regionBase, testSim, wsUrl } from './fixture';
 import { control, get, post, SocketClient, userOnline, type Json } from './wire';
 
@@ -242,6 +242,13 @@ describe('configured limits', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('from the environment (npm run sim, npm start): enforced unless SIM_ENFORCE_LIMITS=0; another value is refused', () => {
+    expect(politenessFromEnv({})).toEqual({ enforce: true });
+    expect(politenessFromEnv({ SIM_ENFORCE_LIMITS: '1' })).toEqual({ enforce: true });
+    expect(politenessFromEnv({ SIM_ENFORCE_LIMITS: '0' })).toEqual({ enforce: false });
+    expect(() => politenessFromEnv({ SIM_ENFORCE_LIMITS: 'yes' })).toThrow('SIM_ENFORCE_LIMITS must be 1 or 0 (got "yes")');
   });
 
   it('a wrong politeness setting stops the start', async () => {
