@@ -128,7 +128,13 @@ beforeAll(async () => {
   const nobodyKey = (await h.bridge.apiKeys.create(NOBODY, { label: 'contract' })).key;
   const linkerKey = (await h.bridge.apiKeys.create(OAUTH_ACCOUNT, { label: 'contract' })).key;
   const personalSim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, appKind: 'personal', accounts: [testAccount({ devices })] });
-  const lost = await lossyStore(h.table.endpoint, ({ operation, body }) => (operation === 'UpdateItem' && body.includes('TIMERS#')) || (operation === 'PutItem' && body.includes('SCENE#')));
+  const lost = await lossyStore(
+    h.table.endpoint,
+    ({ operation, body }) =>
+      (operation === 'UpdateItem' && body.includes('TIMERS#')) ||
+      (operation === 'PutItem' && body.includes('SCENE#')) ||
+      (operation === 'TransactWriteItems' && (body.includes('"HOOK#') || body.includes('"APIKEY#'))),
+  );
   const shared = await owner('POST', `/devices/${SHARED}/shares`, { body: { uid: email(FRIEND) } });
   if (shared.status !== 200) throw new Error(`could not share ${SHARED}: ${shared.text}`);
   s = {
@@ -138,7 +144,7 @@ beforeAll(async () => {
     nobody: caller(h.url, nobodyKey),
     noCloud: await withoutCloud(h, { coldCache: true }),
     noStore: await withoutStore(h),
-    lossy: await withStoreAt(h, lost.endpoint, 2_000),
+    lossy: await withStoreAt(h, lost.endpoint, 1_000),
     lossyStore: lost,
     personal: await withPersonalAppId(h, personalSim),
     personalSim,
@@ -628,6 +634,10 @@ const SPECIFIC: Record<string, Provokers> = {
         return act(() => s.owner('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'on', brightness: 50 } } }));
       },
     ],
+    504: async () => {
+      await warm();
+      return act(() => s.lossy.call('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'toggle' } } }));
+    },
   },
   'POST /hooks/{hookId}/{secret}': {
     200: async () => {
@@ -695,6 +705,7 @@ const SPECIFIC: Record<string, Provokers> = {
   },
   'POST /keys': {
     201: () => act(() => s.owner('POST', '/keys', { body: { label: 'contract', limit: { perSecond: 1, burst: 2 } } })),
+    504: () => act(() => s.lossy.call('POST', '/keys', { body: { label: 'lost answer' } })),
   },
   'DELETE /keys/{keyId}': {
     204: async () => {

@@ -20,7 +20,7 @@ const HANGING_BUDGET_MS = 1_000;
 /** What the answer may take past the budget: the answer itself, on a loaded machine. */
 const SLACK_MS = 800;
 /** The lossy stack's: time for a whole timer change against a working table. */
-const BUDGET_MS = 2_000;
+const BUDGET_MS = 1_200;
 const TIMER = { schedule: { type: 'repeat', days: [1, 2, 3, 4, 5], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'on' } };
 const SCENE = { name: 'Evening', actions: [{ deviceid: LAMP, command: { power: 'on' } }] };
 
@@ -33,8 +33,14 @@ let losing: ServedBridge;
 beforeAll(async () => {
   h = await startHarness();
   silent = await silentStore();
-  // Loses the answers to writes of a device's timers and of scenes, and to the records of pushes.
-  lossy = await lossyStore(h.table.endpoint, ({ operation, body }) => (operation === 'UpdateItem' && body.includes('TIMERS#')) || (operation === 'PutItem' && body.includes('SCENE#')));
+  // Loses the answers to writes of a device's timers, of scenes, of new webhooks and of new keys.
+  lossy = await lossyStore(
+    h.table.endpoint,
+    ({ operation, body }) =>
+      (operation === 'UpdateItem' && body.includes('TIMERS#')) ||
+      (operation === 'PutItem' && body.includes('SCENE#')) ||
+      (operation === 'TransactWriteItems' && (body.includes('"HOOK#') || body.includes('"APIKEY#'))),
+  );
   hanging = await withStoreAt(h, silent.endpoint, HANGING_BUDGET_MS);
   losing = await withStoreAt(h, lossy.endpoint, BUDGET_MS);
   // The device list is cached, so the lossy stack's requests read it from the table.
@@ -135,6 +141,28 @@ describe('a DynamoDB whose answer to a write is lost', () => {
     expect(answer.body.error).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('GET /scenes') });
     const listed = (await h.call('GET', '/scenes')).body.scenes as { name: string }[];
     expect(listed.map((s) => s.name)).toContain('Lost answer');
+  });
+
+  it('answers a new webhook or API key it may have stored with 504 outcome_unknown naming the list to check, and it was stored', async () => {
+    // Prepare
+    const hooksBefore = (await h.call('GET', '/hooks')).body.hooks.length as number;
+    const keysBefore = (await h.call('GET', '/keys')).body.keys.length as number;
+
+    // Act
+    const hook = await losing.call('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'on' }, name: 'lost answer' } });
+    const key = await losing.call('POST', '/keys', { body: { label: 'lost answer' } });
+
+    // Assess: neither answer carries the secret the caller never got; the lists show what was stored
+    expect(hook.status, hook.text).toBe(504);
+    expect(hook.body.error).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('GET /hooks') });
+    expect(key.status, key.text).toBe(504);
+    expect(key.body.error).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('GET /keys') });
+    const hooks = (await h.call('GET', '/hooks')).body.hooks as { name?: string }[];
+    const keys = (await h.call('GET', '/keys')).body.keys as { label: string }[];
+    expect(hooks).toHaveLength(hooksBefore + 1);
+    expect(hooks.map((x) => x.name)).toContain('lost answer');
+    expect(keys).toHaveLength(keysBefore + 1);
+    expect(keys.map((x) => x.label)).toContain('lost answer');
   });
 
   it('answers a change it stored and pushed as made, though the record of the push was lost', async () => {
