@@ -32,6 +32,20 @@ export function createFaults(hold: RequestHold, enforceLimits: boolean): SimFaul
   };
 }
 
+/**
+ * Turns every fault off again (latency 0, no silent device, held requests released), and the
+ * enforcement of the limits back to `enforceLimits`, its setting at the start.
+ *
+ * @example
+ * clearFaults(sim.faults, false); // after a test that switched faults on
+ */
+export function clearFaults(faults: SimFaults, enforceLimits: boolean): void {
+  for (const flag of FLAGS) faults[flag] = false;
+  faults.enforceLimits = enforceLimits;
+  faults.latencyMs = 0;
+  faults.silentDevices.clear();
+}
+
 /** Faults as JSON (silentDevices as an array). */
 export function faultsView(faults: SimFaults): Record<string, unknown> {
   return { ...faults, silentDevices: [...faults.silentDevices] };

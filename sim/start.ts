@@ -15,7 +15,7 @@ import { VerificationCodes } from './accounts/verification-codes';
 import { NotInSim } from './errors';
 import { LOGIN_PAGE_PATH } from './http/login-page';
 import { OAuthCodes } from './accounts/oauth-codes';
-import { createFaults } from './faults';
+import { clearFaults, createFaults } from './faults';
 import { createHttpHandler } from './http/server';
 import { PendingTimers } from './pending-timers';
 import { Politeness, politenessLimits } from './politeness';
@@ -169,6 +169,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     appKind: settings.appKind,
     stats,
     faults,
+    clearFaults: () => clearFaults(faults, config.politeness?.enforce ?? false),
     clock,
     timerLog: deviceTimers.fired,
     deviations: deviations.entries,

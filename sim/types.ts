@@ -169,6 +169,8 @@ export interface Sim {
   readonly appKind: AppKind;
   readonly stats: SimStats;
   readonly faults: SimFaults;
+  /** Turns every fault off (the limits enforced again only if they were at the start): for a test's clean-up. */
+  clearFaults(): void;
   /** The cloud's clock; a manual one is moved by tests, running the device timers due on the way and ageing tokens. */
   readonly clock: SimClock;
   /** Every action of a device's own timer, oldest first. */

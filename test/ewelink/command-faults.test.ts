@@ -75,7 +75,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   channel?.close();
-  Object.assign(sim.faults, { refuseSockets: false, dispatchFailing: false, dropSocketBeforeReply: false, dropSocketAfterApply: false, dropHttpAfterApply: false, latencyMs: 0, enforceLimits: false });
+  sim.clearFaults();
 });
 
 describe('backoff: a socket that cannot be had', () => {
@@ -259,11 +259,15 @@ describe('a lost answer', () => {
     expect(sim.device(LAMP).params['switch']).toBe(before);
   });
 
-  it('a toggle the device applied before its socket dropped → the read shows it: done, over HTTP, nothing sent again', async () => {
+  it.each([
+    { lost: 'its socket dropped after the device applied it', requestTimeoutMs: 2_000, fault: () => (sim.faults.dropSocketAfterApply = true) },
+    // the device applies at once, every answer comes after 1 s, the socket waits 400 ms for its reply
+    { lost: 'its reply never came', requestTimeoutMs: 400, fault: () => (sim.faults.latencyMs = 1_000) },
+  ])('a toggle the device applied, whose answer was lost ($lost) → the read shows it: done, over HTTP, nothing sent again', async ({ requestTimeoutMs, fault }) => {
     // Prepare
-    newChannel();
+    newChannel({ requestTimeoutMs });
     expect(await channel.connect(creds)).toBe(true);
-    sim.faults.dropSocketAfterApply = true;
+    fault();
     const next = flipped();
 
     // Act
@@ -296,42 +300,32 @@ describe('a lost answer', () => {
     expect(sim.device(LAMP).params['switch']).toBe(next);
     expect(toDomainError(refused)?.code).toBe('cloud_unavailable');
   });
-
-  it('a toggle the device applied but whose reply never came → the read shows it: done, over HTTP, nothing sent again', async () => {
-    // Prepare: the device applies at once, every answer comes after 1 s, the socket waits 400 ms for its reply
-    newChannel({ requestTimeoutMs: 400 });
-    expect(await channel.connect(creds)).toBe(true);
-    sim.faults.latencyMs = 1_000;
-    const next = flipped();
-
-    // Act
-    const via = await channel.send(creds, lamp, { switch: next }, { fromState: true });
-
-    // Assess
-    expect(via).toBe('http');
-    expect(sim.device(LAMP).params['switch']).toBe(next);
-    expect(socketLog(sim, 'update')).toHaveLength(1);
-    expect(sim.stats.byPath[READ]).toBe(1);
-    expect(sim.stats.byPath[STATUS]).toBeUndefined();
-  });
 });
 
 describe('politeness: the cloud rate limits', () => {
+  /** A cloud that has seen no call yet: the limits it keeps remember the earlier tests' calls. */
+  let quiet: Sim;
+  beforeAll(async () => {
+    quiet = await testSim();
+  });
+  afterAll(() => quiet.close());
+
   it('50 commands at once: the status calls reach the cloud at least 500 ms apart; those whose turn lies past the budget answer cloud_busy', async () => {
     // Prepare: no socket, so every command goes over HTTP; one limiter, as one instance has
-    sim.faults.refuseSockets = true;
+    quiet.faults.refuseSockets = true;
     // The simulator refuses what the real cloud would: a call that crosses its limits
-    sim.faults.enforceLimits = true;
-    newChannel({ backoffBaseMs: 60_000 }, sim, new Politeness(CLOUD_LIMITS));
+    quiet.faults.enforceLimits = true;
+    newChannel({ backoffBaseMs: 60_000 }, quiet, new Politeness(CLOUD_LIMITS));
+    const quietCreds = credentialsFor(quiet, ALICE.email);
     const budgetMs = 2_800;
 
     // Act
     const settled = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => withBudget(Budget.of(budgetMs), () => channel.send(creds, lamp, { switch: i % 2 === 0 ? 'on' : 'off' }))),
+      Array.from({ length: 50 }, (_, i) => withBudget(Budget.of(budgetMs), () => channel.send(quietCreds, lamp, { switch: i % 2 === 0 ? 'on' : 'off' }))),
     );
 
     // Assess
-    const arrivals = httpLog(sim).filter((r) => `${r.method} ${r.path}` === STATUS).map((r) => r.time).sort((a, b) => a - b);
+    const arrivals = httpLog(quiet).filter((r) => `${r.method} ${r.path}` === STATUS).map((r) => r.time).sort((a, b) => a - b);
     const gaps = arrivals.slice(1).map((t, k) => t - (arrivals[k] as number));
     const done = settled.filter((s) => s.status === 'fulfilled');
     const busy = settled.flatMap((s) => (s.status === 'rejected' ? [toDomainError(s.reason)] : []));
@@ -341,7 +335,7 @@ describe('politeness: the cloud rate limits', () => {
     // counted from each call's answer, so a call slowed by opening a connection cannot bring the next one closer
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
     expect(busy).toHaveLength(50 - arrivals.length);
-    expect(sim.stats.limitCrossings).toEqual({ total: 0, byEndpoint: {} });
+    expect(quiet.stats.limitCrossings).toEqual({ total: 0, byEndpoint: {} });
     for (const err of busy) {
       expect(err).toBeInstanceOf(CloudBusy);
       expect((err as CloudBusy).retryAfterSeconds).toBeGreaterThanOrEqual(1);

@@ -15,19 +15,7 @@ beforeAll(async () => {
   ({ at, apikey } = sim.issueTokens(ALICE.email));
 });
 afterAll(() => sim.close());
-afterEach(() => {
-  Object.assign(sim.faults, {
-    latencyMs: 0,
-    dispatchFailing: false,
-    refuseSockets: false,
-    dropSocketBeforeReply: false,
-    dropSocketAfterApply: false,
-    dropHttpAfterApply: false,
-    hangHttp: false,
-    silentHandshake: false,
-  });
-  sim.faults.silentDevices.clear();
-});
+afterEach(() => sim.clearFaults());
 
 /** The lamp's switch, and the other value it could take. */
 function lampSwitch(): { now: string; other: 'on' | 'off' } {
