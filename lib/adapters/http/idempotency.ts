@@ -19,7 +19,7 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** What the header's value must be. */
 export const IDEMPOTENCY_KEY = Text({
   description:
-    'Makes the request safe to repeat: a repeat with the same key, method, path and body within 24 hours gets the first answer again (with `Idempotent-Replayed: true`) and does nothing more. A key is good for one request: given to another (another path or body), it is refused with 422 `idempotency_key_reused`; repeated while the first is still being served, with 409 `idempotency_key_in_flight`. Answers that say nothing was done (every 4xx, and 503) are not kept, so the key may be used again, the request corrected. A UUID makes a good key.',
+    'Makes the request safe to repeat: a repeat with the same key, method, path and body within 24 hours gets the first answer again (with `Idempotent-Replayed: true`) and does nothing more. A key is good for one request: given to another (another path or body), it is refused with 422 `idempotency_key_reused`; repeated while the first is still being served, with 409 `idempotency_key_in_flight`. Answers that say nothing was done (every 4xx, 502 and 503) are not kept, so the key may be used again: the request corrected, or the cloud back. A UUID makes a good key.',
   minLength: 1,
   maxLength: 255,
   pattern: /^[!-~]+$/,
@@ -111,9 +111,11 @@ export async function servedOnce(bridge: Bridge, request: KeyedRequest, serve: (
 
 /**
  * Whether a failure's answer is kept for repeats: those after which something may have been
- * done (a device switched, a timer stored): 5xx, but not 503, which says nothing was done and
- * to try again. A 4xx is the request's own fault or state and changed nothing.
+ * done (a device switched, a timer stored): 5xx, but not 502 (the cloud refused the call or
+ * could not be reached; a call that went out and lost its answer is 504 `outcome_unknown`) and
+ * not 503 (held back, or the table down): both say nothing was done and to try again. A 4xx is
+ * the request's own fault or state and changed nothing.
  */
 function keptAfterFailure(status: number): boolean {
-  return status >= 500 && status !== 503;
+  return status >= 500 && status !== 502 && status !== 503;
 }

@@ -3,6 +3,7 @@ import { IDEMPOTENCY_KEEP_MS } from '../../../lib/replies';
 import { scanTable } from '../../support/dynamo';
 import { httpCalls, socketUpdates, startHarness, type Harness } from '../../support/bridge';
 import { cloudTraffic } from '../../support/refusals';
+import { withoutCloud } from './stacks';
 
 /*
  * Idempotency-Key through the HTTP API, against the simulated cloud and DynamoDB Local: a
@@ -134,6 +135,29 @@ describe('a repeated Idempotency-Key', () => {
     expect(corrected.status, corrected.text).toBe(200);
     expect(corrected.headers['idempotent-replayed']).toBeUndefined();
     expect(lamp()).toBe('off');
+  });
+
+  it('keeps no answer of a cloud that could not be reached: the same key acts once the cloud is back', async () => {
+    // Prepare: the harness's bridge, table and key, with its cloud taken away
+    const key = newKey();
+    const cut = await withoutCloud(h, { coldCache: true });
+    const before = lamp();
+    const other = before === 'on' ? 'off' : 'on';
+
+    try {
+      // Act
+      const unreachable = await cut.call('POST', `/devices/${LAMP}/control`, { body: { power: other }, headers: keyed(key) });
+      const again = await h.call('POST', `/devices/${LAMP}/control`, { body: { power: other }, headers: keyed(key) });
+
+      // Assess
+      expect(unreachable.status, unreachable.text).toBe(502);
+      expect(unreachable.body.error.code).toBe('cloud_unavailable');
+      expect(again.status, again.text).toBe(200);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+      expect(lamp()).toBe(other);
+    } finally {
+      await cut.close();
+    }
   });
 
   it('keeps a failure after which the command may have landed, and gives it again without asking the cloud', async () => {

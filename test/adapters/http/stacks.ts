@@ -119,7 +119,8 @@ export function harnessConfig(h: Harness): BridgeConfig {
 export async function withoutCloud(h: Harness, options: { coldCache?: boolean } = {}): Promise<ServedBridge> {
   const gone = `http://127.0.0.1:${await closedPort()}`;
   const cloud = { apiUrl: `${gone}/{region}`, v2ApiUrl: `${gone}/{region}-apia`, dispatchUrl: `${gone}/{region}-dispa` };
-  return serveBridge({ ...harnessConfig(h), ...cloud }, h.apiKey, options.coldCache ? { deviceListTtlSec: 0 } : {});
+  // The harness's clock too: its key's rate-limit bucket and its ledger are dated by it.
+  return serveBridge({ ...harnessConfig(h), ...cloud }, h.apiKey, { now: () => h.sim.clock.now(), ...(options.coldCache ? { deviceListTtlSec: 0 } : {}) });
 }
 
 /**
