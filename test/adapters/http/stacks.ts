@@ -9,7 +9,7 @@ import type { BridgeConfig } from '../../../lib/config';
 import type { JsonSchema } from '../../../lib/schema';
 import { serveApi, type ServeOptions } from '../../../local/api-server';
 import { answerBody } from '../../support/answers';
-import { simCloudConfig, type Harness } from '../../support/bridge';
+import { simCloudConfig, TEST_CLOUD_LIMITS, type Harness } from '../../support/bridge';
 
 /*
  * The HTTP API over parts other than the harness's own: the same handler behind the same
@@ -92,7 +92,8 @@ export interface ServedBridge {
 
 /** A bridge wired from `config`, behind the local server (`serve`: each request's budget), calling with `apiKey`. */
 export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: BridgeTuning = {}, serve: ServeOptions = {}): Promise<ServedBridge> {
-  const { bridge, parts } = wireBridge(config, tuning);
+  // The suite's scaled rate limits, as the harness's bridge keeps them, in a limiter of its own.
+  const { bridge, parts } = wireBridge(config, { cloudLimits: TEST_CLOUD_LIMITS, ...tuning });
   const server = await serveApi(httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' })), 0, '127.0.0.1', serve);
   return {
     config,
