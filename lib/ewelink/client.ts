@@ -69,6 +69,7 @@ export interface GroupMove {
  */
 export class EwelinkClient implements CloudTransport {
   readonly api = 'v1' as const;
+  readonly batchesStatus = false;
   readonly apiUrl: string;
   private readonly http: CloudHttp;
 

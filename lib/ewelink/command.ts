@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { withoutBudget } from '../deadline';
+import { callLimit, withoutBudget } from '../deadline';
 import { AnswerLost, CloudFailure, CloudUnreachable, EwelinkError, SocketReplyLost, SocketUnavailable, tokenRefused } from './errors';
 import { accountLane, cloudPoliteness, type Politeness } from './politeness';
 import { CloudSocket, type PushedMessage } from './socket';
@@ -117,7 +117,9 @@ interface Backoff {
  * when none is, they go at once to the HTTP status call of the account's API (`POST
  * /api/user/device/status` on v1, `/v2/device/thing/status` on v2) while the session opens in
  * the background for the commands after. So a cold instance's first command costs one HTTP
- * request, and no command ever waits on a socket being opened.
+ * request, and never waits on a socket being opened. A v1 scene of two or more devices is the
+ * exception: v1 has no batch status call, and one call per device, each waiting its turn under
+ * the cloud's limits, is slower than the session being opened, so it waits for that.
  *
  * A session that cannot be had (dispatch failing, upgrade refused, handshake silent) puts the
  * account's socket in a backoff window (1 s, doubling to 60 s, with jitter): commands in it go
@@ -189,7 +191,7 @@ export class CommandChannel extends EventEmitter {
       onOutcome?.(i, outcome);
     };
     const lost = new Set<number>();
-    const socket = changes.length > 0 ? this.openSession(creds) : undefined;
+    const socket = changes.length > 0 ? await this.sessionForMany(creds, changes.length) : undefined;
     if (socket) {
       await Promise.all(
         changes.map(async ({ target, params }, i) => {
@@ -355,6 +357,28 @@ export class CommandChannel extends EventEmitter {
     }
     if (paramsShown(current, params)) return 'http';
     throw new AnswerLost('update', 'the device does not show the change yet, and may still make it');
+  }
+
+  /**
+   * The session for changes to `count` devices. Where the status call takes one device (v1),
+   * two or more over HTTP each wait their turn on that endpoint, 500 ms apart, so the session
+   * being opened (two or three round trips) is sooner: they wait for it, within the connect
+   * limit and the budget, and go over HTTP only if it does not come.
+   */
+  private async sessionForMany(creds: Credentials, count: number): Promise<CloudSocket | undefined> {
+    const socket = this.openSession(creds);
+    if (socket || count < 2 || this.transportFor(creds).batchesStatus) return socket;
+    const opening = this.sessions.get(creds.apikey)?.opening;
+    if (!opening) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), callLimit(this.options.connectTimeoutMs ?? SOCKET_CONNECT_TIMEOUT_MS));
+    });
+    try {
+      return await Promise.race([opening, givenUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

@@ -47,6 +47,7 @@ const MAX_PAGES = 100;
  */
 export class EwelinkV2Client implements CloudTransport {
   readonly api = 'v2' as const;
+  readonly batchesStatus = true;
   readonly apiUrl: string;
   readonly dispatchUrl: string;
   readonly loginPageUrl: string;

@@ -86,6 +86,27 @@ describe('CommandChannel', () => {
     expect(updateConnections()).toEqual([1, 1]);
   });
 
+  it('a cold channel sends a v1 scene of several devices over the session it opens, not one status call per device', async () => {
+    // Prepare
+    newChannel();
+    const strip = { deviceid: STRIP, apikey: ALICE.apikey };
+
+    // Act
+    const outcomes = await channel.sendMany(creds, [
+      { target: lamp, params: { switch: flipped() } },
+      { target: strip, params: { switches: [{ switch: 'on', outlet: 2 }] } },
+    ]);
+
+    // Assess: two status calls would have waited their turns on one endpoint; the session came sooner
+    expect(outcomes).toEqual([
+      { ok: true, via: 'socket' },
+      { ok: true, via: 'socket' },
+    ]);
+    expect(sim.stats.byPath['POST /api/user/device/status']).toBeUndefined();
+    expect(sim.stats.connections).toBe(1);
+    expect(updateConnections()).toEqual([1, 1]);
+  });
+
   it('the socket dropped before the reply → the same (absolute) params go over HTTP, and the device has them', async () => {
     // Prepare
     newChannel();

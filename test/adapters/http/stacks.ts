@@ -154,6 +154,14 @@ export async function withStoreAt(h: Harness, endpoint: string, budgetMs: number
   return serveBridge({ ...harnessConfig(h), dynamoEndpoint: endpoint }, h.apiKey, {}, { budgetMs });
 }
 
+/**
+ * A new instance of the harness's bridge (no socket yet, nothing in its memory), each request
+ * served within `budgetMs`.
+ */
+export async function withBudgetMs(h: Harness, budgetMs: number): Promise<ServedBridge> {
+  return serveBridge(harnessConfig(h), h.apiKey, { now: () => h.sim.clock.now() }, { budgetMs });
+}
+
 /** Values that pass each path parameter's check, for parameters whose schema gives no example. */
 const PARAM_FALLBACKS: Record<string, string> = {
   timerId: '6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a09',
