@@ -337,9 +337,10 @@ export class EwelinkClient implements CloudTransport {
   }
 
   /**
-   * Sends params to several devices. v1 has no batch call: one status call per device, all at
-   * once (as a scene's commands went out before this method, each with its own fallback), so
-   * a scene without a socket still takes about one round trip; each device answers for itself.
+   * Sends params to several devices. v1 has no batch call: one status call per device, each
+   * waiting its turn on that one endpoint under the cloud's limits (500 ms apart), so a scene
+   * without a socket takes half a second a device; each device answers for itself, one whose
+   * turn falls past the budget as `CloudPaced`.
    *
    * @example
    * const results = await client.setStatuses(creds, [{ deviceid: lamp, params: { switch: 'on' } }]);
