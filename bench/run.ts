@@ -6,6 +6,8 @@
 import { closeHttpPools } from '../lib/ewelink/http';
 import { benchAssistants } from './assistants';
 import { benchColdLoad } from './cold-load';
+import { benchLoad } from './load';
+import { benchOutage } from './outage';
 import { benchSceneRun } from './scene-run';
 import { benchWarmCommand } from './warm-command';
 
@@ -15,7 +17,9 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Scene run, v1 (target: close to one round trip, not twenty)', () => benchSceneRun('v1')],
   ['Scene run, v2 (same target; without a socket, one batch-status call)', () => benchSceneRun('v2')],
   ['Voice assistants (targets: a warm Alexa TurnOn costs 1 cloud round trip; a 10-device Google EXECUTE about one round trip, not ten)', benchAssistants],
+  ['Socket outage (target: at most one connection attempt per backoff window, no dispatch storm)', benchOutage],
   ['Cold load of each bundled function (target: < 150 ms over bare node)', benchColdLoad],
+  ['Under autocannon: npm start on loopback, 50 connections (cloud calls within the limiter)', benchLoad],
 ];
 
 const picked = process.argv.slice(2).map((word) => word.toLowerCase());

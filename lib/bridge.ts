@@ -1,11 +1,12 @@
 import { ApiKeys } from './accounts/api-keys';
 import { AssistantLinks } from './accounts/assistant-links';
 import { AccountLinking } from './accounts/linking';
-import { Replies } from './assistants/replies';
+import { Replies } from './replies';
 import { AssistantTargets } from './assistants/targets';
 import { TokenKeeper } from './accounts/token-keeper';
 import { configFromEnv, type BridgeConfig } from './config';
 import { DeviceController } from './devices/controller';
+import { cloudPoliteness, Politeness, type PolitenessLimits } from './ewelink/politeness';
 import { DeviceDirectory } from './devices/directory';
 import { DeviceManagement } from './devices/management';
 import { NotConfigured } from './errors';
@@ -69,6 +70,12 @@ export interface BridgeTuning {
   deviceListTtlSec?: number;
   /** How often an unknown device id may fetch a fresh device list before `not_found` (default 30 s). */
   missRefetchMs?: number;
+  /**
+   * The cloud's limits the bridge keeps to (default `CLOUD_LIMITS`, shared by every bridge of the
+   * process). Tests scale the gap down, with the simulator told the same, so they wait as the
+   * product does without waiting half a second a call.
+   */
+  cloudLimits?: PolitenessLimits;
 }
 
 /**
@@ -79,12 +86,13 @@ export interface BridgeTuning {
  */
 export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { bridge: Bridge; parts: BridgeParts } {
   const store = createStore({ tableName: config.tableName, endpoint: config.dynamoEndpoint });
-  const client = new EwelinkClient({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.apiUrl });
-  const v2 = new EwelinkV2Client({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.v2ApiUrl, dispatchUrl: config.dispatchUrl, loginPageUrl: config.loginPageUrl });
+  const politeness = tuning.cloudLimits ? new Politeness(tuning.cloudLimits) : cloudPoliteness;
+  const client = new EwelinkClient({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.apiUrl, politeness });
+  const v2 = new EwelinkV2Client({ appId: config.appId, appSecret: config.appSecret, apiUrl: config.v2ApiUrl, dispatchUrl: config.dispatchUrl, loginPageUrl: config.loginPageUrl, politeness });
   const transports = new CloudTransports(client, v2);
   const keeper = new TokenKeeper(store.tokens, transports);
   // A share waits on a person; the HTTP function must answer first, so the bridge gives up waiting before it.
-  const channel = new CommandChannel(transports, { shareTimeoutMs: SHARE_WAIT_MS, ...tuning.socket });
+  const channel = new CommandChannel(transports, { shareTimeoutMs: SHARE_WAIT_MS, dispatchCache: store.dispatch, politeness, ...tuning.socket });
   const directory = new DeviceDirectory(store.devices, transports, keeper, { ttlSec: tuning.deviceListTtlSec, missRefetchMs: tuning.missRefetchMs });
   const controller = new DeviceController(directory, keeper, channel, transports);
   const timers = new TimerService(store.timers, directory, keeper, channel, tuning.now);

@@ -1,4 +1,4 @@
-import { CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, NotAvailableForApp as PathNotForApp } from './ewelink/errors';
+import { AnswerLost, CloudCallTimeout, CloudPaced, CloudUnreachable, DeviceTimeout, EwelinkError, Forbidden, NotFound as CloudNotFound, AlreadyExists as CloudAlreadyExists, BadRequest, ShareTimeout, SocketRequestTimeout, SocketUnavailable, AccessTokenExpired, RefreshTokenExpired, AuthFailed, AuthRefused, NotAvailableForApp as PathNotForApp } from './ewelink/errors';
 import { StoreError } from './store/errors';
 
 /**
@@ -120,16 +120,21 @@ export class Conflict extends DomainError {
   static override readonly code = 'conflict';
 }
 
-/** Too many calls through one hook or API key; `retryAfterSeconds` says when a call will be taken again. */
-export class RateLimited extends DomainError {
-  override name = 'RateLimited';
-  static override readonly code = 'rate_limited';
+/** A refusal for now: `retryAfterSeconds` says when the same call would be taken (the answer's `Retry-After`). */
+export abstract class RetryLater extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, undefined, options);
   }
+}
+
+/** Too many calls through one hook or API key; `retryAfterSeconds` says when a call will be taken again. */
+export class RateLimited extends RetryLater {
+  override name = 'RateLimited';
+  static override readonly code = 'rate_limited';
 }
 
 /**
@@ -154,6 +159,31 @@ export class StoreUnavailable extends DomainError {
   static override readonly code = 'store_unavailable';
 }
 
+/** The eWeLink cloud did not answer within the request's budget; nothing is known to have been sent. */
+export class CloudTimeout extends DomainError {
+  override name = 'CloudTimeout';
+  static override readonly code = 'cloud_timeout';
+}
+
+/**
+ * A command (or a write) went out but its answer was lost: the device (or the table) may have
+ * changed. Read the state before trying again; a toggle sent twice undoes itself.
+ */
+export class OutcomeUnknown extends DomainError {
+  override name = 'OutcomeUnknown';
+  static override readonly code = 'outcome_unknown';
+}
+
+/**
+ * The bridge holds back to keep within the eWeLink cloud's limits (the same endpoint at most
+ * every 500 ms, 300 calls in 5 minutes) and the call could not get its turn within the
+ * request's budget; `retryAfterSeconds` says when it would.
+ */
+export class CloudBusy extends RetryLater {
+  override name = 'CloudBusy';
+  static override readonly code = 'cloud_busy';
+}
+
 const APP_ID_REFUSED =
   'the eWeLink cloud does not let this app id do that: a personal app id (the free kind from the eWeLink developer centre) may only link accounts through the OAuth login (npx ewelink-bridge oauth-login, or GET /ewelink/oauth/start) and use the v2 API; password login, registering, groups, renaming, channel names, history and sharing need an enterprise app id';
 
@@ -168,6 +198,18 @@ export function notOnV2(what: string): NotAvailableForApp {
   return new NotAvailableForApp(
     `${what}: not available for this account, which is linked through the eWeLink OAuth login; its v2 API (all that a personal app id may call) has no such operation. An enterprise app id allows it: link the account with "npx ewelink-bridge login" under one`,
   );
+}
+
+/**
+ * A write's failure as its caller should hear it: when the table may have made the write
+ * though its answer was lost (a StoreError `Unconfirmed`), an `OutcomeUnknown` saying
+ * `mayHave` (what may have been stored, and how to check); any other failure as it is.
+ *
+ * @example
+ * await model.putScene(accountId, scene, 0).catch((err) => { throw unconfirmedWrite(err, 'the scene may have been stored; list the scenes'); });
+ */
+export function unconfirmedWrite(err: unknown, mayHave: string): unknown {
+  return err instanceof StoreError && err.code === 'Unconfirmed' ? new OutcomeUnknown(mayHave, undefined, { cause: err }) : err;
 }
 
 const STORE_DOWN = "the bridge's database could not be reached; try again";
@@ -203,6 +245,13 @@ export function toDomainError(err: unknown): DomainError | undefined {
       undefined,
       cause,
     );
+  }
+  if (err instanceof AnswerLost) {
+    return new OutcomeUnknown('the command was sent but its answer was lost: the device may have changed; read its state before trying again', undefined, cause);
+  }
+  if (err instanceof CloudCallTimeout) return new CloudTimeout('the eWeLink cloud did not answer in time; try again', undefined, cause);
+  if (err instanceof CloudPaced) {
+    return new CloudBusy('the bridge is holding back to keep within the eWeLink cloud\'s rate limits; try again shortly', Math.max(1, Math.ceil(err.retryAfterMs / 1000)), cause);
   }
   if (err instanceof SocketUnavailable || err instanceof CloudUnreachable) return new CloudUnavailable(CLOUD_DOWN, undefined, cause);
   if (err instanceof Forbidden) {

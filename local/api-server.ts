@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { errorAnswer, MAX_BODY_BYTES, payloadTooLarge } from '../lib/adapters/http/errors';
+import { ANSWER_MARGIN_MS } from '../lib/deadline';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -72,15 +73,25 @@ function answerTooLarge(res: ServerResponse, requestId: string): void {
   res.end(JSON.stringify(body));
 }
 
+/** How long each request may take on the local server, ms: its budget, as a Lambda's remaining time less the margin is there. */
+export const LOCAL_BUDGET_MS = 10_000;
+
+export interface ServeOptions {
+  /** Each request's budget, ms (default `LOCAL_BUDGET_MS`): its context says this much time is left, plus the handler's margin. */
+  budgetMs?: number;
+}
+
 /**
  * Serves a Lambda HTTP API handler on a local port, request by request as API Gateway would.
  * A body over the API's limit is refused with 413 as soon as `content-length` (or, without
- * one, the bytes received) says so: nothing larger is ever buffered.
+ * one, the bytes received) says so: nothing larger is ever buffered. Each request runs as a
+ * function with `budgetMs` (and the margin to answer in) left.
  *
  * @example
  * const server = await serveApi(handler, 3000); // http://127.0.0.1:3000
  */
-export async function serveApi(handler: ApiHandler, port = 0, host = '127.0.0.1'): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function serveApi(handler: ApiHandler, port = 0, host = '127.0.0.1', options: ServeOptions = {}): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const functionMs = (options.budgetMs ?? LOCAL_BUDGET_MS) + ANSWER_MARGIN_MS;
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -104,7 +115,7 @@ export async function serveApi(handler: ApiHandler, port = 0, host = '127.0.0.1'
     });
     req.on('end', () => {
       if (refused) return;
-      handler(toApiEvent(req, Buffer.concat(chunks).toString('utf8'), requestId), localContext('http-api', requestId))
+      handler(toApiEvent(req, Buffer.concat(chunks).toString('utf8'), requestId), localContext('http-api', requestId, functionMs))
         .then((out) => {
           res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string>);
           res.end(out.body ?? '');

@@ -12,7 +12,7 @@ import { isRegion, type Region } from '../lib/ewelink/hosts';
 import { CloudAuthRefused, NotAvailableForApp } from '../lib/errors';
 import { documentClient, ensureTable, DEFAULT_TABLE_NAME } from '../lib/store';
 import { OAUTH_CALLBACK_PATH } from '../lib/adapters/http/routes/oauth';
-import { startSim, demoSeed, signInOnLoginPage, type AppKind, type Sim } from '../sim';
+import { startSim, demoSeed, politenessFromEnv, signInOnLoginPage, type AppKind, type Sim } from '../sim';
 import { localContext, serveApi } from './api-server';
 import { DEFAULT_DATA_ROOT, keptAdminKey, prepareDataDir } from './data-dir';
 import { startDynamoLocal } from './dynamo-local';
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
       // The bridge's own callback is the app's registered redirect URL, so GET /ewelink/oauth/start works here too.
       redirectUrls: [`${bridgeUrl}${OAUTH_CALLBACK_PATH}`],
       accounts: [demoSeed(env)],
+      // Over the real cloud's limits the simulator answers 429 as it does (SIM_ENFORCE_LIMITS=0: only counted).
+      politeness: politenessFromEnv(env),
     });
     stops.push(() => sim?.close());
     env.EWELINK_APP_ID = env.SIM_APP_ID || 'sim-app-id';
@@ -71,10 +73,13 @@ async function main(): Promise<void> {
 
   const server = await serveApi(api, Number(env.PORT) || 3000, env.HOST || '127.0.0.1');
   stops.push(() => server.close());
-  const daily = setInterval(() => void refresh({}, localContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
+  // The schedules run with their functions' timeouts (infra/stack.ts), which their budgets follow.
+  const refreshContext = () => localContext('refresh-tokens', undefined, 60_000);
+  const reconcileContext = () => localContext('reconcile-timers', undefined, 300_000);
+  const daily = setInterval(() => void refresh({}, refreshContext()).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
   stops.push(() => clearInterval(daily));
-  await refresh({}, localContext('refresh-tokens')).catch((e: Error) => console.error(`token refresh: ${e.message}`));
-  const hourly = setInterval(() => void reconcile({}, localContext('reconcile-timers')).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
+  await refresh({}, refreshContext()).catch((e: Error) => console.error(`token refresh: ${e.message}`));
+  const hourly = setInterval(() => void reconcile({}, reconcileContext()).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
   stops.push(() => clearInterval(hourly));
 
   const devices = await bridge.directory.list(ACCOUNT);

@@ -7,6 +7,8 @@ import type { DeviceHistory } from './devices/history';
 import type { UnboundPool } from './devices/unbound-pool';
 import type { ShareBook } from './accounts/sharing';
 import type { PendingTimers } from './pending-timers';
+import type { Politeness } from './politeness';
+import type { RequestHold } from './request-hold';
 import type { StatsRecorder } from './stats';
 import type { TokenBook } from './accounts/tokens';
 import type { VerificationCodes } from './accounts/verification-codes';
@@ -43,4 +45,8 @@ export interface SimContext {
   readonly history: DeviceHistory;
   readonly pool: UnboundPool;
   readonly oauthCodes: OAuthCodes;
+  /** The real cloud's limits per caller and endpoint: crossings counted, refused while enforced. */
+  readonly politeness: Politeness;
+  /** Where cloud HTTP requests wait while `faults.hangHttp` is on. */
+  readonly hold: RequestHold;
 }

@@ -1,5 +1,25 @@
 import type { DeviationRule, SpecDeviation } from './types';
 
+/*
+ * Besides the spec rules the real cloud did not enforce (noted per request by DeviationLog),
+ * the sim departs from the real cloud by choice where the cloud's habits are not known:
+ *
+ * - Politeness limits (politeness.ts; protocol notes, "Rate limits seen on the real cloud"):
+ *   the real cloud counts per IP. The sim counts per account (the account of the Bearer token,
+ *   or of the at in a userOnline handshake), and per client IP only for a call without a live
+ *   token (a signed call before login): a bridge serves many accounts from shifting addresses,
+ *   and every test calls from 127.0.0.1. An endpoint is `METHOD /path` without the region
+ *   prefix, as the path was sent (each device's `GET /api/user/device/{id}` is its own), or
+ *   `socket userOnline`; the login page is not limited.
+ * - What the real cloud answers a call over the limits is in neither the spec nor the notes.
+ *   The sim answers HTTP 429 with `{"error": 429, "msg": "request too frequent"}` and a
+ *   `Retry-After` header (whole seconds, at least 1) on every host, v2 included; a handshake
+ *   over the limits gets `{"error": 429, "reason": "request too frequent", "sequence": …}` and
+ *   the socket is closed with 1013 (try again later). It refuses only while
+ *   `faults.enforceLimits` is on; crossings are always counted in `stats.limitCrossings` and
+ *   never noted in this log, which a bridge test fails on.
+ */
+
 /**
  * Where the sim notes a request the real cloud accepted although the spec forbids it. The
  * request is answered as the real cloud answered it; the note lets a test prove that a client

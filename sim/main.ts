@@ -1,4 +1,4 @@
-import { demoSeed, startSim, type SimConfig } from './index';
+import { demoSeed, politenessFromEnv, startSim, type SimConfig } from './index';
 
 /*
  * `npm run sim`: the simulated cloud as its own process, configured from the environment.
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     shareTimeoutMs: numberFromEnv('SIM_SHARE_TIMEOUT_MS'),
     shareRetryAfterSec: numberFromEnv('SIM_SHARE_RETRY_AFTER'),
     clock: clockFromEnv(),
+    politeness: politenessFromEnv(process.env),
     accounts: [account],
   });
 
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       `  app id / secret:        ${appId} / ${appSecret} (${sim.appKind}${sim.appKind === 'personal' ? ': v1 paths answer 407' : ': v1 and v2'})`,
       `  redirect URLs:          ${redirectUrls.length > 0 ? redirectUrls.join(', ') : '(none registered: set SIM_REDIRECT_URLS)'}`,
       `  demo account:           ${account.email} / ${account.password} (region ${account.region})`,
+      `  politeness limits:      ${sim.faults.enforceLimits ? 'enforced (429 over them)' : 'counted only (SIM_ENFORCE_LIMITS=0)'}; same endpoint 500 ms apart, 300 calls per 5 min`,
       `  demo devices:           ${(account.devices ?? []).map((d) => `${d.deviceid} "${d.name}" uiid ${d.uiid}${d.online === false ? ' (offline)' : ''}`).join(', ')}`,
       `  test controls:          ${sim.url}/_sim/stats, /_sim/faults, /_sim/devices/{id}, /_sim/codes?to={address}, /_sim/clock (${sim.clock.mode}), /_sim/timers/fired, /_sim/deviations`,
     ].join('\n'),

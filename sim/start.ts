@@ -15,9 +15,11 @@ import { VerificationCodes } from './accounts/verification-codes';
 import { NotInSim } from './errors';
 import { LOGIN_PAGE_PATH } from './http/login-page';
 import { OAuthCodes } from './accounts/oauth-codes';
-import { createFaults } from './faults';
+import { clearFaults, createFaults } from './faults';
 import { createHttpHandler } from './http/server';
 import { PendingTimers } from './pending-timers';
+import { Politeness, politenessLimits } from './politeness';
+import { RequestHold } from './request-hold';
 import { SocketHub } from './socket/sessions';
 import { StatsRecorder } from './stats';
 import { TokenBook } from './accounts/tokens';
@@ -116,8 +118,11 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     now,
   );
   const oauthCodes = new OAuthCodes(positive('oauthCodeLifetimeSec', config.oauthCodeLifetimeSec, 300) * 1000, now);
-  const faults = createFaults();
+  const limits = politenessLimits(config.politeness);
+  const hold = new RequestHold();
+  const faults = createFaults(hold, config.politeness?.enforce ?? false);
   const stats = new StatsRecorder();
+  const politeness = new Politeness({ limits, now, faults, countCrossing: (endpoint) => stats.recordLimitCrossing(endpoint) });
   const deviations = new DeviationLog();
   const timers = new PendingTimers();
   const control = new DeviceControl({
@@ -132,7 +137,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     change: (device, params) => control.changeFromDevice(device, params),
   });
   clock.drive(deviceTimers);
-  const ctx: SimContext = { settings, book, tokens, faults, stats, deviations, timers, control, codes, shares, groups, history, pool, oauthCodes };
+  const ctx: SimContext = { settings, book, tokens, faults, stats, deviations, timers, control, codes, shares, groups, history, pool, oauthCodes, politeness, hold };
   const hub = new SocketHub(ctx);
 
   const knownDevice = (deviceid: string): DeviceRecord => {
@@ -164,6 +169,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     appKind: settings.appKind,
     stats,
     faults,
+    clearFaults: () => clearFaults(faults, config.politeness?.enforce ?? false),
     clock,
     timerLog: deviceTimers.fired,
     deviations: deviations.entries,

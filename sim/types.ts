@@ -55,6 +55,29 @@ export interface SimConfig {
   unboundDevices?: DeviceSeed[];
   /** GSM devices in no account, by the id of their QR code, for `/api/user/device/addGsm`. */
   unboundGsmDevices?: GsmDeviceSeed[];
+  /**
+   * The real cloud's politeness limits, per caller and endpoint. Crossings are always counted
+   * (`stats.limitCrossings`); they are refused with 429 only while enforced. Default
+   * `{enforce: false}` with the limits the protocol notes give.
+   */
+  politeness?: PolitenessConfig;
+}
+
+/**
+ * The limits seen on the real cloud, which the sim keeps per account (the account of the Bearer
+ * token or of the handshake's at; the client IP for a call without one, such as a signed call
+ * before login) and per endpoint (`METHOD /path` without the region prefix, or
+ * `socket userOnline` for a handshake). Times go by the cloud's clock.
+ */
+export interface PolitenessConfig {
+  /** Refuse crossings (HTTP 429, or `{error: 429}` and a close for a handshake); the start value of `faults.enforceLimits`. */
+  enforce: boolean;
+  /** The same endpoint at least this far apart; default 500. */
+  minGapMs?: number;
+  /** At most this many calls to one endpoint within `windowMs`; default 300. */
+  perWindow?: number;
+  /** Default 300 000 (5 minutes). */
+  windowMs?: number;
 }
 
 export type SimClockConfig = { mode: 'real' } | { mode: 'manual'; start: number };
@@ -146,6 +169,8 @@ export interface Sim {
   readonly appKind: AppKind;
   readonly stats: SimStats;
   readonly faults: SimFaults;
+  /** Turns every fault off (the limits enforced again only if they were at the start): for a test's clean-up. */
+  clearFaults(): void;
   /** The cloud's clock; a manual one is moved by tests, running the device timers due on the way and ageing tokens. */
   readonly clock: SimClock;
   /** Every action of a device's own timer, oldest first. */
@@ -249,10 +274,20 @@ export interface SpecDeviation {
 export interface SimStats {
   /** HTTP requests received (all routes except /_sim/*). */
   http: number;
+  /** New HTTP connections that carried a request to the cloud (connections used only for /_sim/* are not counted). */
+  httpConnections: number;
   /** Messages received from clients on sockets (ping included). */
   socketMessages: number;
   /** WebSocket connections accepted. */
   connections: number;
+  /** WebSocket upgrades asked for on /api/ws, accepted or refused: a client's connection attempts. */
+  upgrades: number;
+  /**
+   * Calls that broke a politeness limit (too soon after the last call to the same endpoint, or
+   * over the window's count), refused or not; by endpoint: 'POST /api/user/device/status',
+   * 'socket userOnline'.
+   */
+  limitCrossings: { total: number; byEndpoint: Record<string, number> };
   /** 'POST /api/user/login' -> count (path without region prefix; every request, answered or refused). */
   byPath: Record<string, number>;
   /** 'userOnline' | 'update' | 'query' | 'ping' ... -> count. */
@@ -262,7 +297,11 @@ export interface SimStats {
 }
 
 export interface SimFaults {
-  /** Added before every HTTP response and every socket reply (pong too). */
+  /**
+   * Added before every HTTP response and every socket reply (pong too). A new connection (an
+   * HTTP one, or a WebSocket upgrade) also pays twice as much once, before its first answer:
+   * the TCP and TLS set-up of the real cloud.
+   */
   latencyMs: number;
   /** /dispatch/app answers HTTP 503 + {error:500}. */
   dispatchFailing: boolean;
@@ -270,6 +309,22 @@ export interface SimFaults {
   refuseSockets: boolean;
   /** An update/query closes its socket instead of replying; the change is not applied. */
   dropSocketBeforeReply: boolean;
+  /** An update is carried out (the change applied and pushed), then its socket is closed instead of the reply. */
+  dropSocketAfterApply: boolean;
+  /**
+   * Cloud HTTP requests (not /_sim/*, not the login page) are carried out, then their
+   * connection is closed instead of the answer: an answer lost after the cloud acted.
+   */
+  dropHttpAfterApply: boolean;
+  /**
+   * Cloud HTTP requests (not /_sim/*) get no answer while it is on. Turning it off carries out
+   * the held ones, oldest first, and answers them: even one whose client has gone.
+   */
+  hangHttp: boolean;
+  /** WebSocket upgrades are accepted, but userOnline is never answered (the socket stays open). */
+  silentHandshake: boolean;
+  /** Politeness crossings are refused (429), not only counted; starts as `politeness.enforce`. */
+  enforceLimits: boolean;
   /** These devices never answer: commands get 504 after deviceTimeoutMs. */
   silentDevices: Set<string>;
 }

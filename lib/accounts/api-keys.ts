@@ -1,5 +1,5 @@
 import { displayName } from '../devices/management';
-import { NotFound, Unauthorized } from '../errors';
+import { NotFound, Unauthorized, unconfirmedWrite } from '../errors';
 import { KEY_RATE, RATE_LIMIT, spendToken, type RateLimit } from '../rate-limit';
 import { Type, type Static } from '../schema';
 import type { ApiKey, ApiKeyRepository, FoundApiKey } from './model';
@@ -36,6 +36,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * const found = await apiKeys.authenticate(key); // { accountId: 'default', id: '…', … }
  * await apiKeys.admit(key, found); // or RateLimited
  */
+/** What a caller hears when a new key's write went to the table and its answer (with the key) was lost. */
+export const KEY_UNCONFIRMED =
+  "the bridge's database did not confirm the write in time: the API key may have been stored, but the key was lost with the answer. List the keys (GET /keys) and revoke one you never received (DELETE /keys/{keyId}) before making another";
+
 export class ApiKeys {
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -44,7 +48,9 @@ export class ApiKeys {
 
   /** A new key for the account; the key is returned once, here. */
   async create(accountId: string, { label, limit }: ApiKeyInput): Promise<ApiKeyView & { key: string }> {
-    const { apiKey, key } = await this.keys.create({ accountId, label, limit }, this.now());
+    const { apiKey, key } = await this.keys.create({ accountId, label, limit }, this.now()).catch((err: unknown) => {
+      throw unconfirmedWrite(err, KEY_UNCONFIRMED);
+    });
     return { ...view(apiKey), key };
   }
 

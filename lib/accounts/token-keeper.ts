@@ -183,6 +183,17 @@ export class TokenKeeper {
     return task(creds);
   }
 
+  /**
+   * Reads the account's tokens into memory unless they are there already: a caller starts this
+   * beside its other reads, so a cold instance does not read one after the other.
+   *
+   * @example
+   * const [device] = await Promise.all([directory.find(accountId, deviceid), keeper.ready(accountId)]);
+   */
+  async ready(accountId: string): Promise<void> {
+    await this.current(accountId);
+  }
+
   private async current(accountId: string): Promise<TokenRecord> {
     return this.cache.get(accountId) ?? this.load(accountId);
   }

@@ -10,6 +10,7 @@ import type { DeviceCommand } from './command';
 import type { DeviceDirectory } from './directory';
 import { checkCommand, paramsToRead, planCommand, type CommandOutcome } from './plan';
 import { normaliseState, type NormalisedState } from './state';
+import { Turns } from './turns';
 
 export type { ChannelPower } from './plan';
 
@@ -55,6 +56,9 @@ interface PlannedControl extends TargetedParams {
  * await controller.control('default', '1000000044', { brightness: 30 });
  */
 export class DeviceController {
+  /** Commands to one device run one after the other in this instance, so that each toggle reads the state the previous one left. */
+  private readonly turns = new Turns();
+
   constructor(
     private readonly directory: DeviceDirectory,
     private readonly keeper: TokenKeeper,
@@ -75,9 +79,11 @@ export class DeviceController {
   /** Sends the command; `at` prefixes the field in errors (`action` for a stored one). */
   async control(accountId: string, deviceid: string, command: DeviceCommand, at?: string): Promise<ControlResult> {
     try {
-      const { target, params, outcome } = await this.plan(accountId, deviceid, command, at);
-      const via = await this.keeper.withCredentials(accountId, (creds) => this.channel.send(creds, target, params));
-      return { deviceid, via, ...outcome, params };
+      return await this.turns.run([deviceKey(accountId, deviceid)], async () => {
+        const { target, params, outcome, fromState } = await this.plan(accountId, deviceid, command, at);
+        const via = await this.keeper.withCredentials(accountId, (creds) => this.channel.send(creds, target, params, { fromState }));
+        return { deviceid, via, ...outcome, params };
+      });
     } catch (err) {
       throw toDomainError(err) ?? err;
     }
@@ -97,8 +103,14 @@ export class DeviceController {
    * outcomes[0].ok // true, with outcomes[0].result; or false, with outcomes[0].error
    */
   async controlMany(accountId: string, actions: readonly DeviceAction[], options: { withinMs?: number } = {}): Promise<ControlOutcome[]> {
-    const { withinMs } = options;
     const started = Date.now();
+    return this.turns.run(
+      actions.map(({ deviceid }) => deviceKey(accountId, deviceid)),
+      () => this.controlManyInTurn(accountId, actions, started, options.withinMs),
+    );
+  }
+
+  private async controlManyInTurn(accountId: string, actions: readonly DeviceAction[], started: number, withinMs: number | undefined): Promise<ControlOutcome[]> {
     const inTime = <T>(work: Promise<T>): Promise<T> => (withinMs === undefined ? work : withinDeadline(work, Math.max(0, withinMs - (Date.now() - started)), noAnswerInTime));
     const plans = await Promise.all(
       actions.map(({ deviceid, command }) =>
@@ -129,7 +141,8 @@ export class DeviceController {
 
   /** The params a command sends to its device, decided on the device's state now when the plan reads it. */
   private async plan(accountId: string, deviceid: string, command: DeviceCommand, at?: string): Promise<PlannedControl> {
-    const device = await this.directory.find(accountId, deviceid);
+    // The tokens are read beside the device, not after it: on a cold instance both come from the table.
+    const [device] = await Promise.all([this.directory.find(accountId, deviceid), this.keeper.ready(accountId)]);
     const profile = profileOf(device);
     const channels = checkCommand(deviceid, profile, command, at);
     const reads = paramsToRead(profile, command);
@@ -137,7 +150,8 @@ export class DeviceController {
     // Decided on the device's state now, never on a cached copy.
     const current = reads === 'none' ? {} : await this.keeper.withCredentials(accountId, (creds) => this.channel.query(creds, target, reads === 'all' ? [] : reads));
     const { params, outcome } = planCommand(profile, command, channels, current);
-    return { target, params, outcome };
+    // A toggle's params come from the state just read: should their answer be lost, they must not go out again blindly.
+    return { target, params, outcome, fromState: command.power === 'toggle' };
   }
 
   /** Live state from the cloud (one call), in semantic form next to the raw params. */
@@ -178,6 +192,10 @@ function deferred<T>(): Deferred<T> {
   // Read only while its action is still waiting; a late rejection has nobody to tell.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+function deviceKey(accountId: string, deviceid: string): string {
+  return `${accountId} ${deviceid}`;
 }
 
 function profileOf(device: CachedDevice): DeviceProfile {

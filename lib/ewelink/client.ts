@@ -2,6 +2,7 @@ import { BadRequest, CloudFailure, deviceAddError, EwelinkError, followRegion, p
 import { DEFAULT_API_URL, dispatchTarget, globalUrl, isRegion, regionUrl, socketUrl, type Region } from './hosts';
 import { isObject, toDevice } from './device-shape';
 import { CloudHttp, type Call, type Reply } from './http';
+import { accountLane, type Politeness } from './politeness';
 import type { CloudTransport, StatusResult } from './transport';
 import type {
   CloudDevice,
@@ -22,6 +23,8 @@ export interface ClientConfig {
   apiUrl?: string;
   /** Per-request timeout, ms (default 10 000). */
   timeoutMs?: number;
+  /** The rate limiter the calls wait on (default the process's `cloudPoliteness`). */
+  politeness?: Politeness;
 }
 
 export type LoginIdentity = { email: string; phoneNumber?: undefined } | { phoneNumber: string; email?: undefined };
@@ -66,12 +69,13 @@ export interface GroupMove {
  */
 export class EwelinkClient implements CloudTransport {
   readonly api = 'v1' as const;
+  readonly batchesStatus = false;
   readonly apiUrl: string;
   private readonly http: CloudHttp;
 
   constructor(readonly config: ClientConfig) {
     this.apiUrl = config.apiUrl ?? DEFAULT_API_URL;
-    this.http = new CloudHttp({ appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs });
+    this.http = new CloudHttp({ appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs, politeness: config.politeness });
   }
 
   get appId(): string {
@@ -333,9 +337,10 @@ export class EwelinkClient implements CloudTransport {
   }
 
   /**
-   * Sends params to several devices. v1 has no batch call: one status call per device, all at
-   * once (as a scene's commands went out before this method, each with its own fallback), so
-   * a scene without a socket still takes about one round trip; each device answers for itself.
+   * Sends params to several devices. v1 has no batch call: one status call per device, each
+   * waiting its turn on that one endpoint under the cloud's limits (500 ms apart), so a scene
+   * without a socket takes half a second a device; each device answers for itself, one whose
+   * turn falls past the budget as `CloudPaced`.
    *
    * @example
    * const results = await client.setStatuses(creds, [{ deviceid: lamp, params: { switch: 'on' } }]);
@@ -372,7 +377,7 @@ export class EwelinkClient implements CloudTransport {
     params: Record<string, unknown>,
     legacyFailure?: Call['legacyFailure'],
   ): Promise<Reply> {
-    const call: Call = { operation, method, path, auth: { kind: 'bearer', at: creds.at }, params, legacyFailure };
+    const call: Call = { operation, method, path, auth: { kind: 'bearer', at: creds.at }, account: accountLane(creds), params, legacyFailure };
     const { reply, region } = await this.inRegion(creds.region, call);
     creds.region = region;
     return reply;

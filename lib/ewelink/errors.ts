@@ -132,8 +132,51 @@ export class CloudFailure extends EwelinkError {
 /** The cloud could not be reached, or did not answer in time (no code from the cloud: 0). */
 export class CloudUnreachable extends EwelinkError {
   override name = 'CloudUnreachable';
-  constructor(operation: string, detail: string) {
+  constructor(
+    operation: string,
+    detail: string,
+    /** True when the call went out before the failure (its connection cut mid-answer): the cloud may have acted on it. */
+    readonly sent = false,
+  ) {
     super(0, operation, `${operation}: the eWeLink cloud could not be reached (${detail})`);
+  }
+}
+
+/**
+ * An HTTP call that went out got no answer within its limit (its own, or what was left of the
+ * request's budget). The cloud may have acted on it: for a command, see `AnswerLost`.
+ */
+export class CloudCallTimeout extends CloudUnreachable {
+  override name = 'CloudCallTimeout';
+  constructor(operation: string, timeoutMs: number, sent = true) {
+    // sent is false when the budget was spent before the call could go out: then nothing was sent.
+    super(operation, sent ? `no answer within ${timeoutMs} ms` : "no time left in the request's budget to make the call", sent);
+  }
+}
+
+/**
+ * A call that could not get its turn under the cloud's rate limits (the same endpoint at most
+ * every 500 ms, 300 calls in 5 minutes) within the request's budget; nothing was sent.
+ * `retryAfterMs` is when its turn would have come.
+ */
+export class CloudPaced extends EwelinkError {
+  override name = 'CloudPaced';
+  constructor(
+    operation: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(0, operation, `${operation}: held back to keep within the eWeLink cloud's rate limits; a turn is free in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
+/**
+ * A command went out (over the socket or HTTP) but its answer was lost: the device may or may
+ * not have changed. Nothing more was sent blindly; read the device before trying again.
+ */
+export class AnswerLost extends EwelinkError {
+  override name = 'AnswerLost';
+  constructor(operation: string, detail: string) {
+    super(0, operation, `${operation}: the command was sent but its answer was lost (${detail})`);
   }
 }
 
@@ -145,8 +188,13 @@ export class SocketUnavailable extends EwelinkError {
   }
 }
 
+/** A request went out on the socket and the socket closed, or stayed silent, before its reply: the cloud may have acted on it. */
+export class SocketReplyLost extends SocketUnavailable {
+  override name = 'SocketReplyLost';
+}
+
 /** The socket was open but no reply to a request came within its wait. */
-export class SocketRequestTimeout extends SocketUnavailable {
+export class SocketRequestTimeout extends SocketReplyLost {
   override name = 'SocketRequestTimeout';
   constructor(operation: string, timeoutMs: number) {
     super(operation, `no reply within ${timeoutMs} ms`);

@@ -1,7 +1,9 @@
 import type { Pool as PoolType } from 'undici';
 import { Pool, poolRequest } from './undici-pool';
-import { cloudError, CloudFailure, CloudUnreachable, type EwelinkError } from './errors';
+import { callLimit } from '../deadline';
+import { CloudCallTimeout, cloudError, CloudFailure, CloudUnreachable, type EwelinkError } from './errors';
 import { isRegion } from './hosts';
+import { cloudPoliteness, type Politeness } from './politeness';
 import { commonParams, signBody, signQuery } from './sign';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -16,6 +18,8 @@ export interface Call {
   /** Path below the host, e.g. `/api/user/device`. */
   path: string;
   auth: CallAuth;
+  /** Whose call this is, for the rate limits (an apikey); calls made before login share one lane per endpoint. */
+  account?: string;
   /** Operation fields; the common fields (appid, nonce, ts, version) are added here. */
   params?: Record<string, unknown>;
   /**
@@ -34,6 +38,8 @@ export interface CloudHttpOptions {
   appSecret: string;
   /** Per-request limit for headers and body, ms. */
   timeoutMs?: number;
+  /** The rate limiter the calls wait on (default the process's `cloudPoliteness`). */
+  politeness?: Politeness;
 }
 
 /** How long one HTTP call waits for the cloud's headers (and then between body chunks), ms, unless the client is given another limit. */
@@ -76,14 +82,20 @@ export interface WireRequest {
  * const { status, reply } = await roundTrip('https://eu-apia.coolkit.cc', { method: 'GET', path: '/v2/family', headers }, 'families', HTTP_TIMEOUT_MS);
  */
 export async function roundTrip(origin: string, request: WireRequest, operation: string, timeoutMs: number): Promise<{ status: number; reply: Reply }> {
+  // Cut to the request's budget: a hanging cloud ends as a timeout while the caller can still be answered.
+  const limit = callLimit(timeoutMs);
+  if (limit <= 0) throw new CloudCallTimeout(operation, 0, false);
   let status: number;
   let text: string;
   try {
-    const res = await poolRequest(poolFor(origin), { ...request, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    // The abort signal ends the call, headers and body alike, when the limit is up. undici's own
+    // headersTimeout/bodyTimeout tick coarsely and were seen firing over 100 ms early.
+    const res = await poolRequest(poolFor(origin), { ...request, signal: AbortSignal.timeout(limit) });
     status = res.statusCode;
     text = await res.body.text();
   } catch (err) {
-    throw new CloudUnreachable(operation, (err as Error).message);
+    if (timedOut(err)) throw new CloudCallTimeout(operation, limit);
+    throw new CloudUnreachable(operation, (err as Error).message, cutAfterSending(err));
   }
 
   let reply: Reply;
@@ -96,6 +108,32 @@ export async function roundTrip(origin: string, request: WireRequest, operation:
     throw new CloudFailure(status, operation, `${operation}: the cloud answered with an unexpected shape`);
   }
   return { status, reply };
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED']);
+/**
+ * Failures of a connection that was open when the request went on it (the other side closed or
+ * reset it): the cloud may have carried the request out. A refused or unresolved connection
+ * (ECONNREFUSED, ENOTFOUND, a connect timeout) sent nothing.
+ */
+const CUT_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+function cutAfterSending(err: unknown): boolean {
+  const { code } = (err ?? {}) as { code?: unknown };
+  return typeof code === 'string' && CUT_CODES.has(code);
+}
+
+function timedOut(err: unknown): boolean {
+  const { code, name } = (err ?? {}) as { code?: unknown; name?: unknown };
+  return (typeof code === 'string' && TIMEOUT_CODES.has(code)) || name === 'TimeoutError' || name === 'AbortError';
+}
+
+/**
+ * The rate-limit lane of a call: its method and path without the query (the path names the
+ * endpoint; a device id in it makes each device its own endpoint, as the cloud counts them).
+ */
+export function endpointOf(method: string, path: string): string {
+  return `${method} ${path.split('?')[0] ?? path}`;
 }
 
 /**
@@ -122,9 +160,11 @@ export function throwIfFailed(reply: Reply, status: number, operation: string, r
  */
 export class CloudHttp {
   private readonly timeoutMs: number;
+  private readonly politeness: Politeness;
 
   constructor(private readonly options: CloudHttpOptions) {
     this.timeoutMs = options.timeoutMs ?? HTTP_TIMEOUT_MS;
+    this.politeness = options.politeness ?? cloudPoliteness;
   }
 
   /** Sends `call` to the host at `baseUrl` (which may carry a path prefix) and returns the decoded reply. */
@@ -149,7 +189,8 @@ export class CloudHttp {
       headers.authorization = call.auth.kind === 'sign' ? `Sign ${signBody(this.options.appSecret, body)}` : `Bearer ${call.auth.at}`;
     }
 
-    const { status, reply } = await roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs);
+    const answered = await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + prefix + call.path), call.operation);
+    const { status, reply } = await roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs).finally(answered);
     const legacy = call.legacyFailure?.(reply);
     if (legacy) throw legacy;
     throwIfFailed(reply, status, call.operation, reply.region);

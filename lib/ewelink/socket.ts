@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { cloudError, SocketRequestTimeout, SocketUnavailable } from './errors';
+import { callLimit } from '../deadline';
+import { cloudError, SocketReplyLost, SocketRequestTimeout, SocketUnavailable } from './errors';
 import { commonParams } from './sign';
 import type { DeviceParams } from './types';
 
@@ -64,7 +65,9 @@ export class CloudSocket extends EventEmitter {
 
   /** Connects, authenticates and starts the heartbeat; throws `SocketUnavailable` or the handshake's error. */
   static async open(options: SocketOptions): Promise<CloudSocket> {
-    const timeoutMs = options.connectTimeoutMs ?? 5_000;
+    // Cut to the request's budget when one is opening it and waits (a share); a background open has none.
+    const timeoutMs = callLimit(options.connectTimeoutMs ?? 5_000);
+    if (timeoutMs <= 0) throw new SocketUnavailable('connect', "no time left in the request's budget");
     // One budget for the upgrade and the handshake together: the handshake gets what is left.
     const started = Date.now();
     const ws = new WebSocket(options.url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
@@ -150,13 +153,16 @@ export class CloudSocket extends EventEmitter {
     timeoutMs: number = this.options.requestTimeoutMs ?? 8_000,
   ): Promise<Record<string, unknown>> {
     if (this.closed) return Promise.reject(new SocketUnavailable(operation, 'the socket is closed'));
+    const limit = callLimit(timeoutMs);
+    if (limit <= 0) return Promise.reject(new SocketUnavailable(operation, "no time left in the request's budget"));
     return new Promise((resolve, reject) => {
-      // The cloud itself answers 504 for a silent device; no reply at all means the socket is dead.
       const timer = setTimeout(() => {
         this.pending.delete(sequence);
-        reject(new SocketRequestTimeout(operation, timeoutMs));
-        this.close();
-      }, timeoutMs);
+        reject(new SocketRequestTimeout(operation, limit));
+        // The cloud itself answers 504 for a silent device; no reply in the socket's own wait means the
+        // socket is dead. A wait cut short by the request's budget proves nothing about the socket.
+        if (limit >= timeoutMs) this.close();
+      }, limit);
       this.pending.set(sequence, { resolve, reject, timer, operation });
       this.lastUsed = Date.now();
       this.ws.send(JSON.stringify(message), (err) => {
@@ -212,7 +218,7 @@ export class CloudSocket extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    for (const [sequence] of this.pending) this.settle(sequence, new SocketUnavailable('socket', `the socket closed before the reply: ${reason}`));
+    for (const [sequence] of this.pending) this.settle(sequence, new SocketReplyLost('socket', `the socket closed before the reply: ${reason}`));
     this.emit('close', reason);
   }
 }

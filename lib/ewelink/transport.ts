@@ -18,6 +18,8 @@ export type StatusResult = { deviceid: string; ok: true } | { deviceid: string; 
 export interface CloudTransport {
   readonly api: CloudApi;
   readonly appId: string;
+  /** Whether `setStatuses` is one call for every device (v2's batch status), not one call per device (v1). */
+  readonly batchesStatus: boolean;
   /** A new access token for the refresh token (the rt may come back unchanged). */
   refresh(rt: string, region: Region): Promise<RefreshedTokens>;
   /** Every device of the account and those shared to it. */

@@ -4,6 +4,7 @@ import { DEFAULT_DISPATCH_URL, DEFAULT_LOGIN_PAGE_URL, DEFAULT_V2_API_URL, dispa
 import { oauthLoginUrl } from './oauth-login';
 import type { CloudTransport, StatusResult } from './transport';
 import type { CloudDevice, CloudFamily, CloudUser, Credentials, DeviceParams, DispatchTarget, OAuthTokens, RefreshedTokens, StatusChange } from './types';
+import { accountLane, type Politeness } from './politeness';
 import { CloudHttpV2, type V2Call } from './v2-http';
 
 export interface V2ClientConfig {
@@ -17,6 +18,8 @@ export interface V2ClientConfig {
   loginPageUrl?: string;
   /** Per-request timeout, ms. */
   timeoutMs?: number;
+  /** The rate limiter the calls wait on (default the process's `cloudPoliteness`). */
+  politeness?: Politeness;
   /**
    * How many things to ask for per page of the thing list; default 0, all in one answer. Pages
    * are followed whenever the cloud sends fewer than the total it names.
@@ -44,6 +47,7 @@ const MAX_PAGES = 100;
  */
 export class EwelinkV2Client implements CloudTransport {
   readonly api = 'v2' as const;
+  readonly batchesStatus = true;
   readonly apiUrl: string;
   readonly dispatchUrl: string;
   readonly loginPageUrl: string;
@@ -53,7 +57,7 @@ export class EwelinkV2Client implements CloudTransport {
     this.apiUrl = config.apiUrl ?? DEFAULT_V2_API_URL;
     this.dispatchUrl = config.dispatchUrl ?? DEFAULT_DISPATCH_URL;
     this.loginPageUrl = config.loginPageUrl ?? DEFAULT_LOGIN_PAGE_URL;
-    this.http = new CloudHttpV2({ appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs });
+    this.http = new CloudHttpV2({ appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs, politeness: config.politeness });
   }
 
   get appId(): string {
@@ -243,7 +247,7 @@ export class EwelinkV2Client implements CloudTransport {
 
   /** Where to open the account's WebSocket (no auth): the dispatch host of its region. */
   async dispatch(creds: Credentials): Promise<DispatchTarget> {
-    return dispatchTarget(await this.http.sendBare(regionUrl(this.dispatchUrl, creds.region), { operation: 'dispatch', method: 'GET', path: '/dispatch/app', auth: { kind: 'none' } }));
+    return dispatchTarget(await this.http.sendBare(regionUrl(this.dispatchUrl, creds.region), { operation: 'dispatch', method: 'GET', path: '/dispatch/app', auth: { kind: 'none' }, account: accountLane(creds) }));
   }
 
   socketUrl(target: DispatchTarget): string {
@@ -252,7 +256,7 @@ export class EwelinkV2Client implements CloudTransport {
 
   /** A Bearer call at the credentials' region; a 301 moves `creds.region` and retries once. */
   private async authorised(creds: Credentials, call: Omit<V2Call, 'auth'>): Promise<Record<string, unknown>> {
-    const { data, region } = await this.inRegion(creds.region, { ...call, auth: { kind: 'bearer', at: creds.at } });
+    const { data, region } = await this.inRegion(creds.region, { ...call, auth: { kind: 'bearer', at: creds.at }, account: accountLane(creds) });
     creds.region = region;
     return data;
   }

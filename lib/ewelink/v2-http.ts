@@ -1,5 +1,6 @@
 import { CloudFailure } from './errors';
-import { HTTP_TIMEOUT_MS, roundTrip, throwIfFailed, type Reply } from './http';
+import { endpointOf, HTTP_TIMEOUT_MS, roundTrip, throwIfFailed, type Reply } from './http';
+import { cloudPoliteness, type Politeness } from './politeness';
 import { isObject } from './device-shape';
 import { nonce, signBody } from './sign';
 
@@ -13,6 +14,8 @@ export interface V2Call {
   /** Path below the host, e.g. `/v2/device/thing`. */
   path: string;
   auth: V2Auth;
+  /** Whose call this is, for the rate limits (an apikey); calls without one share the app's lane. */
+  account?: string;
   /** GET/DELETE: the query, as it is (v2 adds no common fields). */
   query?: Record<string, string | number | undefined>;
   /** POST: the JSON body, as it is. */
@@ -23,6 +26,8 @@ export interface CloudHttpV2Options {
   appId: string;
   appSecret: string;
   timeoutMs?: number;
+  /** The rate limiter the calls wait on (default the process's `cloudPoliteness`). */
+  politeness?: Politeness;
 }
 
 /**
@@ -33,9 +38,11 @@ export interface CloudHttpV2Options {
  */
 export class CloudHttpV2 {
   private readonly timeoutMs: number;
+  private readonly politeness: Politeness;
 
   constructor(private readonly options: CloudHttpV2Options) {
     this.timeoutMs = options.timeoutMs ?? HTTP_TIMEOUT_MS;
+    this.politeness = options.politeness ?? cloudPoliteness;
   }
 
   /** The call's `data`. */
@@ -54,9 +61,10 @@ export class CloudHttpV2 {
     return reply;
   }
 
-  private exchange(baseUrl: string, call: V2Call): Promise<{ status: number; reply: Reply }> {
+  private async exchange(baseUrl: string, call: V2Call): Promise<{ status: number; reply: Reply }> {
     const base = new URL(baseUrl);
     let path = base.pathname.replace(/\/+$/, '') + call.path;
+    const answered = await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + path), call.operation);
     const headers: Record<string, string> = { 'x-ck-appid': this.options.appId };
     let body: string | undefined;
     if (call.method === 'POST') {
@@ -71,6 +79,6 @@ export class CloudHttpV2 {
     }
     if (call.auth.kind === 'sign') headers.authorization = `Sign ${signBody(this.options.appSecret, body ?? '')}`;
     if (call.auth.kind === 'bearer') headers.authorization = `Bearer ${call.auth.at}`;
-    return roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs);
+    return roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs).finally(answered);
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEVICE_COMMAND } from '../devices/command';
 import type { ControlResult, DeviceController } from '../devices/controller';
 import { DEVICE_ID, displayName } from '../devices/management';
-import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
+import { Conflict, InvalidInput, NotFound, toDomainError, unconfirmedWrite } from '../errors';
 import { RULE, Type, type Static } from '../schema';
 import type { PushRecord, SceneAction, SceneDef, StoredScene, TimerModelRepository } from '../timers/model';
 import { refusePast, SCENE_SCHEDULE, TIME_ZONE } from '../timers/schedule';
@@ -68,7 +68,9 @@ export class SceneService {
   async create(accountId: string, input: SceneInput): Promise<{ scene: StoredScene; pushes: Record<string, PushRecord> }> {
     const now = this.now();
     const scene = await this.parseScene(accountId, input, { id: randomUUID(), createdAt: now, updatedAt: now });
-    const stored = await this.model.putScene(accountId, scene, 0);
+    const stored = await this.model.putScene(accountId, scene, 0).catch((err: unknown) => {
+      throw unconfirmedWrite(err, scenesMayHaveChanged(`the scene "${scene.name}" may have been stored (as ${scene.id})`, 'creating it again'));
+    });
     if (!stored) throw new Conflict('a scene with this id exists');
     return { scene: stored, pushes: await this.pushFor(accountId, scheduledDevices(stored)) };
   }
@@ -76,7 +78,9 @@ export class SceneService {
   async replace(accountId: string, sceneId: string, input: SceneInput): Promise<{ scene: StoredScene; pushes: Record<string, PushRecord> }> {
     const old = await this.get(accountId, sceneId);
     const scene = await this.parseScene(accountId, input, { id: sceneId, createdAt: old.createdAt, updatedAt: this.now() });
-    const stored = await this.model.putScene(accountId, scene, old.version);
+    const stored = await this.model.putScene(accountId, scene, old.version).catch((err: unknown) => {
+      throw unconfirmedWrite(err, scenesMayHaveChanged(`scene "${sceneId}" may have been replaced`, 'replacing it again'));
+    });
     if (!stored) throw new Conflict(`scene "${sceneId}" was changed meanwhile; read it again and retry`);
     const devices = new Set([...scheduledDevices(old), ...scheduledDevices(stored)]);
     return { scene: stored, pushes: await this.pushFor(accountId, devices) };
@@ -107,7 +111,7 @@ export class SceneService {
 
   private async pushFor(accountId: string, deviceids: Iterable<string>): Promise<Record<string, PushRecord>> {
     const ids = [...deviceids];
-    const records = await Promise.all(ids.map((id) => this.timers.push(accountId, id)));
+    const records = await Promise.all(ids.map((id) => this.timers.pushStored(accountId, id)));
     return Object.fromEntries(ids.map((id, i) => [id, records[i] as PushRecord]));
   }
 
@@ -132,6 +136,11 @@ export class SceneService {
     }
     return scene;
   }
+}
+
+/** What a caller hears when a scene's write went to the table and its answer was lost. */
+function scenesMayHaveChanged(what: string, retry: string): string {
+  return `the bridge's database did not confirm the write in time: ${what}. List the scenes (GET /scenes) before ${retry}; a stored schedule reaches its devices by the hourly reconcile at the latest`;
 }
 
 function scheduledDevices(scene: SceneDef): Set<string> {

@@ -53,9 +53,10 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
     if (!key) return undefined;
     // Looking up by hash needs no constant-time comparison: timing could at most reveal
     // something about a hash, from which no key can be recovered.
-    const { Item } = await request('apiKeys.find', () =>
+    const { Item } = await request('apiKeys.find', (options) =>
       this.table.client.send(
         new GetCommand({ TableName: this.table.tableName, Key: apiKeyKey(hashSecret(key)), ConsistentRead: true }),
+        options,
       ),
     );
     return Item ? { ...toApiKey(Item), ...(typeof Item.fullAt === 'number' ? { fullAt: Item.fullAt } : {}) } : undefined;
@@ -75,13 +76,14 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
   }
 
   async revoke(accountId: string, id: string): Promise<boolean> {
-    const { Item } = await request('apiKeys.revoke', () =>
+    const { Item } = await request('apiKeys.revoke', (options) =>
       this.table.client.send(
         new GetCommand({ TableName: this.table.tableName, Key: apiKeyListingKey(accountId, id), ConsistentRead: true }),
+        options,
       ),
     );
     if (!Item) return false;
-    await request('apiKeys.revoke', () =>
+    await request('apiKeys.revoke', (options) =>
       this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -89,13 +91,14 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
             { Delete: { TableName: this.table.tableName, Key: apiKeyListingKey(accountId, id) } },
           ],
         }),
+        options,
       ),
     );
     return true;
   }
 
   private insert(operation: string, record: ApiKey, keyHash: string) {
-    return conditionalRequest(operation, () =>
+    return conditionalRequest(operation, (options) =>
       this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -115,6 +118,7 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
             },
           ],
         }),
+        options,
       ),
     );
   }

@@ -47,7 +47,7 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
   constructor(private readonly table: TableConfig) {}
 
   async putClient(client: AssistantClient, secretHash: string): Promise<void> {
-    const result = await conditionalRequest('assistantLinks.putClient', () =>
+    const result = await conditionalRequest('assistantLinks.putClient', (options) =>
       this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
@@ -55,6 +55,7 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PARTITION_KEY },
         }),
+        options,
       ),
     );
     if (result === CONDITION_FAILED) throw new StoreError('Conflict', 'assistantLinks.putClient', 'assistantLinks.putClient: a freshly generated client id collided with a stored one; try again');
@@ -86,12 +87,13 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
 
   async putCode(code: string, grant: AuthorizationGrant): Promise<void> {
     const { linkId, ...rest } = grant;
-    await request('assistantLinks.putCode', () =>
+    await request('assistantLinks.putCode', (options) =>
       this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: { ...secretKey(code, 'CODE', linkId), ...rest, linkId, expiresAtMs: grant.expiresAt, [TTL_ATTRIBUTE]: ttl(grant.expiresAt) },
         }),
+        options,
       ),
     );
   }
@@ -114,7 +116,7 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
 
   async openLink(link: GrantOwner, pair: TokenPair, now: number): Promise<boolean> {
     const until = ttl(pair.refresh.expiresAt);
-    const result = await conditionalRequest('assistantLinks.openLink', () =>
+    const result = await conditionalRequest('assistantLinks.openLink', (options) =>
       this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -130,6 +132,7 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
             ...this.tokenPuts(link, pair),
           ],
         }),
+        options,
       ),
     );
     return result !== CONDITION_FAILED;
@@ -138,7 +141,7 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
   async rotate(link: GrantOwner, pair: TokenPair, now: number): Promise<boolean> {
     const until = ttl(pair.refresh.expiresAt);
     const update = 'SET #refreshedAt = :now, #expiresAtMs = :ms, #expiresAt = :until';
-    const result = await conditionalRequest('assistantLinks.rotate', () =>
+    const result = await conditionalRequest('assistantLinks.rotate', (options) =>
       this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -165,6 +168,7 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
             ...this.tokenPuts(link, pair),
           ],
         }),
+        options,
       ),
     );
     return result !== CONDITION_FAILED;
@@ -226,14 +230,15 @@ export class DynamoAssistantLinks implements AssistantLinkRepository {
   }
 
   private async get(operation: string, Key: ItemKey): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await request(operation, () => this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key, ConsistentRead: true })));
+    const { Item } = await request(operation, (options) => this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key, ConsistentRead: true }), options));
     return Item;
   }
 
   private async remove(operation: string, Key: ItemKey): Promise<boolean> {
-    const result = await conditionalRequest(operation, () =>
+    const result = await conditionalRequest(operation, (options) =>
       this.table.client.send(
         new DeleteCommand({ TableName: this.table.tableName, Key, ConditionExpression: 'attribute_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY } }),
+        options,
       ),
     );
     return result !== CONDITION_FAILED;

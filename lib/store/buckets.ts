@@ -12,7 +12,7 @@ import type { TableConfig } from './types';
  */
 export function itemBucket(table: TableConfig, operation: string, item: ItemKey, listing: ItemKey, reload: () => Promise<Metered | undefined>): BucketStore {
   const update = async (expression: string, condition: string, values: Record<string, unknown>) => {
-    const result = await conditionalRequest(operation, () =>
+    const result = await conditionalRequest(operation, (options) =>
       table.client.send(
         new UpdateCommand({
           TableName: table.tableName,
@@ -22,6 +22,7 @@ export function itemBucket(table: TableConfig, operation: string, item: ItemKey,
           ExpressionAttributeNames: namesIn(expression, condition),
           ExpressionAttributeValues: values,
         }),
+        options,
       ),
     );
     return result !== CONDITION_FAILED;
@@ -36,7 +37,7 @@ export function itemBucket(table: TableConfig, operation: string, item: ItemKey,
       const stale = 'attribute_exists(#pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt <= :before)';
       const exists = 'attribute_exists(#pk)';
       // Of callers touching at once, one writes; the rest lose the condition and leave it be.
-      await conditionalRequest(operation, () =>
+      await conditionalRequest(operation, (options) =>
         table.client.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -44,6 +45,7 @@ export function itemBucket(table: TableConfig, operation: string, item: ItemKey,
               { Update: { TableName: table.tableName, Key: listing, UpdateExpression: expression, ConditionExpression: exists, ExpressionAttributeNames: namesIn(expression, exists), ExpressionAttributeValues: { ':now': now } } },
             ],
           }),
+          options,
         ),
       );
     },

@@ -16,8 +16,8 @@ export class DynamoTimerModel implements TimerModelRepository {
   constructor(private readonly table: TableConfig) {}
 
   async getTimers(accountId: string, deviceid: string): Promise<DeviceTimers> {
-    const { Item } = await request('timers.get', () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: timersKey(accountId, deviceid), ConsistentRead: true })),
+    const { Item } = await request('timers.get', (options) =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: timersKey(accountId, deviceid), ConsistentRead: true }), options),
     );
     return Item ? withoutKeys<DeviceTimers>(Item) : { deviceid, timers: [], version: 0 };
   }
@@ -34,7 +34,7 @@ export class DynamoTimerModel implements TimerModelRepository {
     const condition = expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected';
     const values: Record<string, unknown> = { ':deviceid': deviceid, ':timers': timers, ':next': expectedVersion + 1 };
     if (expectedVersion !== 0) values[':expected'] = expectedVersion;
-    const result = await conditionalRequest('timers.put', () =>
+    const result = await conditionalRequest('timers.put', (options) =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -45,6 +45,7 @@ export class DynamoTimerModel implements TimerModelRepository {
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
+        options,
       ),
     );
     return result === CONDITION_FAILED ? undefined : withoutKeys<DeviceTimers>(result.Attributes ?? {});
@@ -53,7 +54,7 @@ export class DynamoTimerModel implements TimerModelRepository {
   /** Records what was pushed to the device (creates the model item if the device had none). */
   async recordPush(accountId: string, deviceid: string, push: PushRecord): Promise<void> {
     const update = 'SET #deviceid = :deviceid, #push = :push, #timers = if_not_exists(#timers, :none), #version = if_not_exists(#version, :zero)';
-    await request('timers.recordPush', () =>
+    await request('timers.recordPush', (options) =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -62,13 +63,14 @@ export class DynamoTimerModel implements TimerModelRepository {
           ExpressionAttributeNames: namesIn(update),
           ExpressionAttributeValues: { ':deviceid': deviceid, ':push': push, ':none': [], ':zero': 0 },
         }),
+        options,
       ),
     );
   }
 
   async getScene(accountId: string, sceneId: string): Promise<StoredScene | undefined> {
-    const { Item } = await request('scenes.get', () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: sceneKey(accountId, sceneId), ConsistentRead: true })),
+    const { Item } = await request('scenes.get', (options) =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: sceneKey(accountId, sceneId), ConsistentRead: true }), options),
     );
     return Item ? withoutKeys<StoredScene>(Item) : undefined;
   }
@@ -82,7 +84,7 @@ export class DynamoTimerModel implements TimerModelRepository {
   async putScene(accountId: string, scene: SceneDef, expectedVersion: number): Promise<StoredScene | undefined> {
     const stored: StoredScene = { ...scene, version: expectedVersion + 1 };
     const condition = expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected';
-    const result = await conditionalRequest('scenes.put', () =>
+    const result = await conditionalRequest('scenes.put', (options) =>
       this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
@@ -91,14 +93,15 @@ export class DynamoTimerModel implements TimerModelRepository {
           ExpressionAttributeNames: namesIn(condition),
           ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':expected': expectedVersion },
         }),
+        options,
       ),
     );
     return result === CONDITION_FAILED ? undefined : stored;
   }
 
   async deleteScene(accountId: string, sceneId: string): Promise<boolean> {
-    const result = await request('scenes.delete', () =>
-      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: sceneKey(accountId, sceneId), ReturnValues: 'ALL_OLD' })),
+    const result = await request('scenes.delete', (options) =>
+      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: sceneKey(accountId, sceneId), ReturnValues: 'ALL_OLD' }), options),
     );
     return result.Attributes !== undefined;
   }

@@ -13,8 +13,8 @@ export class DynamoDeviceCache implements DeviceCacheRepository {
   constructor(private readonly table: TableConfig) {}
 
   async get(accountId: string, now = Date.now()): Promise<DeviceList | undefined> {
-    const { Item } = await request('devices.get', () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: deviceCacheKey(accountId) })),
+    const { Item } = await request('devices.get', (options) =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: deviceCacheKey(accountId) }), options),
     );
     if (!Item || isExpired(Item, now)) return undefined;
     return { devices: Item.devices as CachedDevice[], fetchedAt: Item.fetchedAt as number };
@@ -28,7 +28,7 @@ export class DynamoDeviceCache implements DeviceCacheRepository {
       fetchedAt: now,
       expiresAt: Math.ceil(now / 1000 + ttlSec),
     };
-    await request('devices.put', () => this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: item })));
+    await request('devices.put', (options) => this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: item }), options));
     return { devices, fetchedAt: now };
   }
 
@@ -37,9 +37,10 @@ export class DynamoDeviceCache implements DeviceCacheRepository {
     // device's update, whatever the guard on fetchedAt), write only `devices[i].online`,
     // on condition that slot still holds this device; if a put moved it, look again.
     for (let attempt = 0; attempt < SET_ONLINE_ATTEMPTS; attempt++) {
-      const { Item } = await request('devices.setOnline', () =>
+      const { Item } = await request('devices.setOnline', (options) =>
         this.table.client.send(
           new GetCommand({ TableName: this.table.tableName, Key: deviceCacheKey(accountId), ConsistentRead: true }),
+          options,
         ),
       );
       if (!Item || isExpired(Item, Date.now())) return false;
@@ -49,7 +50,7 @@ export class DynamoDeviceCache implements DeviceCacheRepository {
 
       const update = `SET #devices[${index}].#online = :online`;
       const condition = `#devices[${index}].#deviceid = :deviceid`;
-      const result = await conditionalRequest('devices.setOnline', () =>
+      const result = await conditionalRequest('devices.setOnline', (options) =>
         this.table.client.send(
           new UpdateCommand({
             TableName: this.table.tableName,
@@ -59,6 +60,7 @@ export class DynamoDeviceCache implements DeviceCacheRepository {
             ExpressionAttributeNames: namesIn(update, condition),
             ExpressionAttributeValues: { ':online': online, ':deviceid': deviceid },
           }),
+          options,
         ),
       );
       if (result !== CONDITION_FAILED) return true;
@@ -71,8 +73,8 @@ export class DynamoDeviceCache implements DeviceCacheRepository {
   }
 
   async forget(accountId: string): Promise<void> {
-    await request('devices.forget', () =>
-      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: deviceCacheKey(accountId) })),
+    await request('devices.forget', (options) =>
+      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: deviceCacheKey(accountId) }), options),
     );
   }
 }

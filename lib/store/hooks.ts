@@ -36,7 +36,7 @@ export class DynamoHookRepository implements HookRepository {
         createdAt: now,
         limit: input.limit,
       };
-      const result = await conditionalRequest('hooks.create', () =>
+      const result = await conditionalRequest('hooks.create', (options) =>
         this.table.client.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -50,6 +50,7 @@ export class DynamoHookRepository implements HookRepository {
               { Put: { TableName: this.table.tableName, Item: { ...hookListingKey(hook.accountId, hook.hookId), ...hook } } },
             ],
           }),
+          options,
         ),
       );
       if (result !== CONDITION_FAILED) return { hook: withoutUndefined(hook), secret };
@@ -58,8 +59,8 @@ export class DynamoHookRepository implements HookRepository {
   }
 
   async get(hookId: string): Promise<StoredHook | undefined> {
-    const { Item } = await request('hooks.get', () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: hookKey(hookId), ConsistentRead: true })),
+    const { Item } = await request('hooks.get', (options) =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: hookKey(hookId), ConsistentRead: true }), options),
     );
     return Item ? withoutKeys<StoredHook>(Item) : undefined;
   }
@@ -77,7 +78,7 @@ export class DynamoHookRepository implements HookRepository {
     const stored = await this.get(hookId);
     if (!stored || (accountId !== undefined && stored.accountId !== accountId)) return false;
     const condition = '#accountId = :accountId';
-    const result = await conditionalRequest('hooks.delete', () =>
+    const result = await conditionalRequest('hooks.delete', (options) =>
       this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -94,6 +95,7 @@ export class DynamoHookRepository implements HookRepository {
             { Delete: { TableName: this.table.tableName, Key: hookListingKey(stored.accountId, hookId) } },
           ],
         }),
+        options,
       ),
     );
     return result !== CONDITION_FAILED;
@@ -105,7 +107,7 @@ export class DynamoHookRepository implements HookRepository {
     const secret = newSecret();
     const update = 'SET #secretHash = :secretHash';
     const condition = '#accountId = :accountId';
-    const result = await conditionalRequest('hooks.rotate', () =>
+    const result = await conditionalRequest('hooks.rotate', (options) =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -116,6 +118,7 @@ export class DynamoHookRepository implements HookRepository {
           ExpressionAttributeNames: namesIn(update, condition),
           ExpressionAttributeValues: { ':secretHash': hashSecret(secret), ':accountId': accountId },
         }),
+        options,
       ),
     );
     return result === CONDITION_FAILED ? undefined : secret;
@@ -131,7 +134,7 @@ export class DynamoHookRepository implements HookRepository {
       const values = Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value]));
       const owned = '#accountId = :accountId';
       const exists = 'attribute_exists(#pk)';
-      const result = await conditionalRequest('hooks.update', () =>
+      const result = await conditionalRequest('hooks.update', (options) =>
         this.table.client.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -157,6 +160,7 @@ export class DynamoHookRepository implements HookRepository {
               },
             ],
           }),
+          options,
         ),
       );
       if (result === CONDITION_FAILED) return undefined;

@@ -4,13 +4,15 @@ import { DynamoAssistantLinks } from './assistant-links';
 import { DynamoOneTimeSecrets } from './one-time-secrets';
 import { documentClient } from './client';
 import { DynamoDeviceCache } from './devices';
+import { DynamoDispatchCache } from './dispatch-cache';
+import type { DispatchCache } from '../ewelink/command';
 import { DynamoHookRepository } from './hooks';
 import { DynamoOAuthStateRepository } from './oauth-states';
 import { DynamoTokenRepository } from './tokens';
 import type { TimerModelRepository } from '../timers/model';
 import { DynamoTimerModel } from './device-timers';
 import { DynamoReplyLedger } from './replies';
-import type { ReplyRepository } from '../assistants/replies';
+import type { ReplyRepository } from '../replies';
 import type { AssistantLinkRepository, OneTimeSecretRepository } from '../accounts/assistant-links';
 import type { ApiKeyRepository, OAuthStateRepository, TokenRepository } from '../accounts/model';
 import type { DeviceCacheRepository } from '../devices/model';
@@ -39,6 +41,8 @@ export interface Store {
   assistantLinks: AssistantLinkRepository;
   /** Link codes and the authorize form's one-time tokens. */
   oneTimeSecrets: OneTimeSecretRepository;
+  /** Where each region's socket lives, shared by the instances. */
+  dispatch: DispatchCache;
 }
 
 /**
@@ -63,6 +67,7 @@ export function createStore(options: StoreOptions): Store {
     replies: new DynamoReplyLedger(table),
     assistantLinks: new DynamoAssistantLinks(table),
     oneTimeSecrets,
+    dispatch: new DynamoDispatchCache(table),
   };
 }
 

@@ -14,7 +14,7 @@ import { invalidArgument } from './errors';
  * | webhook, listed under its account      | `ACCOUNT#<accountId>` | `HOOK#<hookId>` |
  * | timer model of a device (and its push) | `ACCOUNT#<accountId>` | `TIMERS#<deviceid>` |
  * | scene                                  | `ACCOUNT#<accountId>` | `SCENE#<sceneId>` |
- * | an assistant's message and its answer  | `ACCOUNT#<accountId>` | `REPLY#<assistant>#<messageId>` |
+ * | a repeatable request and its answer (an assistant's message, an HTTP request's `Idempotency-Key`) | `ACCOUNT#<accountId>` | `REPLY#<caller>#<messageId>` |
  * | an assistant's OAuth client             | `OAUTHCLIENT`         | `<clientId>`    |
  * | a link (one approval of one client for one account), listed under its account | `ACCOUNT#<accountId>` | `OAUTHLINK#<linkId>` |
  * | the same link, listed under its client  | `OAUTHCLIENT#<clientId>` | `LINK#<linkId>` |
@@ -70,8 +70,8 @@ export function sceneKey(accountId: string, sceneId: string): ItemKey {
   return { pk: accountPartition(accountId), sk: `${SCENE_PREFIX}${required('sceneId', sceneId)}` };
 }
 
-export function replyKey(key: { assistant: string; accountId: string; messageId: string }): ItemKey {
-  return { pk: accountPartition(key.accountId), sk: `REPLY#${key.assistant}#${required('messageId', key.messageId)}` };
+export function replyKey(key: { caller: string; accountId: string; messageId: string }): ItemKey {
+  return { pk: accountPartition(key.accountId), sk: `REPLY#${key.caller}#${required('messageId', key.messageId)}` };
 }
 
 export const CLIENTS_PARTITION = 'OAUTHCLIENT';

@@ -19,28 +19,29 @@ export class DynamoOneTimeSecrets implements OneTimeSecretRepository {
 
   async put(kind: string, secret: string, fields: Record<string, string>, expiresAt: number): Promise<void> {
     if (!secret) throw invalidArgument('oneTimeSecrets.put', 'secret must be a non-empty string');
-    await request('oneTimeSecrets.put', () =>
+    await request('oneTimeSecrets.put', (options) =>
       this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           // The TTL attribute is epoch seconds; the exact moment is kept beside it in ms.
           Item: { ...oneTimeKey(kind, hashSecret(secret)), fields, [TTL_ATTRIBUTE]: Math.ceil(expiresAt / 1000), expiresAtMs: expiresAt },
         }),
+        options,
       ),
     );
   }
 
   async peek(kind: string, secret: string): Promise<Kept | undefined> {
     if (!secret) return undefined;
-    const { Item } = await request('oneTimeSecrets.peek', () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: oneTimeKey(kind, hashSecret(secret)), ConsistentRead: true })),
+    const { Item } = await request('oneTimeSecrets.peek', (options) =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: oneTimeKey(kind, hashSecret(secret)), ConsistentRead: true }), options),
     );
     return Item ? kept(Item) : undefined;
   }
 
   async take(kind: string, secret: string): Promise<Kept | undefined> {
     if (!secret) return undefined;
-    const result = await conditionalRequest('oneTimeSecrets.take', () =>
+    const result = await conditionalRequest('oneTimeSecrets.take', (options) =>
       this.table.client.send(
         new DeleteCommand({
           TableName: this.table.tableName,
@@ -49,6 +50,7 @@ export class DynamoOneTimeSecrets implements OneTimeSecretRepository {
           ExpressionAttributeNames: { '#pk': PARTITION_KEY },
           ReturnValues: 'ALL_OLD',
         }),
+        options,
       ),
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;

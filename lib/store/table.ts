@@ -12,16 +12,17 @@ import { TTL_ATTRIBUTE, createTableInput } from './schema';
  * await ensureTable(documentClient({ endpoint: 'http://127.0.0.1:8000' }), 'ewelink-bridge');
  */
 export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  await request('ensureTable', async () => {
+  await request('ensureTable', async (options) => {
     try {
-      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      await client.send(new CreateTableCommand(createTableInput(tableName)), options);
     } catch (error) {
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
     }
-    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }), options);
     if (TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' || TimeToLiveDescription?.TimeToLiveStatus === 'ENABLING') return;
     await client.send(
       new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+      options,
     );
   });
 }

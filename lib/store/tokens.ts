@@ -10,15 +10,15 @@ export class DynamoTokenRepository implements TokenRepository {
   constructor(private readonly table: TableConfig) {}
 
   async get(accountId: string): Promise<TokenRecord | undefined> {
-    const { Item } = await request('tokens.get', () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: tokensKey(accountId), ConsistentRead: true })),
+    const { Item } = await request('tokens.get', (options) =>
+      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: tokensKey(accountId), ConsistentRead: true }), options),
     );
     return Item ? withoutKeys<TokenRecord>(Item) : undefined;
   }
 
   async remove(accountId: string): Promise<boolean> {
-    const { Attributes } = await request('tokens.remove', () =>
-      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: tokensKey(accountId), ReturnValues: 'ALL_OLD' })),
+    const { Attributes } = await request('tokens.remove', (options) =>
+      this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: tokensKey(accountId), ReturnValues: 'ALL_OLD' }), options),
     );
     return Attributes !== undefined;
   }
@@ -32,7 +32,7 @@ export class DynamoTokenRepository implements TokenRepository {
       `${tokens.api ? '#api = :api, ' : ''}#atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ` +
       '#version = if_not_exists(#version, :zero) + :one ' +
       `REMOVE #leaseOwner, #leaseUntil${tokens.api ? '' : ', #api'}`;
-    const { Attributes } = await request('tokens.save', () =>
+    const { Attributes } = await request('tokens.save', (options) =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -54,6 +54,7 @@ export class DynamoTokenRepository implements TokenRepository {
           },
           ReturnValues: 'ALL_NEW',
         }),
+        options,
       ),
     );
     return withoutKeys<TokenRecord>(Attributes ?? {});
@@ -122,7 +123,7 @@ export class DynamoTokenRepository implements TokenRepository {
     condition: string,
     values: Record<string, unknown>,
   ): Promise<TokenRecord | typeof CONDITION_FAILED> {
-    const result = await conditionalRequest(operation, () =>
+    const result = await conditionalRequest(operation, (options) =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -133,6 +134,7 @@ export class DynamoTokenRepository implements TokenRepository {
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
+        options,
       ),
     );
     return result === CONDITION_FAILED ? result : withoutKeys<TokenRecord>(result.Attributes ?? {});

@@ -5,7 +5,7 @@ import { DEVICE_COMMAND, type DeviceCommand } from '../devices/command';
 import type { DeviceDirectory } from '../devices/directory';
 import type { CommandChannel } from '../ewelink/command';
 import { CloudUnreachable, DeviceTimeout, SocketUnavailable } from '../ewelink/errors';
-import { Conflict, InvalidInput, NotFound, toDomainError } from '../errors';
+import { Conflict, InvalidInput, NotFound, toDomainError, unconfirmedWrite } from '../errors';
 import { Type, type Static } from '../schema';
 import type { CachedDevice } from '../devices/model';
 import { beyondCap, compileTimers, ownedBy, timerOwner, timerParams, timersFingerprint } from './compile';
@@ -78,8 +78,8 @@ export class TimerService {
     const device = await this.directory.find(accountId, deviceid);
     const timer = this.parseTimer(device, input, randomUUID(), this.now());
     const fits = await this.capCheck(accountId, deviceid, 'timers');
-    await this.edit(accountId, deviceid, (timers) => [...timers, timer], fits);
-    return { timer, push: await this.push(accountId, deviceid) };
+    await this.edit(accountId, deviceid, (timers) => [...timers, timer], fits, timersMayHaveChanged(deviceid, 'the timer may have been stored', 'adding it again'));
+    return { timer, push: await this.pushStored(accountId, deviceid) };
   }
 
   async replace(accountId: string, deviceid: string, timerId: string, input: TimerInput): Promise<{ timer: TimerDef; push: PushRecord }> {
@@ -96,8 +96,9 @@ export class TimerService {
         return timers.map((t) => (t.id === timerId ? (timer as TimerDef) : t));
       },
       fits,
+      timersMayHaveChanged(deviceid, `timer "${timerId}" may have been replaced`, 'replacing it again'),
     );
-    return { timer: timer as TimerDef, push: await this.push(accountId, deviceid) };
+    return { timer: timer as TimerDef, push: await this.pushStored(accountId, deviceid) };
   }
 
   async remove(accountId: string, deviceid: string, timerId: string): Promise<PushRecord> {
@@ -106,7 +107,23 @@ export class TimerService {
       if (!timers.some((t) => t.id === timerId)) throw new NotFound(`device ${deviceid} has no timer "${timerId}"`);
       return timers.filter((t) => t.id !== timerId);
     });
-    return this.push(accountId, deviceid);
+    return this.pushStored(accountId, deviceid);
+  }
+
+  /**
+   * The push after a change that is stored: never fails, since the change is made whatever the
+   * push meets. A push that fails (or cannot start: the device or the table out of reach) is
+   * reported in its record, and the hourly reconcile pushes again.
+   *
+   * @example
+   * const push = await timers.pushStored('default', '1000000001'); // { status: 'done' | 'pending' | 'failed', … }
+   */
+  async pushStored(accountId: string, deviceid: string): Promise<PushRecord> {
+    try {
+      return await this.push(accountId, deviceid);
+    } catch (err) {
+      return { fingerprint: '', status: 'failed', at: this.now(), entries: 0, error: toDomainError(err)?.message ?? 'internal error' };
+    }
   }
 
   /** Compiles the device's model and pushes it; coalesced per device (see the class comment). */
@@ -231,7 +248,8 @@ export class TimerService {
       // Callers read the record (and it is stored): the domain's words for the failure, never the cause's hosts, ports or socket errors.
       record = { ...record, status: offline ? 'pending' : 'failed', at: this.now(), error: toDomainError(err)?.message ?? 'internal error' };
     }
-    await this.model.recordPush(accountId, deviceid, record);
+    // What the push did is the answer even when the table cannot keep its record: the reconcile compares the device again.
+    await this.model.recordPush(accountId, deviceid, record).catch(() => undefined);
     return { push: record, drift };
   }
 
@@ -255,13 +273,25 @@ export class TimerService {
     return { entries, fingerprint: timersFingerprint(entries), owns: ownedBy(input) };
   }
 
-  /** `check` (a `capCheck`) runs on every attempt's result, so concurrent additions never pass the cap together. */
-  private async edit(accountId: string, deviceid: string, change: (timers: TimerDef[]) => TimerDef[], check?: (timers: TimerDef[]) => void): Promise<DeviceTimers> {
+  /**
+   * `check` (a `capCheck`) runs on every attempt's result, so concurrent additions never pass
+   * the cap together. `unconfirmed` is what the caller hears (`OutcomeUnknown`) when the write
+   * went out and its answer was lost, so the change may have been stored.
+   */
+  private async edit(
+    accountId: string,
+    deviceid: string,
+    change: (timers: TimerDef[]) => TimerDef[],
+    check?: (timers: TimerDef[]) => void,
+    unconfirmed?: string,
+  ): Promise<DeviceTimers> {
     for (let attempt = 0; attempt < EDIT_ATTEMPTS; attempt++) {
       const current = await this.model.getTimers(accountId, deviceid);
       const changed = change(current.timers);
       check?.(changed);
-      const saved = await this.model.putTimers(accountId, deviceid, changed, current.version);
+      const saved = await this.model.putTimers(accountId, deviceid, changed, current.version).catch((err: unknown) => {
+        throw unconfirmed === undefined ? err : unconfirmedWrite(err, unconfirmed);
+      });
       if (saved) return saved;
       // Lost a race with another edit of the same device: back off a little, read again.
       await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt + 1, 8)));
@@ -283,6 +313,11 @@ export class TimerService {
     if (endAction) timerParams(device.deviceid, profile, endAction, device.params ?? {}, 'endAction');
     return { id, schedule: normalSchedule(input.schedule), timeZone: input.timeZone, action, ...(endAction ? { endAction } : {}), enabled: input.enabled !== false, createdAt };
   }
+}
+
+/** What a caller hears when a change of a device's timers went to the table and its answer was lost. */
+function timersMayHaveChanged(deviceid: string, what: string, retry: string): string {
+  return `the bridge's database did not confirm the write in time: ${what}. List the device's timers (GET /devices/${deviceid}/timers) before ${retry}; a stored change reaches the device by the hourly reconcile at the latest`;
 }
 
 /** Weekdays in order, so equal schedules compile and compare alike. */

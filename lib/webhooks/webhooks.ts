@@ -1,7 +1,7 @@
 import type { ControlResult, DeviceController } from '../devices/controller';
 import { DEVICE_COMMAND, parseCommand, type DeviceCommand } from '../devices/command';
 import { DEVICE_ID, displayName } from '../devices/management';
-import { NotFound, Unauthorized } from '../errors';
+import { NotFound, Unauthorized, unconfirmedWrite } from '../errors';
 import { HOOK_RATE, RATE_LIMIT, spendToken, type RateLimit } from '../rate-limit';
 import { Text, Type, type Static } from '../schema';
 import { secretMatches } from '../secrets';
@@ -70,7 +70,9 @@ export class Webhooks {
 
   async create(accountId: string, { deviceid, action, name, limit }: HookInput): Promise<CreatedHook> {
     await this.controller.check(accountId, deviceid, action, 'action');
-    const { hook, secret } = await this.hooks.create({ accountId, deviceid, action, name, limit }, this.now());
+    const { hook, secret } = await this.hooks.create({ accountId, deviceid, action, name, limit }, this.now()).catch((err: unknown) => {
+      throw unconfirmedWrite(err, HOOK_UNCONFIRMED);
+    });
     return { ...view(hook), secret };
   }
 
@@ -112,6 +114,10 @@ export class Webhooks {
     return this.controller.control(hook.accountId, hook.deviceid, parseCommand(hook.action, 'action'), 'action');
   }
 }
+
+/** What a caller hears when a new hook's write went to the table and its answer (with the secret) was lost. */
+export const HOOK_UNCONFIRMED =
+  "the bridge's database did not confirm the write in time: the webhook may have been stored, but its URL was lost with the answer. List the webhooks (GET /hooks) before creating it again; one whose URL you never got can be deleted, or given a new one with PUT /hooks/{hookId}/secret";
 
 const noSuchHook = (hookId: string) => new NotFound(`the account has no webhook "${hookId}"`);
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Region } from '../../lib/ewelink/hosts';
 import type { SimContext } from '../context';
 import type { NoteDeviation } from '../deviations';
@@ -8,12 +9,15 @@ import { Refusal } from '../errors';
 import { findRoute } from './routes';
 import type { Call } from './cloud-route';
 import { answerLoginPage, type PageAnswer } from './login-page';
+import { limitHttpCall } from './call-limits';
 import { bodyFields, checkBearer, checkSign, readBody } from './request-checks';
 import { answerV2Call } from './v2-server';
 
 export interface Answer {
   status: number;
   body: unknown;
+  /** Headers beside the content type and length (a 429's Retry-After). */
+  headers?: Record<string, string>;
 }
 
 /** Answers the test-only `/_sim/*` routes (not counted, no latency). */
@@ -30,7 +34,7 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 function send(res: ServerResponse, answer: Answer): void {
   if (res.destroyed || res.headersSent) return;
   const body = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -82,9 +86,28 @@ function answerCloud(ctx: SimContext, req: IncomingMessage, url: URL, placement:
 
 /**
  * The HTTP side: the host (v1, v2, dispatch or login page) and region by Host or path prefix,
- * every request counted, then the host's checks and route, then the latency fault, then the answer.
+ * every request counted (and against the politeness limits, the login page apart), held while
+ * `hangHttp` is on, then the host's checks and route (or the 429 of an enforced limit), then the
+ * latency fault (three times over on a connection's first cloud answer), then the answer (or,
+ * under `dropHttpAfterApply`, the connection closed in its place).
  */
 export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswerer) {
+  /** Connections that carried a cloud request already, and so paid their set-up. */
+  const setUp = new WeakSet<Socket>();
+
+  /** Whether this is the first cloud request on its connection (a new connection, counted). */
+  function opensConnection(req: IncomingMessage): boolean {
+    if (setUp.has(req.socket)) return false;
+    setUp.add(req.socket);
+    ctx.stats.recordHttpConnection();
+    return true;
+  }
+
+  /** The latency before an answer; a new connection's TCP and TLS set-up costs two more round trips. */
+  function latency(fresh: boolean): number {
+    return ctx.faults.latencyMs * (fresh ? 3 : 1);
+  }
+
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = Date.now();
     const raw = await readBody(req);
@@ -106,13 +129,19 @@ export function createHttpHandler(ctx: SimContext, answerControl: ControlAnswere
       query: Object.fromEntries(url.searchParams),
       body: raw.toString('utf8'),
     });
+    const fresh = opensConnection(req);
+    // The login page is a person's browser, not an API caller: no limits on it.
+    const tooFrequent = service === 'oauth' ? undefined : limitHttpCall(ctx, req, method, path);
+    await ctx.hold.pass();
     if (service === 'oauth') {
       const page = answerLoginPage(ctx, method, path, url, req.headers['content-type'], raw);
-      await ctx.timers.sleep(ctx.faults.latencyMs);
+      await ctx.timers.sleep(latency(fresh));
       return sendPage(res, page);
     }
-    const answer = await answerCloud(ctx, req, url, placement, raw);
-    await ctx.timers.sleep(ctx.faults.latencyMs);
+    const answer = tooFrequent ?? (await answerCloud(ctx, req, url, placement, raw));
+    await ctx.timers.sleep(latency(fresh));
+    // dropHttpAfterApply: whatever the call did stands, but its answer is lost with the connection.
+    if (ctx.faults.dropHttpAfterApply) return void req.socket.destroy();
     send(res, answer);
   }
 

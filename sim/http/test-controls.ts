@@ -6,7 +6,8 @@ import type { Sim, SimClock } from '../types';
 
 /*
  * Test-only routes under /_sim/, for when the sim runs as its own process. They drive the
- * same Sim object a test in the same process would hold. Not counted in stats.
+ * same Sim object a test in the same process would hold. Not counted in stats, never held by
+ * hangHttp, never limited.
  * The clock: GET /_sim/clock, POST /_sim/clock/advance {ms}, POST /_sim/clock/set {now}
  * (manual clock only; both answer with the timers that acted on the way); GET
  * /_sim/timers/fired[?deviceid=] lists every action of the devices' own timers.

@@ -5,6 +5,7 @@ import type { Account, DeviceRecord } from '../accounts/account-book';
 import type { SimContext } from '../context';
 import type { Params } from '../devices/kinds';
 import { field, isNonce, isObject, isSecondsTimestamp, type Fields } from '../fields';
+import { accountCaller, addressCaller, HANDSHAKE_ENDPOINT, TOO_FREQUENT } from '../politeness';
 import { answerShareAction, isShareAction } from './share-actions';
 import { receiverRefusal } from '../accounts/sharing';
 
@@ -12,6 +13,8 @@ interface Session {
   /** 1, 2, … in the order connections were accepted. */
   readonly connection: number;
   readonly ws: WebSocket;
+  /** The client's IP, which a handshake without a usable at is counted against. */
+  readonly address: string | undefined;
   account: Account | undefined;
   closing: boolean;
   cancelIdle: () => void;
@@ -50,6 +53,10 @@ function commandProblem(action: 'update' | 'query', message: Fields): string | u
   return undefined;
 }
 
+function ignore(): void {
+  // a socket error while the sim waits on it: the socket is simply gone
+}
+
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   const body = JSON.stringify({ error: status, msg: text });
   socket.once('error', () => undefined);
@@ -61,23 +68,32 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 }
 
 /**
- * The `/api/ws` long connections: the userOnline handshake, ping/pong, update and query
- * answered by sequence, share/updateShare/cancelShare, and the pushes (`update` from the
- * device, `sysmsg` online/offline) to the owner's and the share receivers' sockets.
+ * The `/api/ws` long connections: the userOnline handshake (counted against the politeness
+ * limits), ping/pong, update and query answered by sequence, share/updateShare/cancelShare,
+ * and the pushes (`update` from the device, `sysmsg` online/offline) to the owner's and the
+ * share receivers' sockets.
  */
 export class SocketHub {
   private readonly server = new WebSocketServer({ noServer: true });
   private readonly sessions = new Set<Session>();
+  /** Upgrade requests waiting out their connection's set-up (the latency fault). */
+  private readonly settingUp = new Set<Duplex>();
   private connectionCount = 0;
   private lastSequence = 0;
 
   constructor(private readonly ctx: SimContext) {}
 
+  /** An upgrade request: with latency on, a new connection's TCP and TLS set-up (two round trips) comes first. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(req.url ?? '/', 'http://sim').pathname;
-    if (path !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
-    if (this.ctx.faults.refuseSockets) return refuseUpgrade(socket, 503, 'Service Unavailable');
-    this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws));
+    const setUpMs = 2 * this.ctx.faults.latencyMs;
+    if (!(setUpMs > 0)) return this.upgrade(req, socket, head);
+    this.settingUp.add(socket);
+    socket.on('error', ignore);
+    this.ctx.timers.schedule(setUpMs, () => {
+      this.settingUp.delete(socket);
+      socket.off('error', ignore);
+      if (!socket.destroyed) this.upgrade(req, socket, head);
+    });
   }
 
   /** Tells the owner's and receivers' sockets, except the one that asked, what an update changed. */
@@ -111,14 +127,24 @@ export class SocketHub {
   }
 
   closeAll(): void {
+    for (const socket of this.settingUp) socket.destroy();
+    this.settingUp.clear();
     for (const session of this.sessions) this.drop(session);
     this.sessions.clear();
     this.server.close();
   }
 
-  private open(ws: WebSocket): void {
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(req.url ?? '/', 'http://sim').pathname;
+    if (path !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    this.ctx.stats.recordUpgrade();
+    if (this.ctx.faults.refuseSockets) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    this.server.handleUpgrade(req, socket, head, (ws) => this.open(ws, req.socket.remoteAddress));
+  }
+
+  private open(ws: WebSocket, address: string | undefined): void {
     this.ctx.stats.recordConnection();
-    const session: Session = { connection: ++this.connectionCount, ws, account: undefined, closing: false, cancelIdle: () => undefined };
+    const session: Session = { connection: ++this.connectionCount, ws, address, account: undefined, closing: false, cancelIdle: () => undefined };
     this.sessions.add(session);
     this.keepAlive(session);
     ws.on('message', (data) => {
@@ -170,6 +196,11 @@ export class SocketHub {
 
   private async userOnline(session: Session, message: Fields): Promise<void> {
     const handshake = this.handshake(message);
+    const caller = handshake.ok ? accountCaller(handshake.account) : addressCaller(session.address);
+    const crossing = this.ctx.politeness.call(caller, HANDSHAKE_ENDPOINT);
+    // Taken in and counted, never answered: the socket stays open and silent.
+    if (this.ctx.faults.silentHandshake) return;
+    if (crossing?.refused) return this.turnAway(session, { error: 429, reason: TOO_FREQUENT.msg }, message['sequence'], 1013);
     if (!handshake.ok) return this.refuse(session, handshake.reason, message['sequence']);
     session.account = handshake.account;
     await this.reply(session, {
@@ -202,8 +233,17 @@ export class SocketHub {
 
   private async command(session: Session, action: 'update' | 'query', message: Fields): Promise<void> {
     if (this.ctx.faults.dropSocketBeforeReply) return this.drop(session);
+    const dropAfter = action === 'update' && this.ctx.faults.dropSocketAfterApply;
+    const answer = await this.carryOut(session, action, message);
+    // dropSocketAfterApply: the update was carried out, but its reply (whatever it says) is lost with the socket.
+    if (dropAfter) return this.drop(session);
+    await this.reply(session, answer);
+  }
+
+  /** What an update or query does, and the reply it earns. */
+  private async carryOut(session: Session, action: 'update' | 'query', message: Fields): Promise<Fields> {
     const problem = commandProblem(action, message);
-    if (problem) return this.reply(session, { error: 400, reason: problem, ...echo(message) });
+    if (problem) return { error: 400, reason: problem, ...echo(message) };
 
     const deviceid = message['deviceid'] as string;
     const apikey = message['apikey'] as string;
@@ -211,11 +251,11 @@ export class SocketHub {
     const account = session.account;
     const access = device && account && this.ctx.shares.access(device, account);
     if (!device || !account || !access || device.owner.apikey !== apikey) {
-      return this.reply(session, { error: 404, reason: `no device ${deviceid} under this apikey`, ...echo(message) });
+      return { error: 404, reason: `no device ${deviceid} under this apikey`, ...echo(message) };
     }
     if (action === 'update' && access.role === 'receiver') {
       const refusal = receiverRefusal(access.share, device, message['params'] as Params);
-      if (refusal) return this.reply(session, { error: 403, reason: refusal, ...echo(message) });
+      if (refusal) return { error: 403, reason: refusal, ...echo(message) };
     }
 
     const options = { waitWhenOffline: true, origin: session, operator: { account, sequence: message['sequence'] as string | number } };
@@ -223,23 +263,31 @@ export class SocketHub {
       action === 'update'
         ? await this.ctx.control.update(device, message['params'] as Params, options)
         : await this.ctx.control.query(device, message['params'] as string[], options);
-    if (!outcome.ok) return this.reply(session, { error: outcome.code, reason: outcome.reason, ...echo(message) });
-    await this.reply(session, {
+    if (!outcome.ok) return { error: outcome.code, reason: outcome.reason, ...echo(message) };
+    return {
       error: 0,
       deviceid,
       apikey,
       sequence: message['sequence'],
       ...(action === 'query' && { params: outcome.params }),
-    });
+    };
   }
 
   /** A 406 answer, then the socket is closed. */
-  private async refuse(session: Session, reason: string, sequence: unknown): Promise<void> {
+  private refuse(session: Session, reason: string, sequence: unknown): Promise<void> {
+    return this.turnAway(session, { error: 406, reason }, sequence, 1008);
+  }
+
+  /**
+   * An answer that ends the session (with the sequence it answers, when there was one), then a
+   * close: 1008 for a refused handshake, 1013 (try again later) for one over the limits.
+   */
+  private async turnAway(session: Session, answer: Fields, sequence: unknown, code: 1008 | 1013): Promise<void> {
     session.account = undefined;
     session.closing = true;
     await this.ctx.timers.sleep(this.ctx.faults.latencyMs);
-    this.send(session, { error: 406, reason, ...(sequence !== undefined && { sequence }) });
-    session.ws.close(1008, 'userOnline refused');
+    this.send(session, { ...answer, ...(sequence !== undefined && { sequence }) });
+    session.ws.close(code, code === 1013 ? TOO_FREQUENT.msg : 'userOnline refused');
   }
 
   private async reply(session: Session, message: Fields): Promise<void> {

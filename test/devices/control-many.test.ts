@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceOffline } from '../../lib/errors';
-import { ACCOUNT, startHarness, type Harness } from '../support/bridge';
+import { ACCOUNT, startHarness, warmSocket, type Harness } from '../support/bridge';
 import { DEMO, demoAccount } from '../support/demo-harness';
 
 let h: Harness;
@@ -14,6 +14,8 @@ afterAll(async () => {
 beforeEach(async () => {
   h.sim.faults.silentDevices.clear();
   await h.bridge.directory.list(ACCOUNT);
+  // The deadlines below are the socket's: over HTTP the cloud's rate limits space a batch's calls 500 ms apart.
+  await warmSocket(h);
   h.sim.stats.reset();
 });
 

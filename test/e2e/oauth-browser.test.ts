@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoSeed } from '../../sim';
 import { launchBrowser } from '../support/browser';
-import { ACCOUNT, httpCalls, startHarness, type Harness } from '../support/bridge';
+import { ACCOUNT, httpCalls, startHarness, warmSocket, type Harness } from '../support/bridge';
 import { scanTable } from '../support/dynamo';
 import { cloudTraffic } from '../support/refusals';
 
@@ -81,7 +81,8 @@ describe('linking through the eWeLink login page in a browser (personal app id, 
     expect(listed.status).toBe(200);
     expect(listed.body.devices.map((d: { deviceid: string }) => d.deviceid).sort()).toEqual(DEMO.devices!.map((d) => d.deviceid).sort());
 
-    // Act + Assess: one command for each family of the demo account, over the socket
+    // Act + Assess: one command for each family of the demo account, over the socket (opened first, as on a warm instance)
+    await warmSocket(h);
     const commands: [string, object, (params: Record<string, unknown>) => void][] = [
       ['1000000001', { power: 'on' }, (p) => expect(p.switch).toBe('on')],
       ['1000000004', { power: 'on', channel: 2 }, (p) => expect((p.switches as { outlet: number; switch: string }[]).find((s) => s.outlet === 2)?.switch).toBe('on')],

@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EwelinkClient } from '../../lib/ewelink/client';
+import { Politeness } from '../../lib/ewelink/politeness';
+import { TEST_CLOUD_LIMITS } from '../support/bridge';
 import type { Credentials } from '../../lib/ewelink/types';
 import { startSim, type AccountSeed, type DeviceSeed, type GsmDeviceSeed, type Sim, type SimConfig, type SimRecord } from '../../sim/index';
 
@@ -104,8 +106,9 @@ export function testSim(overrides: Partial<SimConfig> = {}): Promise<Sim> {
   });
 }
 
-export function clientFor(apiUrl: string, overrides: { appId?: string; appSecret?: string } = {}): EwelinkClient {
-  return new EwelinkClient({ appId: APP_ID, appSecret: APP_SECRET, apiUrl, timeoutMs: 5_000, ...overrides });
+/** A v1 client aimed at the sim, keeping the suite's scaled cloud limits (its own, one per client). */
+export function clientFor(apiUrl: string, overrides: { appId?: string; appSecret?: string; politeness?: Politeness } = {}): EwelinkClient {
+  return new EwelinkClient({ appId: APP_ID, appSecret: APP_SECRET, apiUrl, timeoutMs: 5_000, politeness: new Politeness(TEST_CLOUD_LIMITS), ...overrides });
 }
 
 /** Tokens as a login would issue them (revoking the account's older at), as client credentials. */

@@ -192,6 +192,9 @@ describe('share', () => {
 
 describe('what a receiver may do with a shared device (dave, permit 1: add timers)', () => {
   it('control it over its own socket, with the owner’s apikey in the message', async () => {
+    // Prepare
+    expect(await daveChannel.connect(dave)).toBe(true);
+
     // Act
     const route = await daveChannel.send(dave, lamp, { switch: 'on' });
 

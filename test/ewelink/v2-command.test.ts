@@ -49,6 +49,7 @@ describe('a v2 account on the command path', () => {
   it('goes over the socket, opened with the v2 token after v2’s dispatch', async () => {
     // Prepare
     const next = flipped();
+    expect(await channel.connect(creds)).toBe(true);
 
     // Act
     const via = await channel.send(creds, lamp, { switch: next });
@@ -60,19 +61,20 @@ describe('a v2 account on the command path', () => {
     expect(socketLog(sim, 'userOnline').map((r) => (r.message as { at: string }).at)).toEqual([creds.at]);
   });
 
-  it('falls back to v2’s status calls when no socket can be had', async () => {
+  it('falls back to v2’s status calls when no socket can be had, asking v2’s dispatch once', async () => {
     // Prepare
     sim.faults.refuseSockets = true;
     const next = flipped();
 
     // Act
     const via = await channel.send(creds, lamp, { switch: next });
+    expect(await channel.connect(creds)).toBe(false);
     const read = await channel.query(creds, lamp, ['switch']);
 
     // Assess
     expect(via).toBe('http');
     expect(read).toEqual({ switch: next });
-    expect(httpLog(sim).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /dispatch/app', 'POST /v2/device/thing/status', 'GET /dispatch/app', 'GET /v2/device/thing/status']);
+    expect(httpLog(sim).map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /dispatch/app', 'GET /v2/device/thing/status', 'POST /v2/device/thing/status']);
   });
 
   it('without an apikey (the account owns no device) goes over HTTP, trying no socket', async () => {
@@ -93,9 +95,10 @@ describe('a v2 account on the command path', () => {
 
     // Act
     const via = await channel.send(v1, lamp, { switch: flipped() });
+    expect(await channel.connect(v1)).toBe(false);
 
     // Assess
     expect(via).toBe('http');
-    expect(httpLog(sim).map((r) => `${r.service} ${r.method} ${r.path}`)).toEqual(['api POST /dispatch/app', 'api POST /api/user/device/status']);
+    expect(httpLog(sim).map((r) => `${r.service} ${r.method} ${r.path}`).sort()).toEqual(['api POST /api/user/device/status', 'api POST /dispatch/app']);
   });
 });

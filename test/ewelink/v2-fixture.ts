@@ -1,5 +1,7 @@
 import { request } from 'undici';
+import { Politeness } from '../../lib/ewelink/politeness';
 import { EwelinkV2Client, type V2ClientConfig } from '../../lib/ewelink/v2-client';
+import { TEST_CLOUD_LIMITS } from '../support/bridge';
 import type { Credentials } from '../../lib/ewelink/types';
 import type { Sim } from '../../sim/index';
 import { APP_ID, APP_SECRET } from './fixture';
@@ -20,6 +22,7 @@ export function v2ClientFor(sim: Sim, overrides: Partial<V2ClientConfig> = {}): 
     dispatchUrl: sim.dispatchUrlTemplate,
     loginPageUrl: sim.loginPageUrl,
     timeoutMs: 5_000,
+    politeness: new Politeness(TEST_CLOUD_LIMITS),
     ...overrides,
   });
 }

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,64 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/dynamo-local';
+import { interrupt, startLocal, type Running } from '../support/local-start';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const READY_WITHIN_MS = 45_000;
-
-interface Running {
-  child: ChildProcess;
-  output: string;
-  url: string;
-  adminKey: string;
-}
-
-/** `npm start`'s entry as a child process, resolved once it prints its Ctrl-C line. */
-async function startLocal(dataDir: string, args: string[] = []): Promise<Running> {
-  const [port, simPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
-  // Only what the runner reads: nothing of this process's cloud or table settings leaks in.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    PORT: String(port),
-    SIM_PORT: String(simPort),
-    DYNAMODB_LOCAL_PORT: String(dynamoPort),
-    LOCAL_DATA_DIR: dataDir,
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start printed no Ctrl-C line within ${READY_WITHIN_MS} ms:\n${output}`)), READY_WITHIN_MS);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ctrl-C stops everything.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited (code ${code}) before it was ready:\n${output}`));
-    });
-  });
-  await ready;
-  const adminKey = /admin API key: (\S+)/.exec(output)?.[1];
-  if (!adminKey) throw new Error(`no admin key printed:\n${output}`);
-  return { child, get output() { return output; }, url: `http://127.0.0.1:${port}`, adminKey };
-}
-
-/** Ctrl-C, and the process gone. */
-async function interrupt(running: Running): Promise<number | null> {
-  const { child } = running;
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-}
-
 async function call(running: Running, method: 'GET' | 'POST', path: string, body?: unknown, key = running.adminKey): Promise<{ status: number; body: any }> {
   const res = await request(`${running.url}${path}`, {
     method,
@@ -116,6 +61,11 @@ describe('npm start keeps its data between runs', () => {
     expect(turnOn.event.header.name).toBe('Response');
     expect(turnOn.context.properties).toContainEqual(expect.objectContaining({ name: 'powerState', value: 'ON' }));
     expect((await call(running, 'GET', '/devices/1000000001')).body).toMatchObject({ power: 'on' });
+    // the simulator refuses calls over the real cloud's limits, as the cloud does, and the bridge crossed none
+    const simFaults = (await (await fetch(`${running.simUrl}/_sim/faults`)).json()) as { enforceLimits: boolean };
+    const simStats = (await (await fetch(`${running.simUrl}/_sim/stats`)).json()) as { limitCrossings: { total: number } };
+    expect(simFaults.enforceLimits).toBe(true);
+    expect(simStats.limitCrossings.total).toBe(0);
     expect(await interrupt(running)).toBe(0);
 
     // Act: start again on the same folder

@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client, request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sim } from '../../sim/index';
-import { ALICE, HEATER, LAMP, regionBase, testSim, wsUrl } from './fixture';
-import { bySequence, control, get, onlineSocket, post, sequence, SocketClient, updateMessage, userOnline } from './wire';
+import { ALICE, BOB, HEATER, LAMP, regionBase, testSim, wsUrl } from './fixture';
+import { bySequence, commonFields, control, get, onlineSocket, post, sequence, SocketClient, updateMessage, userOnline } from './wire';
 
 let sim: Sim;
 let eu: string;
@@ -14,10 +15,23 @@ beforeAll(async () => {
   ({ at, apikey } = sim.issueTokens(ALICE.email));
 });
 afterAll(() => sim.close());
-afterEach(() => {
-  Object.assign(sim.faults, { latencyMs: 0, dispatchFailing: false, refuseSockets: false, dropSocketBeforeReply: false });
-  sim.faults.silentDevices.clear();
-});
+afterEach(() => sim.clearFaults());
+
+/** The lamp's switch, and the other value it could take. */
+function lampSwitch(): { now: string; other: 'on' | 'off' } {
+  const now = String(sim.device(LAMP).params['switch']);
+  return { now, other: now === 'on' ? 'off' : 'on' };
+}
+
+/** A device list over one undici Client (one connection, kept alive), timed from send to the end of the body. */
+async function timedDeviceList(client: Client): Promise<number> {
+  const query = new URLSearchParams(Object.entries(commonFields()).map(([k, v]): [string, string] => [k, String(v)]));
+  const started = performance.now();
+  const res = await client.request({ method: 'GET', path: `/eu/api/user/device?${query}`, headers: { authorization: `Bearer ${at}` } });
+  const body = (await res.body.json()) as { error: number };
+  if (body.error !== 0) throw new Error(`the device list failed: ${JSON.stringify(body)}`);
+  return performance.now() - started;
+}
 
 describe('faults', () => {
   it('refuseSockets: the upgrade gets HTTP 503', async () => {
@@ -39,6 +53,134 @@ describe('faults', () => {
     expect(closed.code).toBe(1006);
     expect(client.pending()).toEqual([]);
     expect(sim.device(LAMP).params['switch']).toBe('off');
+  });
+
+  it('dropSocketAfterApply: the update is applied and pushed, then the socket closes instead of the reply', async () => {
+    // Prepare
+    const client = await onlineSocket(wsUrl(sim), at, apikey);
+    const watcher = await onlineSocket(wsUrl(sim), at, apikey);
+    const lamp = lampSwitch();
+    sim.faults.dropSocketAfterApply = true;
+
+    // Act
+    client.send(updateMessage(apikey, LAMP, { switch: lamp.other }, sequence()));
+    const closed = await client.closed;
+    const pushed = await watcher.next((m) => m.action === 'update' && m.deviceid === LAMP);
+    watcher.close();
+
+    // Assess
+    expect(closed.code).toBe(1006);
+    expect(client.pending()).toEqual([]);
+    expect(sim.device(LAMP).params['switch']).toBe(lamp.other);
+    expect(pushed).toMatchObject({ userAgent: 'device', params: { switch: lamp.other } });
+  });
+
+  it('silentHandshake: the upgrade is accepted, userOnline is taken in but never answered, and the socket stays open', async () => {
+    // Prepare: bob, who has no other socket in this file
+    const bob = sim.issueTokens(BOB.phoneNumber);
+    sim.stats.reset();
+    const switched = await control(sim.url, 'POST', '/_sim/faults', { silentHandshake: true });
+    const client = await SocketClient.open(wsUrl(sim));
+
+    // Act
+    client.send(userOnline(bob.at, bob.apikey));
+    await vi.waitFor(() => expect(sim.stats.byAction['userOnline']).toBe(1));
+    await control(sim.url, 'GET', '/_sim/faults'); // a round trip after the handshake arrived, for any answer to come
+    const unanswered = client.pending();
+    const onlineDuringSilence = sim.openSockets(BOB.phoneNumber);
+    sim.faults.silentHandshake = false;
+    const again = userOnline(bob.at, bob.apikey);
+    client.send(again);
+    const reply = await client.next((m) => m.sequence === again['sequence']);
+    client.close();
+    await client.closed;
+
+    // Assess
+    expect(switched.body).toMatchObject({ silentHandshake: true });
+    expect(unanswered).toEqual([]);
+    expect(onlineDuringSilence).toBe(0);
+    expect(reply).toMatchObject({ error: 0, apikey: bob.apikey });
+  });
+
+  it('dropHttpAfterApply: an HTTP command is carried out, then its connection closes instead of the answer', async () => {
+    // Prepare
+    sim.stats.reset();
+    const lamp = lampSwitch();
+    const set = await control(sim.url, 'POST', '/_sim/faults', { dropHttpAfterApply: true });
+
+    // Act
+    const lost = await post(eu, '/api/user/device/status', { deviceid: LAMP, params: { switch: lamp.other } }, { bearer: at }).then(
+      () => undefined,
+      (err: unknown) => err as Error & { code?: string },
+    );
+    const between = sim.device(LAMP).params['switch'];
+    sim.faults.dropHttpAfterApply = false;
+    const after = await post(eu, '/api/user/device/status', { deviceid: LAMP, params: { switch: lamp.now } }, { bearer: at });
+
+    // Assess: the first call's change stands though its answer never came; the fault's end restores answers
+    expect(set.body).toMatchObject({ dropHttpAfterApply: true });
+    expect(lost?.code).toBe('UND_ERR_SOCKET');
+    expect(between).toBe(lamp.other);
+    expect(sim.stats.byPath['POST /api/user/device/status']).toBe(2);
+    expect(after).toMatchObject({ status: 200, body: { error: 0 } });
+    expect(sim.device(LAMP).params['switch']).toBe(lamp.now);
+  });
+
+  it('hangHttp: a command gets no answer while the cloud hangs, and is carried out and answered when it comes back', async () => {
+    // Prepare
+    sim.stats.reset();
+    const lamp = lampSwitch();
+    const hung = await control(sim.url, 'POST', '/_sim/faults', { hangHttp: true });
+
+    // Act
+    let answered = false;
+    const command = post(eu, '/api/user/device/status', { deviceid: LAMP, params: { switch: lamp.other } }, { bearer: at }).finally(() => {
+      answered = true;
+    });
+    await vi.waitFor(() => expect(sim.stats.byPath['POST /api/user/device/status']).toBe(1));
+    const during = await control(sim.url, 'GET', `/_sim/devices/${LAMP}`);
+    const answeredDuringHang = answered;
+    const lifted = await control(sim.url, 'POST', '/_sim/faults', { hangHttp: false });
+    const reply = await command;
+
+    // Assess
+    expect(hung.body).toMatchObject({ hangHttp: true });
+    expect(during.body.params.switch).toBe(lamp.now);
+    expect(answeredDuringHang).toBe(false);
+    expect(lifted.body).toMatchObject({ hangHttp: false });
+    expect(reply).toMatchObject({ status: 200, body: { error: 0, deviceid: LAMP } });
+    expect(sim.device(LAMP).params['switch']).toBe(lamp.other);
+  });
+
+  it('hangHttp: a command whose client gave up during the hang is still carried out when the hang ends', async () => {
+    // Prepare
+    sim.stats.reset();
+    const lamp = lampSwitch();
+    sim.faults.hangHttp = true;
+    const abort = new AbortController();
+    const body = JSON.stringify({ ...commonFields(), deviceid: LAMP, params: { switch: lamp.other } });
+
+    // Act
+    const sent = request(`${eu}/api/user/device/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${at}` },
+      body,
+      signal: abort.signal,
+    });
+    await vi.waitFor(() => expect(sim.stats.byPath['POST /api/user/device/status']).toBe(1));
+    abort.abort();
+    const gaveUp = await sent.then(
+      () => 'answered',
+      () => 'gave up',
+    );
+    await control(sim.url, 'GET', '/_sim/faults'); // a round trip, for the sim to see the connection go
+    const duringHang = sim.device(LAMP).params['switch'];
+    sim.faults.hangHttp = false;
+
+    // Assess
+    expect(gaveUp).toBe('gave up');
+    expect(duringHang).toBe(lamp.now);
+    await vi.waitFor(() => expect(sim.device(LAMP).params['switch']).toBe(lamp.other));
   });
 
   it('dispatchFailing: /dispatch/app answers HTTP 503 with error 500', async () => {
@@ -73,6 +215,50 @@ describe('faults', () => {
     expect(slow.ms).toBeGreaterThanOrEqual(145);
     expect(pongMs).toBeGreaterThanOrEqual(145);
     expect(replyMs).toBeGreaterThanOrEqual(145);
+  });
+
+  it('latencyMs: a new HTTP connection pays two more round trips before its first answer than a kept-alive one', async () => {
+    // Prepare: each undici Client keeps one connection alive
+    sim.faults.latencyMs = 200;
+    sim.stats.reset();
+    const first = new Client(sim.url);
+    const second = new Client(sim.url);
+    let opening: number, kept: number, another: number;
+    try {
+      // Act
+      opening = await timedDeviceList(first);
+      kept = await timedDeviceList(first);
+      another = await timedDeviceList(second);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+
+    // Assess: 2 × 200 ms more is expected; half of it parts "paid" from "not paid" with room for noise either way
+    expect(opening - kept).toBeGreaterThan(200);
+    expect(another - kept).toBeGreaterThan(200);
+    expect(sim.stats).toMatchObject({ http: 3, httpConnections: 2 });
+  });
+
+  it('latencyMs: a WebSocket upgrade pays the set-up, two round trips, before it opens', async () => {
+    // Prepare
+    sim.faults.latencyMs = 200;
+    sim.stats.reset();
+
+    // Act
+    let started = performance.now();
+    const client = await SocketClient.open(wsUrl(sim));
+    const openMs = performance.now() - started;
+    const hello = userOnline(at, apikey);
+    started = performance.now();
+    client.send(hello);
+    await client.next((m) => m.sequence === hello['sequence']);
+    const handshakeMs = performance.now() - started;
+    client.close();
+
+    // Assess: the upgrade waits 2 × 200 ms, a reply 200 ms
+    expect(openMs).toBeGreaterThanOrEqual(395);
+    expect(openMs).toBeGreaterThan(handshakeMs);
+    expect(sim.stats).toMatchObject({ connections: 1, httpConnections: 0 });
   });
 });
 
@@ -111,7 +297,7 @@ describe('stats', () => {
 
   it('reset zeroes everything', () => {
     sim.stats.reset();
-    expect(sim.stats).toMatchObject({ http: 0, socketMessages: 0, connections: 0, byPath: {}, byAction: {}, log: [] });
+    expect(sim.stats).toMatchObject({ http: 0, httpConnections: 0, socketMessages: 0, connections: 0, upgrades: 0, limitCrossings: { total: 0, byEndpoint: {} }, byPath: {}, byAction: {}, log: [] });
   });
 });
 
@@ -138,6 +324,25 @@ describe('/_sim control routes', () => {
     expect(unknown.status).toBe(404);
     expect(badFault.status).toBe(400);
     sim.setDeviceOnline(LAMP, true);
+  });
+
+  it('show the new faults off at first, set them, and refuse a wrong value naming the fault', async () => {
+    // Prepare
+    const fresh = await testSim();
+    try {
+      // Act
+      const shown = await control(fresh.url, 'GET', '/_sim/faults');
+      const set = await control(fresh.url, 'POST', '/_sim/faults', { dropSocketAfterApply: true, silentHandshake: true, enforceLimits: true });
+      const wrong = await control(fresh.url, 'POST', '/_sim/faults', { hangHttp: 1, silentHandshake: false });
+
+      // Assess
+      expect(shown.body).toMatchObject({ dropSocketAfterApply: false, hangHttp: false, silentHandshake: false, enforceLimits: false });
+      expect(set.body).toMatchObject({ dropSocketAfterApply: true, hangHttp: false, silentHandshake: true, enforceLimits: true });
+      expect(wrong).toMatchObject({ status: 400, body: { error: 'hangHttp must be a boolean' } });
+      expect(fresh.faults.silentHandshake).toBe(true);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('issue and expire tokens', async () => {

@@ -32,7 +32,7 @@ function authHeaders(auth: V2Auth, body: string): Record<string, string> {
 
 async function answer(res: Awaited<ReturnType<typeof request>>, started: number): Promise<Reply> {
   const text = await res.body.text();
-  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started, headers: res.headers };
 }
 
 /** A v2 POST: JSON body (as given, no common fields), X-CK-Nonce, and the auth's headers; `headers` override them. */

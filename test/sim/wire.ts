@@ -19,6 +19,7 @@ export interface Reply {
   status: number;
   body: Json;
   ms: number;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export type Auth =
@@ -68,7 +69,7 @@ async function sendBody(method: 'POST' | 'PUT', base: string, path: string, fiel
     body,
   });
   const text = await res.body.text();
-  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started, headers: res.headers };
 }
 
 /** GET with the common fields in the query (URL-encoded on the wire, signed unencoded). */
@@ -88,7 +89,7 @@ async function sendQuery(method: 'GET' | 'DELETE', base: string, path: string, f
   const started = performance.now();
   const res = await request(url, { method, headers: { ...authorization(auth, () => signQuery(APP_SECRET, params)), ...headers } });
   const text = await res.body.text();
-  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started, headers: res.headers };
 }
 
 /** A /_sim/ control call (no signing, no common fields). */
@@ -100,7 +101,7 @@ export async function control(base: string, method: 'GET' | 'POST', path: string
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.body.text();
-  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started, headers: res.headers };
 }
 
 /** A raw WebSocket with a queue of what arrived, parsed when it is JSON. */

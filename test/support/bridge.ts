@@ -4,6 +4,7 @@ import { httpApiHandler } from '../../lib/adapters/http/lambda';
 import { OAUTH_CALLBACK_PATH } from '../../lib/adapters/http/routes/oauth';
 import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../lib/bridge';
 import type { BridgeConfig } from '../../lib/config';
+import { ANSWER_MARGIN_MS } from '../../lib/deadline';
 import { serveApi } from '../../local/api-server';
 import { signInOnLoginPage, startSim, type AccountSeed, type Sim, type SimConfig } from '../../sim';
 import { answerBody } from './answers';
@@ -14,6 +15,14 @@ export const APP_SECRET = 'test-app-secret';
 export const ACCOUNT = 'default';
 /** The limit of the harness's API key: the highest a key may be given, far above what a test sends, so only the rate-limit tests meet one. */
 export const TEST_KEY_LIMIT = { perSecond: 100, burst: 100 };
+
+/**
+ * The cloud's limits as the suite keeps them: the real rule (one gap per endpoint, 300 calls in
+ * 5 minutes) with a 25 ms gap instead of 500, so every call still waits its turn as in the product
+ * without the suite waiting half a second a call. The simulator is told the same gap. Tests of
+ * the limits themselves use the real `CLOUD_LIMITS`.
+ */
+export const TEST_CLOUD_LIMITS = { minGapMs: 25, maxCalls: 300, windowMs: 300_000 };
 
 /** The test account: a single switch, a four-channel switch, an offline plug (region eu). */
 export function testAccount(overrides: Partial<AccountSeed> = {}): AccountSeed {
@@ -35,6 +44,13 @@ export function testAccount(overrides: Partial<AccountSeed> = {}): AccountSeed {
   };
 }
 
+/**
+ * Each request's budget behind the harness's server: the deployed HTTP function's (its 29 s
+ * timeout in infra/stack.ts, less the margin), so the suite's slowest paths (a timer edit
+ * losing races round after round) run as they would in AWS, not within the local server's 10 s.
+ */
+export const HARNESS_BUDGET_MS = 29_000 - ANSWER_MARGIN_MS;
+
 export interface Harness {
   sim: Sim;
   table: FreshTable;
@@ -43,8 +59,8 @@ export interface Harness {
   parts: BridgeParts;
   apiKey: string;
   url: string;
-  /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one. */
-  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string }): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }>;
+  /** Calls the bridge's HTTP API; `auth` false sends no key, a string sends that one; `headers` are sent besides. */
+  call(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: boolean | string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }>;
   /** Stops everything, then fails when the simulated cloud noted a spec deviation (`sim.deviations`) by the bridge. */
   close(): Promise<void>;
 }
@@ -59,11 +75,19 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
   const account = options.account ?? testAccount();
   // The server comes first: its address is the redirect URL the sim's app registers.
   let handler: ReturnType<typeof httpApiHandler> | undefined;
-  const server = await serveApi((event, context) => (handler as NonNullable<typeof handler>)(event, context));
-  const sim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, deviceTimeoutMs: 300, accounts: [account], redirectUrls: [`${server.url}${OAUTH_CALLBACK_PATH}`], ...options.sim });
+  const server = await serveApi((event, context) => (handler as NonNullable<typeof handler>)(event, context), 0, '127.0.0.1', { budgetMs: HARNESS_BUDGET_MS });
+  const sim = await startSim({
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    deviceTimeoutMs: 300,
+    accounts: [account],
+    redirectUrls: [`${server.url}${OAUTH_CALLBACK_PATH}`],
+    politeness: { enforce: false, minGapMs: TEST_CLOUD_LIMITS.minGapMs },
+    ...options.sim,
+  });
   const table = await freshTable();
   // The bridge compiles timers by the devices' clock, as a real bridge and real devices share real time.
-  const { bridge, parts } = wireBridge({ ...simCloudConfig(sim), tableName: table.tableName, dynamoEndpoint: table.endpoint }, { now: () => sim.clock.now(), ...options.tuning });
+  const { bridge, parts } = wireBridge({ ...simCloudConfig(sim), tableName: table.tableName, dynamoEndpoint: table.endpoint }, { now: () => sim.clock.now(), cloudLimits: TEST_CLOUD_LIMITS, ...options.tuning });
   if (options.link !== false) {
     const identity = account.email ? { email: account.email } : { phoneNumber: account.phoneNumber as string };
     await bridge.accounts.login(ACCOUNT, identity, account.password, 'eu');
@@ -79,8 +103,8 @@ export async function startHarness(options: { sim?: Partial<SimConfig>; tuning?:
     parts,
     apiKey,
     url: server.url,
-    async call(method, path, { body, raw, auth = true } = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+    async call(method, path, { body, raw, auth = true, headers: extra = {} } = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
       if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
       const res = await request(server.url + path, {
         method: method as 'GET',
@@ -170,6 +194,25 @@ export function exposeHarnessEnv(h: Harness): void {
     EWELINK_LOGIN_PAGE_URL: h.sim.loginPageUrl,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
+}
+
+/**
+ * Opens the account's socket session and waits for it, as a warm instance has it: a cold one
+ * sends its first command over HTTP while the session opens in the background. For tests that
+ * mean to see commands go over the socket. A backoff window an earlier test left open is waited
+ * out, as the channel says when it ends.
+ *
+ * @example
+ * await warmSocket(h);
+ */
+export async function warmSocket(h: Pick<Harness, 'parts'>, accountId: string = ACCOUNT): Promise<void> {
+  const open = await h.parts.keeper.withCredentials(accountId, async (creds) => {
+    // A test before this one may have left the socket in a backoff window: the probe comes at its end.
+    const downUntil = h.parts.channel.socketDownUntil(creds);
+    if (downUntil !== undefined) await new Promise((resolve) => setTimeout(resolve, downUntil - Date.now() + 1));
+    return h.parts.channel.connect(creds);
+  });
+  if (!open) throw new Error(`the socket session of account "${accountId}" could not be opened`);
 }
 
 /** The `update` messages the simulated cloud received on sockets for a device. */

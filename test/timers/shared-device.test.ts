@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountSeed } from '../../sim';
 import { bridgeMid, timerOwner } from '../../lib/timers/compile';
 import type { TimerInput } from '../../lib/timers/timer-service';
-import { ACCOUNT, startHarness, testAccount, type Harness } from '../support/bridge';
+import { ACCOUNT, startHarness, testAccount, warmSocket, type Harness } from '../support/bridge';
 
 /*
  * One device, two bridge accounts: the owner's, and a friend's the owner shared it with
@@ -35,7 +35,8 @@ describe('a device shared between two bridge accounts', () => {
   beforeAll(async () => {
     h = await startHarness({ sim: { accounts: [testAccount(), FRIEND] } });
     await h.bridge.accounts.login(SECOND, { email: FRIEND.email as string }, FRIEND.password, 'eu');
-    // A receiver answers an invitation only from an open socket session: a command opens one.
+    // A receiver answers an invitation only from an open socket session.
+    await warmSocket(h, SECOND);
     const online = await h.bridge.controller.control(SECOND, '2000000001', { power: 'on' });
     expect(online.via).toBe('socket');
     const shared = await h.call('POST', `/devices/${LAMP}/shares`, { body: { uid: FRIEND.email, permit: 15 } });

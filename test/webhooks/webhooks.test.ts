@@ -4,7 +4,7 @@ import type { DeviceCommand } from '../../lib/devices/command';
 import { InvalidInput, NotFound, RateLimited, Unauthorized } from '../../lib/errors';
 import { HOOK_RATE } from '../../lib/rate-limit';
 import type { HookInput } from '../../lib/webhooks/webhooks';
-import { ACCOUNT, socketUpdates, startHarness, type Harness } from '../support/bridge';
+import { ACCOUNT, socketUpdates, startHarness, warmSocket, type Harness } from '../support/bridge';
 import { scanTable } from '../support/dynamo';
 import { cloudTraffic, failure } from '../support/refusals';
 
@@ -96,6 +96,7 @@ describe('Webhooks.run', () => {
   it('with the right secret switches the device, with one update over the socket', async () => {
     // Prepare
     const { hookId, secret } = await h.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'on' } });
+    await warmSocket(h);
     // Act
     const result = await h.bridge.webhooks.run(hookId, secret);
     // Assess
@@ -288,6 +289,7 @@ describe('a hook\'s rate limit', () => {
   it('runs a burst of 5, then refuses with the wait until the next token, sending nothing', async () => {
     // Prepare
     const { hookId, secret } = await manual.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'toggle' } });
+    await warmSocket(manual);
     manual.sim.stats.reset();
     // Act
     const burst = await outcomes(Array.from({ length: 5 }, () => manual.bridge.webhooks.run(hookId, secret)));
@@ -303,6 +305,7 @@ describe('a hook\'s rate limit', () => {
   it('never lets 40 concurrent calls spend more than the 5 tokens there are', async () => {
     // Prepare
     const { hookId, secret } = await manual.bridge.webhooks.create(ACCOUNT, { deviceid: LAMP, action: { power: 'toggle' } });
+    await warmSocket(manual);
     manual.sim.stats.reset();
     // Act: the clock stands still, so no token comes back meanwhile
     const wave = await outcomes(Array.from({ length: 40 }, () => manual.bridge.webhooks.run(hookId, secret)));

@@ -16,6 +16,9 @@ import { errorResponse, event, type AlexaResponse, type Answering } from './resp
  */
 export const ALEXA_DEADLINE_MS = 6_000;
 
+/** The whole directive's budget, ms: its answer recorded and sent within Alexa's 8 s. */
+export const ALEXA_BUDGET_MS = 7_000;
+
 export interface AlexaOptions {
   tokens: AssistantTokens;
   /** How long a directive's domain work may take before it is answered as unreachable, ms (default `ALEXA_DEADLINE_MS`). */
@@ -68,7 +71,7 @@ async function respond(source: Bridge | (() => Promise<Bridge>), directive: Dire
     if (!spec.acts) return await run();
     // A retry is the same directive again; its token may have been refreshed in between.
     const content = { namespace, name, endpointId: directive.endpoint?.endpointId, payload: directive.payload };
-    const once = await bridge.replies.once({ assistant: 'alexa', accountId, messageId, content }, run);
+    const once = await bridge.replies.once({ caller: 'alexa', accountId, messageId, content }, run);
     if (once.status === 'pending') return errorResponse({ type: 'ENDPOINT_BUSY', message: 'this directive is being carried out already' }, to);
     return once.answer;
   } catch (err) {

@@ -1,6 +1,8 @@
 import {
   AccountNotLinked,
   CloudAuthRefused,
+  CloudBusy,
+  CloudTimeout,
   CloudUnavailable,
   DeviceOffline,
   DeviceRefused,
@@ -8,6 +10,7 @@ import {
   InvalidInput,
   NotConfigured,
   NotFound,
+  OutcomeUnknown,
   RateLimited,
   StoreUnavailable,
   toDomainError,
@@ -57,10 +60,15 @@ export const DOMAIN_ALEXA_TYPE: ReadonlyArray<readonly [ErrorClass, AlexaErrorTy
   [DeviceRefused, 'INVALID_VALUE'],
   [NotFound, 'NO_SUCH_ENDPOINT'],
   [DeviceOffline, 'ENDPOINT_UNREACHABLE'],
+  // A command whose answer was lost: the endpoint did not confirm it, and may have changed.
+  [OutcomeUnknown, 'ENDPOINT_UNREACHABLE'],
   [CloudUnavailable, 'BRIDGE_UNREACHABLE'],
+  [CloudTimeout, 'BRIDGE_UNREACHABLE'],
   [CloudAuthRefused, 'BRIDGE_UNREACHABLE'],
   [AccountNotLinked, 'BRIDGE_UNREACHABLE'],
   [RateLimited, 'RATE_LIMIT_EXCEEDED'],
+  // The bridge holding back within the eWeLink cloud's limits.
+  [CloudBusy, 'RATE_LIMIT_EXCEEDED'],
   [NotConfigured, 'INTERNAL_ERROR'],
   [StoreUnavailable, 'INTERNAL_ERROR'],
 ];

@@ -15,6 +15,9 @@ import { query } from './query';
  */
 export const GOOGLE_DEADLINE_MS = 6_000;
 
+/** The whole request's budget, ms: past the devices' deadline, with time to record and send the answer. */
+export const GOOGLE_BUDGET_MS = 7_000;
+
 export interface GoogleOptions {
   tokens: AssistantTokens;
   /** How long a device's query or command may take, ms (default `GOOGLE_DEADLINE_MS`). */
@@ -97,7 +100,7 @@ async function respond(bridge: Bridge, request: unknown, bearer: string | undefi
         return ok(await query(ctx, parse(QUERY_PAYLOAD, input.payload, 'payload').devices));
       case `${INTENT}EXECUTE`: {
         const { commands } = parse(EXECUTE_PAYLOAD, input.payload, 'payload');
-        const once = await bridge.replies.once({ assistant: 'google', accountId: account.accountId, messageId: requestId, content: commands }, () => execute(ctx, commands));
+        const once = await bridge.replies.once({ caller: 'google', accountId: account.accountId, messageId: requestId, content: commands }, () => execute(ctx, commands));
         if (once.status === 'pending') return whole('transientError');
         return ok(once.answer);
       }

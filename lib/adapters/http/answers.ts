@@ -183,11 +183,13 @@ export const HOOK = Type.Object(HOOK_FIELDS, { ...open, $id: 'Hook' });
 
 export const HOOK_LIST = Type.Object({ hooks: Type.Array(HOOK) }, { ...open, $id: 'HookList' });
 
+const NOT_REPEATED = 'absent from the answer to a repeat of the request (`Idempotency-Key`): the secret is not kept';
+
 export const CREATED_HOOK = Type.Object(
   {
     ...HOOK_FIELDS,
-    secret: Type.String({ description: SHOWN_ONCE }),
-    url: Type.String({ format: 'uri', description: 'POST here to run the action' }),
+    secret: Type.Optional(Type.String({ description: `${SHOWN_ONCE}; ${NOT_REPEATED}` })),
+    url: Type.Optional(Type.String({ format: 'uri', description: `POST here to run the action; ${NOT_REPEATED}` })),
     note: Type.Optional(Type.String()),
   },
   { ...open, $id: 'CreatedHook' },

@@ -9,6 +9,8 @@ import {
   AlreadyExists,
   AlreadyShared,
   CloudAuthRefused,
+  CloudBusy,
+  CloudTimeout,
   CloudUnavailable,
   Conflict,
   DeviceOffline,
@@ -21,7 +23,9 @@ import {
   NotConfigured,
   NotFound,
   NotOwner,
+  OutcomeUnknown,
   RateLimited,
+  RetryLater,
   ShareRefused,
   ShareTooSoon,
   ShareUnanswered,
@@ -43,6 +47,8 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Headers the answer carries (`retry-after`). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -53,6 +59,10 @@ export const badPath = (why = 'the path has a "." or ".." segment; send the path
 export const noSuchRoute = () => new HttpProblem(404, 'not_found', 'no such route');
 export const methodNotAllowed = (method: string) => new HttpProblem(405, 'method_not_allowed', `${method} is not allowed on this route`);
 export const payloadTooLarge = (limit: number) => new HttpProblem(413, 'payload_too_large', `the body is larger than ${limit} bytes`);
+export const idempotencyKeyInFlight = () =>
+  new HttpProblem(409, 'idempotency_key_in_flight', 'a request with this Idempotency-Key is still being served: repeat it in a moment to get its answer; nothing was done for this one', { 'retry-after': '1' });
+export const idempotencyKeyReused = () =>
+  new HttpProblem(422, 'idempotency_key_reused', 'this Idempotency-Key was given to another request (another path or body) within the last 24 hours: a new request needs a new key; nothing was done');
 
 /**
  * A refusal whose page is the one the person was on, shown again with the reason (the authorize
@@ -91,12 +101,24 @@ export const DOMAIN_STATUS: ReadonlyArray<readonly [ErrorClass & { code: string 
   [NotConfigured, 503],
   [NotAvailableForApp, 501],
   [StoreUnavailable, 503],
+  [CloudBusy, 503],
   [DeviceOffline, 504],
+  [CloudTimeout, 504],
+  [OutcomeUnknown, 504],
   [ShareUnanswered, 504],
 ];
 
 /** Every code an error body can carry. */
-export const ERROR_CODES: readonly string[] = [...DOMAIN_STATUS.map(([type]) => type.code), 'malformed_json', 'bad_path', 'payload_too_large', 'method_not_allowed', 'internal'];
+export const ERROR_CODES: readonly string[] = [
+  ...DOMAIN_STATUS.map(([type]) => type.code),
+  'malformed_json',
+  'bad_path',
+  'payload_too_large',
+  'method_not_allowed',
+  'idempotency_key_in_flight',
+  'idempotency_key_reused',
+  'internal',
+];
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; requestId: string };
@@ -108,7 +130,7 @@ export interface ErrorBody {
  */
 export function errorAnswer(err: unknown, requestId: string): { status: number; body: ErrorBody; internal: boolean; headers?: Record<string, string> } {
   if (err instanceof ShownAgain) return errorAnswer(err.refusal, requestId);
-  if (err instanceof HttpProblem) return { status: err.status, body: { error: { code: err.code, message: err.message, requestId } }, internal: false };
+  if (err instanceof HttpProblem) return { status: err.status, body: { error: { code: err.code, message: err.message, requestId } }, internal: false, headers: err.headers };
   const known = toDomainError(err);
   const status = known && DOMAIN_STATUS.find(([type]) => known instanceof type)?.[1];
   if (!known || status === undefined) {
@@ -116,7 +138,7 @@ export function errorAnswer(err: unknown, requestId: string): { status: number; 
   }
   const body: ErrorBody = { error: { code: known.code, message: known.message, requestId } };
   if (known.field) body.error.field = known.field;
-  if (known instanceof RateLimited) return { status, body, internal: false, headers: { 'retry-after': String(known.retryAfterSeconds) } };
+  if (known instanceof RetryLater) return { status, body, internal: false, headers: { 'retry-after': String(known.retryAfterSeconds) } };
   return { status, body, internal: false };
 }
 

@@ -1,6 +1,7 @@
 import type { JsonSchema, TSchema } from '../../schema';
 import { ERROR, OAUTH_ERROR } from './answers';
 import { MAX_BODY_BYTES } from './errors';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY, REPLAYED_HEADER } from './idempotency';
 import { failureFormat, type Route } from './route';
 
 /*
@@ -74,8 +75,21 @@ function parameters(route: Route, doc: (s: TSchema) => JsonSchema): JsonSchema[]
       out.push({ name, in: where, required: where === 'path' || required.has(name), ...(described.description ? { description: described.description } : {}), schema: described });
     }
   }
+  if (route.idempotent) {
+    const described = doc(IDEMPOTENCY_KEY);
+    out.push({ name: IDEMPOTENCY_HEADER, in: 'header', required: false, description: described.description, schema: described });
+  }
   return out;
 }
+
+/** The statuses an `Idempotency-Key` brings to a route that takes one. */
+const IDEMPOTENCY_ERRORS: Record<number, string> = {
+  409: `a request with the same \`${IDEMPOTENCY_HEADER}\` is still being served (\`idempotency_key_in_flight\`); \`Retry-After\` says in how many seconds to repeat it. Nothing was done`,
+  422: `the \`${IDEMPOTENCY_HEADER}\` was given to another request within 24 hours (\`idempotency_key_reused\`), or is not 1 to 255 visible ASCII characters (\`invalid_input\`, \`error.field\` is \`${IDEMPOTENCY_HEADER}\`). Nothing was done`,
+};
+
+/** The header of an answer given again to a repeat of an `Idempotency-Key`. */
+const REPLAYED = { [REPLAYED_HEADER]: { description: `\`true\` when this is the answer to an earlier request with the same \`${IDEMPOTENCY_HEADER}\`, given again: nothing was done this time`, schema: { type: 'string', const: 'true' } } };
 
 /** The statuses of an OAuth 2.0 token endpoint's refusals (RFC 6749, section 5.2). */
 const OAUTH_ERRORS: Record<number, string> = {
@@ -102,7 +116,7 @@ export function errorStatuses(route: Route): Map<number, string> {
   if (route.cloud !== false && route.cloud !== 'v2') out.set(501, COMMON_ERRORS[501]!.description);
   if (route.cloud !== false) out.set(502, COMMON_ERRORS[502]!.description);
   if (route.cloud !== false || route.auth === 'apiKey') out.set(503, COMMON_ERRORS[503]!.description);
-  for (const [status, text] of Object.entries(route.errors ?? {})) {
+  for (const [status, text] of Object.entries({ ...route.errors }).concat(route.idempotent ? Object.entries(IDEMPOTENCY_ERRORS) : [])) {
     const shared = out.get(Number(status));
     out.set(Number(status), shared ? `${shared}; ${text}` : (text as string));
   }
@@ -127,7 +141,8 @@ function success(route: Route, doc: (s: TSchema) => JsonSchema): JsonSchema {
   if (route.answers === 'oauth') return { description, headers: NO_STORE, content: { 'application/json': { schema: doc(schema as TSchema) } } };
   if (route.answers === 'redirect') return { description, headers: { Location: { description: 'where the browser goes next', schema: { type: 'string', format: 'uri' } } } };
   if (route.answers === 'html') return { description, content: PAGE_CONTENT };
-  return schema ? { description, content: { 'application/json': { schema: doc(schema) } } } : { description };
+  const headers = route.idempotent ? { headers: REPLAYED } : {};
+  return schema ? { description, ...headers, content: { 'application/json': { schema: doc(schema) } } } : { description, ...headers };
 }
 
 function build(routes: readonly Route[]): JsonSchema {

@@ -76,6 +76,17 @@ export interface RouteSpec<P extends TObject, Q extends TObject, B extends TSche
    */
   errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 429 | 503 | 504, string>>;
   /**
+   * Whether the route takes an `Idempotency-Key` header (lib/adapters/http/idempotency.ts): a
+   * repeat with the same key within 24 h gets the first answer and does not act again. The
+   * document then declares the header, the replay header and the 409 and 422 it brings.
+   */
+  idempotent?: boolean;
+  /**
+   * With `idempotent`: what of a success is kept for repeats, when not all of it may be (a secret
+   * shown once is stored only as its hash, never in an answer kept for a day). Default: all of it.
+   */
+  keptForRepeats?: (answer: unknown) => unknown;
+  /**
    * Whether a failure of the eWeLink cloud fails the route (so 502 can happen); default true.
    * A route that reports each cloud failure inside its answer (a scene run) says false. `v2`: it
    * calls only the v2 API, which every kind of app id may call, so it never answers 501.

@@ -2,6 +2,7 @@ import type { Bridge } from '../../bridge';
 import { InvalidInput, Unauthorized } from '../../errors';
 import { parse, parseQuery } from '../../schema';
 import { badPath, malformedJson, methodNotAllowed, noSuchRoute } from './errors';
+import { idempotencyKeyOf, REPLAYED_HEADER, servedOnce } from './idempotency';
 import { bearerToken, failureFormat, type AnswerKind, type AssistantAnswer, type FailureFormat, type Route } from './route';
 import { routes } from './routes';
 
@@ -17,6 +18,8 @@ export interface HttpRequest {
   body: string | undefined;
   /** `https://host` the caller reached the bridge at. */
   baseUrl: string;
+  /** The id the log and error bodies name the request by. */
+  requestId?: string;
 }
 
 export interface HttpAnswer {
@@ -26,6 +29,8 @@ export interface HttpAnswer {
   body: unknown;
   /** `METHOD /pattern` of the route that answered, for the log (never the raw path: a hook's secret is in it). */
   route: string;
+  /** Headers the answer carries besides its content type (`Idempotent-Replayed`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -74,8 +79,9 @@ export function matchRoute(method: string, rawPath: string): { route: Route; par
 
 /**
  * Serves one request: finds the route, checks the API key, then the path parameters, the
- * query and the body against the route's schemas, spends one call of the key's rate limit,
- * and only then runs its handler with typed values. Errors are thrown, for the adapter's one error mapping.
+ * query, the body and an `Idempotency-Key` against the route's declaration, spends one call of
+ * the key's rate limit, and only then runs its handler with typed values (once per
+ * `Idempotency-Key`, when it came with one). Errors are thrown, for the adapter's one error mapping.
  */
 export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<HttpAnswer> {
   const { route, params: rawParams } = matchRoute(req.method, req.rawPath);
@@ -89,10 +95,18 @@ export async function serveRequest(req: HttpRequest, bridge: Bridge): Promise<Ht
   const params = route.params ? parse(route.params, rawParams) : undefined;
   const query = route.query ? parseQuery(route.query, req.query) : undefined;
   const body = route.body ? parse(route.body, bodyOf(route, req.body)) : undefined;
+  const headers = lowerCased(req.headers);
+  const key = route.idempotent ? idempotencyKeyOf(headers) : undefined;
   // Only input that passed every check spends a call of the key's limit: refused input costs nothing and writes nothing.
   await caller.admit();
-  const out = await route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl, headers: lowerCased(req.headers) } as never, bridge);
+  const serve = () => route.handle({ params, query, body, accountId: caller.accountId, keyId: caller.keyId, baseUrl: req.baseUrl, headers } as never, bridge);
   const name = `${route.method} ${route.path}`;
+  if (key !== undefined) {
+    const keyed = { route, accountId: caller.accountId, key, method: req.method, rawPath: req.rawPath, body: req.body, requestId: req.requestId ?? 'unknown' };
+    const { answer, replayed } = await servedOnce(bridge, keyed, serve);
+    return { status: answer.status, kind: 'json', body: answer.body, route: name, headers: { ...answer.headers, ...(replayed ? { [REPLAYED_HEADER.toLowerCase()]: 'true' } : {}) } };
+  }
+  const out = await serve();
   if (route.answers === 'assistant') {
     const { status, body } = out as AssistantAnswer;
     return { status, kind: 'assistant', body, route: name };

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlexaOptions } from '../../../lib/adapters/alexa/answer';
-import { ACCOUNT, socketUpdates, type Harness } from '../../support/bridge';
+import { ACCOUNT, socketUpdates, warmSocket, type Harness } from '../../support/bridge';
 import { demoHarness } from '../../support/demo-harness';
 import { EXPIRED_TOKEN, type FixedTokens } from '../../support/assistant-tokens';
 import { cloudTraffic } from '../../support/refusals';
@@ -59,6 +59,10 @@ describe("Amazon's sample directives, on the colour bulb", () => {
     ['ColorTemperatureController/ColorTemperatureController.SetColorTemperature.request.json', 'Alexa.ColorTemperatureController', 'colorTemperatureInKelvin', 5000, { switch: 'on', ltype: 'white' }],
     ['ColorController/ColorController.SetColor.request.json', 'Alexa.ColorController', 'color', expect.objectContaining({ hue: expect.closeTo(350.5, 0) }), { switch: 'on', ltype: 'color' }],
   ])('%s switches the bulb and reports what it set', async (path, namespace, name, value, expected) => {
+    // Prepare
+    await warmSocket(h);
+    h.sim.stats.reset();
+
     // Act
     const answer = await send(h, options, sample(path, DEMO.colourBulb));
 
@@ -183,6 +187,7 @@ describe('scenes', () => {
       ],
     });
     h.parts.channel.close();
+    await warmSocket(h);
     h.sim.stats.reset();
 
     // Act
@@ -193,7 +198,10 @@ describe('scenes', () => {
     expect(answer.event.payload).toMatchObject({ cause: { type: 'VOICE_INTERACTION' } });
     expect(params(DEMO.lamp).switch).toBe('on');
     expect(params(DEMO.dimmer)).toMatchObject({ switch: 'on', brightness: 20 });
-    expect(h.sim.stats.connections).toBe(1);
+    // the session opened before is the one used: no new connection, every action an update on it
+    expect(h.sim.stats.connections).toBe(0);
+    expect(socketUpdates(h.sim, DEMO.lamp)).toHaveLength(1);
+    expect(socketUpdates(h.sim, DEMO.dimmer)).toHaveLength(1);
     await h.bridge.scenes.remove(ACCOUNT, scene.id);
   });
 });

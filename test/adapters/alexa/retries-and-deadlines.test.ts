@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerDirective, type AlexaOptions } from '../../../lib/adapters/alexa/answer';
 import { wireBridge } from '../../../lib/bridge';
-import { REPLY_KEEP_MS } from '../../../lib/assistants/replies';
-import { ACCOUNT, APP_ID, APP_SECRET, socketUpdates, startHarness, type Harness } from '../../support/bridge';
+import { REPLY_KEEP_MS } from '../../../lib/replies';
+import { ACCOUNT, APP_ID, APP_SECRET, socketUpdates, startHarness, warmSocket, type Harness } from '../../support/bridge';
 import { scanTable } from '../../support/dynamo';
 import { testTokens } from '../../support/assistant-tokens';
 import { demoHarness } from '../../support/demo-harness';
@@ -20,6 +20,8 @@ describe('a directive sent again with the same messageId', () => {
   it('acts once and gets the first answer, even after the device changed', async () => {
     // Prepare
     const turnOn = directive('Alexa.PowerController', 'TurnOn', DEMO.lamp);
+    await warmSocket(h);
+    h.sim.stats.reset();
 
     // Act
     const first = await send(h, options, turnOn);
@@ -75,8 +77,8 @@ describe('a directive sent again with the same messageId', () => {
     const turnOn = directive('Alexa.PowerController', 'TurnOn', DEMO.ledStrip, {}, { messageId: 'shared-message-id' });
     await send(h, options, turnOn);
     const content = { namespace: 'Alexa.PowerController', name: 'TurnOn', endpointId: DEMO.ledStrip, payload: {} };
-    const other = await h.bridge.replies.once({ assistant: 'alexa', accountId: 'another-account', messageId: 'shared-message-id', content }, async () => 'acted');
-    const same = await h.bridge.replies.once({ assistant: 'alexa', accountId: ACCOUNT, messageId: 'shared-message-id', content }, async () => 'acted');
+    const other = await h.bridge.replies.once({ caller: 'alexa', accountId: 'another-account', messageId: 'shared-message-id', content }, async () => 'acted');
+    const same = await h.bridge.replies.once({ caller: 'alexa', accountId: ACCOUNT, messageId: 'shared-message-id', content }, async () => 'acted');
 
     // Assess
     expect(other).toEqual({ status: 'fresh', answer: 'acted' });
@@ -87,11 +89,12 @@ describe('a directive sent again with the same messageId', () => {
 
 describe('a repeated messageId after 5 minutes', () => {
   it('acts again', async () => {
-    // Prepare: the bridge's clock is the simulated cloud's, moved by hand
-    const h = await startHarness({ account: demoAccount(), sim: { clock: { mode: 'manual', start: Date.parse('2026-06-01T10:00:00Z') } } });
+    // Prepare: the bridge's clock is the simulated cloud's, moved by hand, ahead of real time (DynamoDB Local deletes items whose TTL has passed)
+    const h = await startHarness({ account: demoAccount(), sim: { clock: { mode: 'manual', start: Date.now() + 86_400_000 } } });
     const options = { tokens: testTokens(ACCOUNT) };
     const turnOn = directive('Alexa.PowerController', 'TurnOn', DEMO.lamp);
     try {
+      await warmSocket(h);
       await send(h, options, turnOn);
       await send(h, options, turnOn);
       expect(socketUpdates(h.sim, DEMO.lamp)).toHaveLength(1);

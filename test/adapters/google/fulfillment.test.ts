@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GoogleOptions } from '../../../lib/adapters/google/fulfill';
-import { ACCOUNT, socketUpdates, type Harness } from '../../support/bridge';
+import { ACCOUNT, socketUpdates, warmSocket, type Harness } from '../../support/bridge';
 import { DEMO, demoHarness } from '../../support/demo-harness';
 import { googleExample, googleSchemaErrors } from '../../support/assistant-schemas';
 import { EXPIRED_TOKEN, LINK_ID, testTokens, type FixedTokens } from '../../support/assistant-tokens';
@@ -92,10 +92,11 @@ describe('EXECUTE', () => {
   });
 
   it('switches ten devices at once over one socket session', async () => {
-    // Prepare: no session open yet
+    // Prepare: one session, newly opened
     const ids = [DEMO.lamp, `${DEMO.strip}-0`, `${DEMO.strip}-1`, `${DEMO.strip}-2`, `${DEMO.strip}-3`, DEMO.dimmer, DEMO.ledStrip, DEMO.whiteBulb, DEMO.colourBulb, DEMO.heater];
     h.parts.channel.close();
     h.sim.stats.reset();
+    await warmSocket(h);
 
     // Act
     const { body } = await send(h, options, executeRequest(ids, [onOff(true)]));
@@ -181,6 +182,8 @@ describe('EXECUTE', () => {
   it('acts once for a repeated requestId and answers it as the first time', async () => {
     // Prepare
     const request = executeRequest([DEMO.lamp], [onOff(false)]);
+    await warmSocket(h);
+    h.sim.stats.reset();
 
     // Act
     const first = await send(h, options, request);

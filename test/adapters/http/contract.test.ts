@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpApiHandler } from '../../../lib/adapters/http/lambda';
 import { MAX_BODY_BYTES } from '../../../lib/adapters/http/errors';
+import { keyedMessage } from '../../../lib/adapters/http/idempotency';
 import { errorStatuses } from '../../../lib/adapters/http/openapi';
 import { failureFormat, type Route } from '../../../lib/adapters/http/route';
 import { routes } from '../../../lib/adapters/http/routes';
@@ -18,7 +19,8 @@ import { startSim, type Sim } from '../../../sim';
 import { APP_ID, APP_SECRET } from '../../support/bridge';
 import { submitLogin } from '../../ewelink/v2-fixture';
 import { addClient, approve, authorizeQuery, hiddenFields, linkAssistant, REDIRECT_URI } from '../../support/assistant-oauth';
-import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, withPersonalAppId, type ApiAnswer, type Call, type ServedBridge } from './stacks';
+import { lossyStore, type FaultyStore } from '../../support/faulty-store';
+import { caller, exampleBody, pathOf, routeKey, sampleParams, withoutCloud, withoutStore, withPersonalAppId, withStoreAt, type ApiAnswer, type Call, type ServedBridge } from './stacks';
 
 /*
  * The API's contract, checked against the real stack: for every route, every status the
@@ -75,6 +77,9 @@ interface Stacks {
   noCloud: ServedBridge;
   /** The same bridge with DynamoDB at a closed port. */
   noStore: ServedBridge;
+  /** The same bridge and table, but the answers to writes of timers and scenes are lost on the way back (within a 2 s budget). */
+  lossy: ServedBridge;
+  lossyStore: FaultyStore;
   /** The same bridge and table against a cloud whose app id is the personal kind: every v1 path answers 407. */
   personal: ServedBridge;
   personalSim: Sim;
@@ -123,6 +128,13 @@ beforeAll(async () => {
   const nobodyKey = (await h.bridge.apiKeys.create(NOBODY, { label: 'contract' })).key;
   const linkerKey = (await h.bridge.apiKeys.create(OAUTH_ACCOUNT, { label: 'contract' })).key;
   const personalSim = await startSim({ appId: APP_ID, appSecret: APP_SECRET, appKind: 'personal', accounts: [testAccount({ devices })] });
+  const lost = await lossyStore(
+    h.table.endpoint,
+    ({ operation, body }) =>
+      (operation === 'UpdateItem' && body.includes('TIMERS#')) ||
+      (operation === 'PutItem' && body.includes('SCENE#')) ||
+      (operation === 'TransactWriteItems' && (body.includes('"HOOK#') || body.includes('"APIKEY#'))),
+  );
   const shared = await owner('POST', `/devices/${SHARED}/shares`, { body: { uid: email(FRIEND) } });
   if (shared.status !== 200) throw new Error(`could not share ${SHARED}: ${shared.text}`);
   s = {
@@ -132,6 +144,8 @@ beforeAll(async () => {
     nobody: caller(h.url, nobodyKey),
     noCloud: await withoutCloud(h, { coldCache: true }),
     noStore: await withoutStore(h),
+    lossy: await withStoreAt(h, lost.endpoint, 1_000),
+    lossyStore: lost,
     personal: await withPersonalAppId(h, personalSim),
     personalSim,
     linker: caller(h.url, linkerKey),
@@ -147,6 +161,8 @@ afterAll(async () => {
   for (const socket of s?.sockets ?? []) socket.close();
   await s?.noCloud.close();
   await s?.noStore.close();
+  await s?.lossy?.close();
+  await s?.lossyStore?.close();
   await s?.personal.close();
   await s?.personalSim.close();
   await s?.h.close();
@@ -484,6 +500,10 @@ const SPECIFIC: Record<string, Provokers> = {
     201: () => act(() => s.owner('POST', `/devices/${LAMP}/timers`, { body: TIMER })),
     404: () => act(() => s.owner('POST', `/devices/${UNKNOWN}/timers`, { body: TIMER })),
     409: async () => (await timerRace).POST,
+    504: async () => {
+      await warm();
+      return act(() => s.lossy.call('POST', `/devices/${STRIP}/timers`, { body: TIMER }));
+    },
     422: [
       common(422),
       async () => {
@@ -499,6 +519,10 @@ const SPECIFIC: Record<string, Provokers> = {
     },
     404: () => act(() => s.owner('PUT', `/devices/${LAMP}/timers/6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a09`, { body: TIMER })),
     409: async () => (await timerRace).PUT,
+    504: async () => {
+      const id = await newTimer(STRIP);
+      return act(() => s.lossy.call('PUT', `/devices/${STRIP}/timers/${id}`, { body: { ...TIMER, action: { power: 'off' } } }));
+    },
   },
   'DELETE /devices/{id}/timers/{timerId}': {
     200: async () => {
@@ -525,6 +549,10 @@ const SPECIFIC: Record<string, Provokers> = {
         return act(() => s.owner('POST', '/scenes', { body: { ...SCENE, actions: [{ deviceid: LAMP, command: { power: 'on', brightness: 50 } }] } }));
       },
     ],
+    504: async () => {
+      await warm();
+      return act(() => s.lossy.call('POST', '/scenes', { body: SCENE }));
+    },
   },
   'GET /scenes/{sceneId}': {
     200: async () => {
@@ -565,22 +593,27 @@ const SPECIFIC: Record<string, Provokers> = {
       return act(() => s.noCloud.call('PUT', `/scenes/${id}`, { body: SCENE }));
     },
     503: () => act(() => s.noStore.call('PUT', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b', { body: SCENE })),
+    504: async () => {
+      const id = await newScene();
+      await warm();
+      return act(() => s.lossy.call('PUT', `/scenes/${id}`, { body: { ...SCENE, name: 'Renamed' } }));
+    },
   },
   'DELETE /scenes/{sceneId}': {
-    200: async () => {
-      const id = await newScene(SCHEDULED_SCENE);
-      return act(() => s.owner('DELETE', `/scenes/${id}`));
-    },
+    200: [
+      async () => {
+        const id = await newScene(SCHEDULED_SCENE);
+        return act(() => s.owner('DELETE', `/scenes/${id}`));
+      },
+      // The scene is deleted, then its devices' timers cannot be pushed: the failed pushes are in the answer.
+      async () => {
+        const id = await newScene(SCHEDULED_SCENE);
+        const outcome = await act(() => s.noCloud.call('DELETE', `/scenes/${id}`));
+        expect(outcome.body?.pushes?.[LAMP]?.status).toBe('failed');
+        return outcome;
+      },
+    ],
     404: () => act(() => s.owner('DELETE', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b')),
-    // The scene is deleted, then its devices' timers cannot be pushed.
-    501: async () => {
-      const id = await newScene(SCHEDULED_SCENE);
-      return act(() => s.personal.call('DELETE', `/scenes/${id}`));
-    },
-    502: async () => {
-      const id = await newScene(SCHEDULED_SCENE);
-      return act(() => s.noCloud.call('DELETE', `/scenes/${id}`));
-    },
     503: () => act(() => s.noStore.call('DELETE', '/scenes/0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b')),
   },
   'POST /scenes/{sceneId}/run': {
@@ -601,6 +634,10 @@ const SPECIFIC: Record<string, Provokers> = {
         return act(() => s.owner('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'on', brightness: 50 } } }));
       },
     ],
+    504: async () => {
+      await warm();
+      return act(() => s.lossy.call('POST', '/hooks', { body: { deviceid: LAMP, action: { power: 'toggle' } } }));
+    },
   },
   'POST /hooks/{hookId}/{secret}': {
     200: async () => {
@@ -668,6 +705,7 @@ const SPECIFIC: Record<string, Provokers> = {
   },
   'POST /keys': {
     201: () => act(() => s.owner('POST', '/keys', { body: { label: 'contract', limit: { perSecond: 1, burst: 2 } } })),
+    504: () => act(() => s.lossy.call('POST', '/keys', { body: { label: 'lost answer' } })),
   },
   'DELETE /keys/{keyId}': {
     204: async () => {
@@ -757,8 +795,54 @@ async function openConsent(): Promise<Record<string, string>> {
   return hiddenFields(page.text);
 }
 
-/** Every route's provokers: the common ones for its shape, then its own (which replace them). */
-const TABLE = new Map(routes.map((route) => [routeKey(route), { route, provokers: { ...commonProvokers(route), ...SPECIFIC[routeKey(route)] } as Provokers }]));
+/** A key no other case uses. */
+let keys = 0;
+const newKey = () => `contract-key-${++keys}-${Date.now()}`;
+
+/** A call of the route with the owner's key: its sample path and example body, as sent. */
+function keyedCall(route: Route): { path: string; raw: string | undefined } {
+  const body = exampleBody(route);
+  return { path: pathOf(route), raw: body === undefined ? undefined : JSON.stringify(body) };
+}
+
+/** The route's call while an earlier request with the same Idempotency-Key is still being served (it holds the key in the ledger). */
+async function keyInFlight(route: Route): Promise<Outcome> {
+  const key = newKey();
+  const { path, raw } = keyedCall(route);
+  let finish: (() => void) | undefined;
+  const earlier = s.h.bridge.replies.once(keyedMessage({ route, accountId: OWNER_ACCOUNT, key, method: route.method, rawPath: path, body: raw }), () => new Promise<{ status: number }>((resolve) => (finish = () => resolve({ status: 200 }))));
+  await vi.waitFor(() => expect(finish).toBeDefined());
+  try {
+    return await act(() => s.owner(route.method, path, { raw, headers: { 'idempotency-key': key } }));
+  } finally {
+    finish?.();
+    await earlier;
+  }
+}
+
+/** The route's call with an Idempotency-Key an earlier request with another body was answered under. */
+async function keyReused(route: Route): Promise<Outcome> {
+  const key = newKey();
+  const { path, raw } = keyedCall(route);
+  await s.h.bridge.replies.once(keyedMessage({ route, accountId: OWNER_ACCOUNT, key, method: route.method, rawPath: path, body: `${raw ?? ''} ` }), async () => ({ status: 200 }));
+  return act(() => s.owner(route.method, path, { raw, headers: { 'idempotency-key': key } }));
+}
+
+/** A route that takes an Idempotency-Key answers 409 (the key in flight) and 422 (the key reused) besides: provoked beside its own cases. */
+function withKeyProvokers(route: Route, provokers: Provokers): Provokers {
+  if (!route.idempotent) return provokers;
+  for (const [status, provoker] of [
+    [409, keyInFlight],
+    [422, keyReused],
+  ] as const) {
+    const given = provokers[status];
+    provokers[status] = given === undefined ? provoker : [...(Array.isArray(given) ? given : [given]), provoker];
+  }
+  return provokers;
+}
+
+/** Every route's provokers: the common ones for its shape, then its own (which replace them), then the Idempotency-Key's. */
+const TABLE = new Map(routes.map((route) => [routeKey(route), { route, provokers: withKeyProvokers(route, { ...commonProvokers(route), ...SPECIFIC[routeKey(route)] }) }]));
 
 /** Statuses whose answers promise that nothing reached the cloud: refused before the route ran, or by the bridge's own checks. */
 const NOTHING_SENT = new Set([400, 401, 403, 413, 422]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kelvinStep, toRgb, type ColorInput } from '../../../lib/devices/conversions';
-import { socketUpdates, startHarness, testAccount, type Harness } from '../../support/bridge';
+import { socketUpdates, startHarness, testAccount, warmSocket, type Harness } from '../../support/bridge';
 import { scanTable } from '../../support/dynamo';
 
 /*
@@ -267,6 +267,7 @@ describe('device families end to end (simulated devices over real sockets)', () 
   describe.each(FAMILIES)('$family (uiid $uiid)', ({ deviceid, uiid, steps, family }) => {
     it.each(steps)('$command → $sent', async (step) => {
       // Prepare
+      await warmSocket(h);
       h.sim.stats.reset();
       // Act
       const res = await h.call('POST', `/devices/${deviceid}/control`, { body: step.command });
@@ -353,6 +354,7 @@ describe('webhooks with light actions', () => {
     // Prepare
     const created = await h.call('POST', '/hooks', { body: { deviceid: '1000000104', action: { color: '#00ff00', brightness: 35 }, name: 'green' } });
     expect(created.status).toBe(201);
+    await warmSocket(h);
     h.sim.stats.reset();
     // Act
     const res = await h.call('POST', new URL(created.body.url).pathname, { auth: false });

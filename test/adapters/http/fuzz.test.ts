@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../lib/adapters/http/errors';
-import { startHarness, type Harness } from '../../support/bridge';
+import { startHarness, warmSocket, type Harness } from '../../support/bridge';
 import { scanTable } from '../../support/dynamo';
 import { answerBody } from '../../support/answers';
 import { cloudTraffic } from '../../support/refusals';
@@ -73,6 +73,8 @@ interface Operation {
   body: Json | undefined;
   /** Whether the body is a form (`application/x-www-form-urlencoded`) rather than JSON. */
   form: boolean;
+  /** The `Idempotency-Key` header's schema, when the route takes one. */
+  idempotencyKey: Json | undefined;
 }
 
 const ref = (schema: Json): Json => (typeof schema.$ref === 'string' ? (doc.components.schemas[schema.$ref.split('/').pop() as string] as Json) : schema);
@@ -88,6 +90,7 @@ const operations: Operation[] = Object.entries(doc.paths as Record<string, Json>
       query: parameters.filter((p) => p.in === 'query'),
       body: (op.requestBody?.content?.['application/json'] ?? op.requestBody?.content?.['application/x-www-form-urlencoded'])?.schema as Json | undefined,
       form: op.requestBody?.content?.['application/x-www-form-urlencoded'] !== undefined,
+      idempotencyKey: (op.parameters as Json[] | undefined)?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key')?.schema as Json | undefined,
     };
   }),
 );
@@ -337,7 +340,22 @@ interface Case {
   form?: boolean;
   /** A voice assistant's route, which judges its message itself: its refusals are the assistant's own message. */
   assistant?: boolean;
+  /** Headers sent besides (an `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * `Idempotency-Key` values its schema refuses, as they travel in a header: empty, too long, or
+ * with a character that is not visible ASCII inside (HTTP drops whitespace at the ends), a
+ * character beyond ASCII sent as its UTF-8 bytes.
+ */
+const badIdempotencyKey = fc.oneof(
+  fc.constantFrom('', 'has space', 'tab\there', 'x'.repeat(256), 'ключ', 'clé', 'a\u00a0b', `${'k'.repeat(200)} ${'k'.repeat(54)}`),
+  fc
+    .tuple(fc.string({ minLength: 1, maxLength: 20, unit: fc.constantFrom('a', 'Z', '9', '-', '_', '~', '!') }), fc.constantFrom(' ', '\t', 'é', 'ÿ', '\u00a0', '\u0080'), fc.string({ minLength: 1, maxLength: 20 , unit: fc.constantFrom('a', '0', '.') }))
+    .map(([before, bad, after]) => `${before}${bad}${after}`),
+  fc.integer({ min: 256, max: 2000 }).map((n) => 'k'.repeat(n)),
+).map((key) => Buffer.from(key, 'utf8').toString('latin1'));
 
 /** Messages an assistant's route gets wrong: any JSON, deep or huge, and fulfillment requests gone wrong. */
 const anyMessage = fc.oneof(
@@ -456,6 +474,15 @@ function casesFor(op: Operation): Array<fc.Arbitrary<Case>> {
   if (op.query.length > 0) {
     out.push(wrongQuery(op.query).map((query) => ({ what: `${label}: wrong query`, method: op.method, path: `${pathWith(op)}?${query}`, raw: example, form, refused: true, mustFail: true })));
   }
+  if (op.idempotencyKey) {
+    const schema = op.idempotencyKey;
+    // The route's example body, as it would act on it: only the key is wrong, and the route must not act.
+    out.push(
+      badIdempotencyKey
+        .filter((key) => schemaErrors(schema, key) !== undefined)
+        .map((key) => ({ what: `${label}: bad Idempotency-Key`, method: op.method, path: pathWith(op), raw: example, form, headers: { 'idempotency-key': key }, refused: true, mustFail: true })),
+    );
+  }
   if (op.auth) {
     out.push(
       fc.constantFrom<boolean | string>(false, 'wrong-key', 'x'.repeat(300), '%00', 'Bearer').map((auth) => ({ what: `${label}: bad API key`, method: op.method, path: pathWith(op), raw: example, form, auth, refused: true, mustFail: true })),
@@ -494,8 +521,8 @@ function oauthRefusal(c: Case, status: number): boolean {
  */
 function rawCaller(url: string, apiKey: string): ((method: string, path: string, options?: CallOptions & { form?: boolean }) => Promise<ApiAnswer>) & { close(): Promise<void> } {
   const pool = new Pool(url, { connections: 4 });
-  const callRaw = async (method: string, path: string, { body, raw, auth = true, form = false }: CallOptions & { form?: boolean } = {}): Promise<ApiAnswer> => {
-    const headers: Record<string, string> = { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' };
+  const callRaw = async (method: string, path: string, { body, raw, auth = true, form = false, headers: extra = {} }: CallOptions & { form?: boolean } = {}): Promise<ApiAnswer> => {
+    const headers: Record<string, string> = { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...extra };
     if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
     const res = await pool.request({ method: method as 'GET', path, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
     const text = await res.body.text();
@@ -557,6 +584,8 @@ beforeAll(async () => {
   // The device list cached and fresh, so lookups of unknown devices need no cloud.
   const listed = await call('GET', '/devices');
   if (listed.status !== 200) throw new Error(`GET /devices: ${listed.status} ${listed.text}`);
+  // The socket open, so the dispatch answer is in the table already: a command that goes through does not write it mid-run.
+  await warmSocket(h);
   tableBefore = await tableState();
 });
 
@@ -593,7 +622,7 @@ describe('fuzzing every route with wrong input', () => {
       h.sim.stats.reset();
       const writesBefore = writes;
       const meteringBefore = meteringWrites;
-      const answer = await call(c.method, c.path, { raw: c.raw, auth: c.auth, form: c.form });
+      const answer = await call(c.method, c.path, { raw: c.raw, auth: c.auth, form: c.form, headers: c.headers });
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       const seen = `${c.what}: ${c.method} ${c.path.slice(0, 200)} ${String(c.raw).slice(0, 200)} -> ${answer.status} ${answer.text.slice(0, 300)}`;
       expect(answer.status, seen).toBeLessThan(500);

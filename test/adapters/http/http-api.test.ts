@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHarness, type Harness } from '../../support/bridge';
+import { simCloudConfig, startHarness, warmSocket, type Harness } from '../../support/bridge';
+import { wireBridge } from '../../../lib/bridge';
 
 describe('HTTP API', () => {
   let h: Harness;
@@ -126,7 +127,7 @@ describe('HTTP API', () => {
   });
 
   it('a warm command costs one socket message and no HTTP request', async () => {
-    await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
+    await warmSocket(h);
     h.sim.stats.reset();
     const res = await h.call('POST', '/devices/1000000001/control', { body: { power: 'off' } });
     expect(res.body.via).toBe('socket');
@@ -135,11 +136,59 @@ describe('HTTP API', () => {
   });
 });
 
-describe('online/offline notices pushed by the cloud', () => {
-  it('a sysmsg marks the device offline in the cached list, in memory and in the store', async () => {
-    // Prepare: a session is open (a command went out) and the list is cached
+describe('a cold instance', () => {
+  it('sends its first command over HTTP at once, one status call, while the socket opens beside it for the next', async () => {
+    // Prepare: a new bridge, its device list already in the table
     const h = await startHarness();
     try {
+      await h.bridge.directory.list('default');
+      h.sim.stats.reset();
+
+      // Act
+      const first = await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
+      await warmSocket(h);
+      const second = await h.call('POST', '/devices/1000000001/control', { body: { power: 'off' } });
+
+      // Assess
+      expect([first.body.via, second.body.via]).toEqual(['http', 'socket']);
+      expect(h.sim.stats.byPath['POST /api/user/device/status']).toBe(1);
+      expect(h.sim.stats.byPath['POST /dispatch/app']).toBe(1);
+      expect(h.sim.stats.byAction['userOnline']).toBe(1);
+      expect(h.sim.stats.byAction['update']).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a new instance', () => {
+  it('finds the dispatch answer another instance kept in the table, and opens its socket without asking the cloud', async () => {
+    // Prepare: one instance opened its socket (and kept the dispatch answer)
+    const h = await startHarness();
+    const other = wireBridge({ ...simCloudConfig(h.sim), tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint });
+    try {
+      await warmSocket(h);
+      h.sim.stats.reset();
+
+      // Act
+      await warmSocket(other);
+
+      // Assess
+      expect(h.sim.stats.byPath['POST /dispatch/app']).toBeUndefined();
+      expect(h.sim.stats.byAction['userOnline']).toBe(1);
+    } finally {
+      other.bridge.close();
+      await h.close();
+    }
+  });
+});
+
+describe('online/offline notices pushed by the cloud', () => {
+  it('a sysmsg marks the device offline in the cached list, in memory and in the store', async () => {
+    // Prepare: a session is open and the list is cached (a command went out)
+    const h = await startHarness();
+    try {
+      await warmSocket(h);
       await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
       // Act
       h.sim.setDeviceOnline('1000000001', false);

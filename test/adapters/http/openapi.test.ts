@@ -111,6 +111,26 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('declares the Idempotency-Key header on the routes that take one, with its checks, the 409 and 422 it brings and the replay header', () => {
+    // Prepare
+    const keyed = operations.filter(({ op }) => ((op.parameters ?? []) as Json[]).some((p) => p.in === 'header' && p.name === 'Idempotency-Key'));
+    // Assess: exactly the routes that declare it, each of which acts for an API key's account
+    expect(keyed.map((o) => o.key).sort()).toEqual(['POST /devices/{id}/control', 'POST /devices/{id}/timers', 'POST /hooks', 'POST /scenes', 'POST /scenes/{sceneId}/run']);
+    expect(routes.filter((r) => r.idempotent).map((r) => `${r.method} ${r.path}`).sort()).toEqual(keyed.map((o) => o.key).sort());
+    for (const { key, op } of keyed) {
+      const route = routeOf(key);
+      expect(route.auth, key).toBe('apiKey');
+      expect(failureFormat(route), key).toBe('json');
+      const header = (op.parameters as Json[]).find((p) => p.name === 'Idempotency-Key') as Json;
+      expect(header, key).toMatchObject({ in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' } });
+      expect(op.responses['409'].description, key).toContain('idempotency_key_in_flight');
+      expect(op.responses['422'].description, key).toContain('idempotency_key_reused');
+      expect(op.responses[String(route.ok.status)].headers['Idempotent-Replayed'], key).toBeDefined();
+    }
+    // A route without it declares no header.
+    expect(operations.filter(({ key }) => !keyed.some((k) => k.key === key)).flatMap(({ op }) => ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'header'))).toEqual([]);
+  });
+
   it("embeds the router's own body schemas, closed to unknown fields, and each example passes the router's check", () => {
     // The document's schemas are the checks' own, so their examples must read without a 422.
     const withBody = routes.filter((r) => r.body);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountSeed } from '../../../sim';
-import { ACCOUNT, startHarness, testAccount, type Harness } from '../../support/bridge';
+import { ACCOUNT, startHarness, testAccount, warmSocket, type Harness } from '../../support/bridge';
 import { expectInvalid } from '../../support/refusals';
 
 const receiver = (email: string, deviceid: string, shareAnswer: AccountSeed['shareAnswer']): AccountSeed => ({
@@ -25,6 +25,7 @@ describe('sharing routes', () => {
       const grant = await h.parts.client.login({ email: seed.email as string }, seed.password, 'eu');
       await h.parts.keeper.adopt(seed.email as string, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
       const { key } = await h.parts.store.apiKeys.create({ accountId: seed.email as string, label: 'test' });
+      await warmSocket(h, seed.email as string);
       const online = await h.call('POST', `/devices/${seed.devices?.[0]?.deviceid}/control`, { body: { power: 'on' }, auth: key });
       expect(online.body.via).toBe('socket');
       if (seed === FRIEND) friendKey = key;

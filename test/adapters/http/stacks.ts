@@ -7,9 +7,9 @@ import { matchRoute } from '../../../lib/adapters/http/router';
 import { wireBridge, type Bridge, type BridgeParts, type BridgeTuning } from '../../../lib/bridge';
 import type { BridgeConfig } from '../../../lib/config';
 import type { JsonSchema } from '../../../lib/schema';
-import { serveApi } from '../../../local/api-server';
+import { serveApi, type ServeOptions } from '../../../local/api-server';
 import { answerBody } from '../../support/answers';
-import { simCloudConfig, type Harness } from '../../support/bridge';
+import { simCloudConfig, TEST_CLOUD_LIMITS, type Harness } from '../../support/bridge';
 
 /*
  * The HTTP API over parts other than the harness's own: the same handler behind the same
@@ -26,6 +26,8 @@ export interface ApiAnswer {
   contentType: string | undefined;
   /** A redirect's `Location`. */
   location?: string;
+  /** The answer's headers, names in lower case (none from a handler invoked directly). */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 export interface CallOptions {
@@ -33,6 +35,8 @@ export interface CallOptions {
   raw?: string;
   /** false: no key; a string: that key; true (default): the stack's own. */
   auth?: boolean | string;
+  /** Headers sent besides. */
+  headers?: Record<string, string>;
 }
 
 export type Call = (method: string, path: string, options?: CallOptions) => Promise<ApiAnswer>;
@@ -55,15 +59,15 @@ export function encodedBody(method: string, path: string, body: unknown): { cont
 
 /** Calls the API served at `url`, with `apiKey` unless told otherwise; a body goes as the route takes it (`encodedBody`). */
 export function caller(url: string, apiKey: string): Call {
-  return async function callApi(method, path, { body, raw, auth = true } = {}) {
+  return async function callApi(method, path, { body, raw, auth = true, headers: extra = {} } = {}) {
     const encoded = encodedBody(method, path, body);
-    const headers: Record<string, string> = { 'content-type': encoded.contentType };
+    const headers: Record<string, string> = { 'content-type': encoded.contentType, ...extra };
     if (auth) headers.authorization = `Bearer ${auth === true ? apiKey : auth}`;
     const res = await request(url + path, { method: method as 'GET', headers, body: raw ?? encoded.text });
     const text = await res.body.text();
     const header = res.headers['content-type'];
     const type = Array.isArray(header) ? header[0] : header;
-    return { status: res.statusCode, body: answerBody(text, type), text, contentType: type, location: typeof res.headers.location === 'string' ? res.headers.location : undefined };
+    return { status: res.statusCode, body: answerBody(text, type), text, contentType: type, location: typeof res.headers.location === 'string' ? res.headers.location : undefined, headers: res.headers };
   };
 }
 
@@ -86,10 +90,11 @@ export interface ServedBridge {
   close(): Promise<void>;
 }
 
-/** A bridge wired from `config`, behind the local server, calling with `apiKey`. */
-export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: BridgeTuning = {}): Promise<ServedBridge> {
-  const { bridge, parts } = wireBridge(config, tuning);
-  const server = await serveApi(httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' })));
+/** A bridge wired from `config`, behind the local server (`serve`: each request's budget), calling with `apiKey`. */
+export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: BridgeTuning = {}, serve: ServeOptions = {}): Promise<ServedBridge> {
+  // The suite's scaled rate limits, as the harness's bridge keeps them, in a limiter of its own.
+  const { bridge, parts } = wireBridge(config, { cloudLimits: TEST_CLOUD_LIMITS, ...tuning });
+  const server = await serveApi(httpApiHandler(bridge, new Logger({ serviceName: 'ewelink-bridge-test', logLevel: 'SILENT' })), 0, '127.0.0.1', serve);
   return {
     config,
     bridge,
@@ -103,7 +108,7 @@ export async function serveBridge(config: BridgeConfig, apiKey: string, tuning: 
   };
 }
 
-function harnessConfig(h: Harness): BridgeConfig {
+export function harnessConfig(h: Harness): BridgeConfig {
   return { ...simCloudConfig(h.sim), tableName: h.table.tableName, dynamoEndpoint: h.table.endpoint };
 }
 
@@ -115,7 +120,8 @@ function harnessConfig(h: Harness): BridgeConfig {
 export async function withoutCloud(h: Harness, options: { coldCache?: boolean } = {}): Promise<ServedBridge> {
   const gone = `http://127.0.0.1:${await closedPort()}`;
   const cloud = { apiUrl: `${gone}/{region}`, v2ApiUrl: `${gone}/{region}-apia`, dispatchUrl: `${gone}/{region}-dispa` };
-  return serveBridge({ ...harnessConfig(h), ...cloud }, h.apiKey, options.coldCache ? { deviceListTtlSec: 0 } : {});
+  // The harness's clock too: its key's rate-limit bucket and its ledger are dated by it.
+  return serveBridge({ ...harnessConfig(h), ...cloud }, h.apiKey, { now: () => h.sim.clock.now(), ...(options.coldCache ? { deviceListTtlSec: 0 } : {}) });
 }
 
 /**
@@ -138,6 +144,22 @@ export async function withoutStore(h: Harness, options: { how?: 'closedPort' | '
   else config.dynamoEndpoint = `http://127.0.0.1:${await closedPort()}`;
   if (options.cloudToo) config.apiUrl = `http://127.0.0.1:${await closedPort()}/{region}`;
   return serveBridge(config, h.apiKey);
+}
+
+/**
+ * The harness's bridge with its DynamoDB at `endpoint` (a faulty one, test/support/faulty-store.ts),
+ * each request served within `budgetMs`.
+ */
+export async function withStoreAt(h: Harness, endpoint: string, budgetMs: number): Promise<ServedBridge> {
+  return serveBridge({ ...harnessConfig(h), dynamoEndpoint: endpoint }, h.apiKey, {}, { budgetMs });
+}
+
+/**
+ * A new instance of the harness's bridge (no socket yet, nothing in its memory), each request
+ * served within `budgetMs`.
+ */
+export async function withBudgetMs(h: Harness, budgetMs: number): Promise<ServedBridge> {
+  return serveBridge(harnessConfig(h), h.apiKey, { now: () => h.sim.clock.now() }, { budgetMs });
 }
 
 /** Values that pass each path parameter's check, for parameters whose schema gives no example. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanTable } from '../../support/dynamo';
-import { httpCalls, socketUpdates, startHarness, type Harness } from '../../support/bridge';
+import { httpCalls, socketUpdates, startHarness, warmSocket, type Harness } from '../../support/bridge';
 
 describe('webhooks end to end (simulated cloud over real sockets, DynamoDB Local)', () => {
   let h: Harness;
@@ -19,6 +19,7 @@ describe('webhooks end to end (simulated cloud over real sockets, DynamoDB Local
     // Prepare
     const hook = await newHook({ power: 'on' });
     h.sim.faults.refuseSockets = false;
+    await warmSocket(h);
     h.sim.stats.reset();
     // Act
     const res = await h.call('POST', new URL(hook.url).pathname, { auth: false });
@@ -106,6 +107,7 @@ describe('webhooks end to end (simulated cloud over real sockets, DynamoDB Local
 
   it('runs a toggle hook on a channel of a multi-channel device, touching only that outlet', async () => {
     const hook = await newHook({ power: 'toggle', channel: 2 }, '1000000004');
+    await warmSocket(h);
     h.sim.stats.reset();
     const res = await h.call('POST', new URL(hook.url).pathname, { auth: false });
     expect(res.status).toBe(200);
@@ -126,7 +128,9 @@ describe('dispatch failing', () => {
     try {
       // Act
       const res = await h.call('POST', '/devices/1000000001/control', { body: { power: 'on' } });
+      const opened = await h.parts.keeper.withCredentials('default', (creds) => h.parts.channel.connect(creds));
       // Assess
+      expect(opened).toBe(false);
       expect(res.status).toBe(200);
       expect(res.body.via).toBe('http');
       expect(h.sim.device('1000000001').params.switch).toBe('on');

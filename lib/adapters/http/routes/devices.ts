@@ -41,6 +41,7 @@ export const deviceRoutes: Route[] = [
     method: 'POST',
     path: '/devices/{id}/control',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'devices',
     summary: 'Switch a device or set its light',
     params: DEVICE_PATH,

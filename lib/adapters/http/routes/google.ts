@@ -1,4 +1,5 @@
-import { fulfill, GOOGLE_DEADLINE_MS } from '../../google/fulfill';
+import { withBudgetOf } from '../../../deadline';
+import { fulfill, GOOGLE_BUDGET_MS, GOOGLE_DEADLINE_MS } from '../../google/fulfill';
 import { Type } from '../../../schema';
 import { bearerToken, route, type Route } from '../route';
 
@@ -29,6 +30,7 @@ export const googleRoutes: Route[] = [
       401: 'no access token, or one the bridge did not issue, that has expired, or whose link has ended (`authFailure`)',
       503: "the bridge's database could not be reached to check the token (`transientError`)",
     },
-    handle: ({ body, headers }, bridge) => fulfill(bridge, body, bearerToken(headers.authorization), { tokens: bridge.assistantLinks }),
+    // Google waits less than the HTTP function may run: its request gets a budget of its own.
+    handle: ({ body, headers }, bridge) => withBudgetOf(GOOGLE_BUDGET_MS, () => fulfill(bridge, body, bearerToken(headers.authorization), { tokens: bridge.assistantLinks })),
   }),
 ];

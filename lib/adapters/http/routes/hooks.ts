@@ -1,4 +1,4 @@
-import { HOOK_CHANGE, HOOK_ID, HOOK_INPUT } from '../../../webhooks/webhooks';
+import { HOOK_CHANGE, HOOK_ID, HOOK_INPUT, HOOK_UNCONFIRMED } from '../../../webhooks/webhooks';
 import { CONTROL_RESULT, CREATED_HOOK, HOOK, HOOK_LIST, ROTATED_HOOK } from '../answers';
 import { pathParams, route, type Route } from '../route';
 import { DEVICE_404, HOOK_PATH } from './common';
@@ -13,15 +13,21 @@ export const hookRoutes: Route[] = [
     method: 'POST',
     path: '/hooks',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'webhooks',
     summary: 'Create a webhook bound to one device action',
     description: 'Each hook has its own rate limit: 1 call a second with bursts of 5 unless `limit` says otherwise.',
     body: HOOK_INPUT,
     ok: { status: 201, description: 'the hook; its secret and URL are shown only now', schema: CREATED_HOOK },
-    errors: { 404: DEVICE_404, 422: 'also: the device cannot do the action' },
+    errors: { 404: DEVICE_404, 422: 'also: the device cannot do the action', 504: `${HOOK_UNCONFIRMED} (\`outcome_unknown\`)` },
     async handle({ accountId, body, baseUrl }, bridge) {
       const hook = await bridge.webhooks.create(accountId, body);
       return { ...hook, url: hookUrl(baseUrl, hook.hookId, hook.secret), note: 'the secret is shown only now; store the URL' };
+    },
+    // The secret is stored only as its hash: a repeat of the request is told the hook, not its secret.
+    keptForRepeats: (answer) => {
+      const { secret: _secret, url: _url, ...hook } = answer as { secret: string; url: string };
+      return { ...hook, note: `the hook was made by the first request with this Idempotency-Key, which alone was shown its secret; if that answer was lost, give the hook a new secret with PUT /hooks/${(hook as { hookId: string }).hookId}/secret` };
     },
   }),
   route({

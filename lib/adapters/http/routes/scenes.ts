@@ -5,6 +5,7 @@ import { route, type Route } from '../route';
 import { SCENE_PATH } from './common';
 
 const SCENE_404 = 'no such scene (`not_found`)';
+const UNCONFIRMED = "the bridge's database did not confirm the write in time (`outcome_unknown`): the scene may have been stored. List the scenes before trying again; a stored schedule reaches its devices by the hourly reconcile at the latest";
 const CANNOT_TAKE = `also: a device cannot do its action, or a scheduled scene would leave a device's timer array holding more than ${MAX_DEVICE_TIMERS} entries, counting those set in the phone app or by other accounts (\`error.field\` is \`schedule\`)`;
 
 /** Scenes: named sets of device commands, run now or on a schedule the devices run themselves. */
@@ -23,12 +24,13 @@ export const sceneRoutes: Route[] = [
     method: 'POST',
     path: '/scenes',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'scenes',
     summary: 'Create a scene',
     description: 'A scheduled scene is compiled into the timers of every device it acts on and pushed to them.',
     body: SCENE_INPUT,
     ok: { status: 201, description: 'the scene, and the pushes to its devices when scheduled', schema: SCENE_CHANGE },
-    errors: { 404: 'a device of an action is not in the account (`not_found`)', 422: CANNOT_TAKE },
+    errors: { 404: 'a device of an action is not in the account (`not_found`)', 422: CANNOT_TAKE, 504: UNCONFIRMED },
     handle: ({ accountId, body }, bridge) => bridge.scenes.create(accountId, body),
   }),
   route({
@@ -53,7 +55,7 @@ export const sceneRoutes: Route[] = [
     params: SCENE_PATH,
     body: SCENE_INPUT,
     ok: { status: 200, description: 'the scene, and the pushes to the devices it acted on before or acts on now', schema: SCENE_CHANGE },
-    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: CANNOT_TAKE },
+    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: CANNOT_TAKE, 504: UNCONFIRMED },
     handle: ({ accountId, params, body }, bridge) => bridge.scenes.replace(accountId, params.sceneId, body),
   }),
   route({
@@ -62,7 +64,10 @@ export const sceneRoutes: Route[] = [
     auth: 'apiKey',
     tag: 'scenes',
     summary: 'Delete a scene',
+    description: 'The scene is deleted whatever its pushes meet: a device that cannot be given its new timer array is reported in `pushes` (status `failed` or `pending`), and the hourly reconcile pushes again.',
     params: SCENE_PATH,
+    // A push that fails is reported in the answer: the deletion itself never answers 502.
+    cloud: false,
     ok: { status: 200, description: 'the pushes to the devices it was scheduled on', schema: SCENE_PUSHES },
     errors: { 404: SCENE_404 },
     handle: async ({ accountId, params }, bridge) => ({ pushes: await bridge.scenes.remove(accountId, params.sceneId) }),
@@ -71,6 +76,7 @@ export const sceneRoutes: Route[] = [
     method: 'POST',
     path: '/scenes/{sceneId}/run',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'scenes',
     summary: 'Run a scene now',
     description:

@@ -5,6 +5,7 @@ import { route, type Route } from '../route';
 import { DEVICE_404, DEVICE_PATH, TIMER_PATH } from './common';
 
 const CONFLICT = 'too many concurrent edits of this device (`conflict`)';
+const UNCONFIRMED = "the bridge's database did not confirm the write in time (`outcome_unknown`): the change may have been stored. List the device's timers before trying again; a stored change reaches the device by the hourly reconcile at the latest";
 const CANNOT_TAKE = `also: the device cannot do the action, or its timer array would hold more than ${MAX_DEVICE_TIMERS} entries, counting those set in the phone app or by other accounts (\`error.field\` is \`timers\`)`;
 
 /** Device timers: the local model, pushed to each device as its full timer array. */
@@ -26,6 +27,7 @@ export const timerRoutes: Route[] = [
     method: 'POST',
     path: '/devices/{id}/timers',
     auth: 'apiKey',
+    idempotent: true,
     tag: 'timers',
     summary: 'Add a timer',
     description:
@@ -33,7 +35,7 @@ export const timerRoutes: Route[] = [
     params: DEVICE_PATH,
     body: TIMER_INPUT,
     ok: { status: 201, description: 'the timer and how the push went', schema: TIMER_CHANGE },
-    errors: { 404: DEVICE_404, 409: CONFLICT, 422: CANNOT_TAKE },
+    errors: { 404: DEVICE_404, 409: CONFLICT, 422: CANNOT_TAKE, 504: UNCONFIRMED },
     handle: ({ accountId, params, body }, bridge) => bridge.timers.add(accountId, params.id, body),
   }),
   route({
@@ -45,7 +47,7 @@ export const timerRoutes: Route[] = [
     params: TIMER_PATH,
     body: TIMER_INPUT,
     ok: { status: 200, description: 'the timer and how the push went', schema: TIMER_CHANGE },
-    errors: { 404: `${DEVICE_404}, or no such timer`, 409: CONFLICT, 422: CANNOT_TAKE },
+    errors: { 404: `${DEVICE_404}, or no such timer`, 409: CONFLICT, 422: CANNOT_TAKE, 504: UNCONFIRMED },
     handle: ({ accountId, params, body }, bridge) => bridge.timers.replace(accountId, params.id, params.timerId, body),
   }),
   route({

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../local/dynamo-local';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const READY_WITHIN_MS = 45_000;
+
+export interface Running {
+  child: ChildProcess;
+  output: string;
+  url: string;
+  /** The simulated cloud's address. */
+  simUrl: string;
+  adminKey: string;
+}
+
+/**
+ * `npm start`'s entry as a child process, resolved once it prints its Ctrl-C line; `extraEnv`
+ * adds settings (e.g. the simulator's) to the few it is given.
+ *
+ * @example
+ * const running = await startLocal(await mkdtemp(join(tmpdir(), 'data-')), ['--fresh']);
+ */
+export async function startLocal(dataDir: string, args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Running> {
+  const [port, simPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
+  // Only what the runner reads: nothing of this process's cloud or table settings leaks in.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    PORT: String(port),
+    SIM_PORT: String(simPort),
+    DYNAMODB_LOCAL_PORT: String(dynamoPort),
+    LOCAL_DATA_DIR: dataDir,
+    ...extraEnv,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start printed no Ctrl-C line within ${READY_WITHIN_MS} ms:\n${output}`)), READY_WITHIN_MS);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C stops everything.')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited (code ${code}) before it was ready:\n${output}`));
+    });
+  });
+  await ready;
+  const adminKey = /admin API key: (\S+)/.exec(output)?.[1];
+  if (!adminKey) throw new Error(`no admin key printed:\n${output}`);
+  return { child, get output() { return output; }, url: `http://127.0.0.1:${port}`, simUrl: `http://127.0.0.1:${simPort}`, adminKey };
+}
+
+/** Ctrl-C, and the process gone. */
+export async function interrupt(running: Running): Promise<number | null> {
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
