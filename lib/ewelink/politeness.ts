@@ -37,8 +37,8 @@ interface Lane {
  *
  * A call whose turn would come after the current request's budget runs out is not made:
  * `CloudPaced`, saying when its turn would have been. The turn is worked out when the call
- * asks; a call ahead that takes longer than the last one did can push it later, and the call
- * then meets the budget's end as a timeout before it is sent.
+ * asks; a call ahead that takes longer than the last one did can push it later, past the
+ * budget: then too it is `CloudPaced`, and nothing is sent.
  *
  * The memory is per process: each Lambda instance keeps its own count. A personal bridge
  * seldom runs two instances at once, so no shared counter is kept in the table.
@@ -78,13 +78,27 @@ export class Politeness {
     lane.starts.push(at);
     lane.last = mine;
     this.lanes.set(key, lane);
-    await pause(wait);
-    if (before) {
+    // Every wait ends with the budget at the latest; whether any was needed decides the answer then.
+    let waited = wait > 0;
+    const upTo = (ms: number): Promise<void> => {
+      if (ms > 0) waited = true;
+      return pause(budget ? Math.min(ms, budget.remaining()) : ms);
+    };
+    await upTo(wait);
+    if (before && !budget?.expired) {
       // A call still unanswered a gap after it started is taken to have arrived by then: a silent device must not hold up the lane.
       const heldUntil = before.start + minGapMs;
-      await Promise.race([before.answered, pause(heldUntil - this.clock())]);
+      await Promise.race([before.answered, upTo(heldUntil - this.clock())]);
       const from = before.end === undefined ? heldUntil : Math.min(before.end, heldUntil);
-      await pause(from + minGapMs - this.clock());
+      await upTo(from + minGapMs - this.clock());
+    }
+    if (waited && budget?.expired) {
+      // The call ahead answered later than its turn was worked out for, and this one's turn came
+      // after the budget: nothing is sent, and the lane is left as if it had not asked.
+      lane.starts.splice(lane.starts.lastIndexOf(at), 1);
+      if (lane.last === mine) lane.last = before;
+      answer();
+      throw new CloudPaced(operation, minGapMs);
     }
     mine.start = this.clock();
     return () => {

@@ -342,6 +342,24 @@ describe('politeness: the cloud rate limits', () => {
     }
   });
 
+  it('a turn pushed past the budget by a slow call ahead is cloud_busy, and nothing is sent', async () => {
+    // Prepare: a 300 ms gap; the call ahead takes 1 s (its turn was worked out as if it took none)
+    const politeness = new Politeness({ minGapMs: 300, maxCalls: 300, windowMs: 60_000 });
+    const ahead = await politeness.turn('acct', 'POST /x', 'ahead');
+    setTimeout(ahead, 1_000);
+
+    // Act: a call with 450 ms left: its turn looks like 300 ms away, but the call ahead holds the lane to 300 ms, then the gap
+    const { value: err, ms } = await timed(rejection(withBudget(Budget.of(450), () => politeness.turn('acct', 'POST /x', 'behind'))));
+    const next = await timed(politeness.turn('acct', 'POST /x', 'next'));
+
+    // Assess: refused when its budget ran out, and the lane goes on as if it had not asked
+    expect(err).toBeInstanceOf(CloudPaced);
+    expect(toDomainError(err)?.code).toBe('cloud_busy');
+    expect(ms).toBeGreaterThanOrEqual(440);
+    expect(ms).toBeLessThan(550);
+    expect(next.ms).toBeLessThan(1_000);
+  });
+
   it('at most maxCalls in a window: the next call would wait for the window, so past the budget it is refused at once', async () => {
     // Prepare: the cloud's rule scaled down, three calls a minute and no gap
     const politeness = new Politeness({ minGapMs: 0, maxCalls: 3, windowMs: 60_000 });
