@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interrupt, startLocal, type Running } from '../support/local-start';
+import { shellBlocks } from '../support/markdown';
+
+/*
+ * The README's quick start as a reader follows it: its shell blocks are read from README.md
+ * itself, so the document cannot drift from what works. The set-up and test blocks are the
+ * commands `.ci/run` and this suite already run; the export line is the one `npm start`
+ * printed (the README shows its shape); each numbered call is pasted into bash after it,
+ * against a running `npm start`, and must answer as its comment says.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A block's numbered steps: each `# N. …` comment with the command lines under it. */
+function steps(block: string): { title: string; script: string }[] {
+  const out: { title: string; script: string }[] = [];
+  for (const line of block.split('\n')) {
+    const numbered = /^# (\d+)\. (.*)$/.exec(line);
+    if (numbered) out.push({ title: numbered[2] as string, script: '' });
+    else if (line.trim() !== '') {
+      const step = out.at(-1);
+      if (!step) throw new Error(`a command before the first numbered comment: ${line}`);
+      step.script += `${line}\n`;
+    }
+  }
+  return out;
+}
+
+/** Runs lines in bash as a reader pasting them would, stopping at the first failure; stdout, one JSON answer a line. */
+async function paste(lines: string): Promise<string> {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const { stdout } = await promisify(execFile)('bash', ['-e', '-o', 'pipefail', '-c', lines], { cwd: ROOT, env });
+  return stdout;
+}
+
+/** Each JSON answer a pasted step printed (curl prints no newline after a body, so they are split at `}{`). */
+function answers(stdout: string): any[] {
+  return stdout
+    .replace(/}\s*{/g, '}\n{')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line));
+}
+
+describe("the README's quick start, pasted as it stands", () => {
+  let readme: string;
+  let blocks: string[];
+  let dataDir: string;
+  let running: Running | undefined;
+  let exportLine: string;
+
+  beforeAll(async () => {
+    readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    blocks = shellBlocks(readme, '## Quick start');
+    dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-readme-'));
+    running = await startLocal(dataDir, ['--fresh']);
+    const printed = running.output.split('\n').map((l) => l.trim()).find((l) => l.startsWith('export BRIDGE='));
+    if (!printed) throw new Error(`npm start printed no "export BRIDGE=" line:\n${running.output}`);
+    exportLine = printed;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (running) await interrupt(running);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('has the blocks a reader meets, in order: set-up, start, export, the calls, the tests', () => {
+    expect(blocks).toHaveLength(5);
+    expect(blocks[0]).toMatch(/^git clone .*\nnpm install$/);
+    expect(blocks[1]).toBe('npm start');
+    expect(blocks[2]).toMatch(/^export BRIDGE=\S+ KEY=/);
+    expect(blocks[4]).toBe('npm test');
+    // .ci/run, which installs from scratch, and this suite are what the set-up and test blocks run
+    expect(readFileOf('.ci/run')).toMatch(/npm ci[\s\S]*npm test/);
+  });
+
+  it('shows the export line npm start prints: the same variables, and the URL the bridge is on', () => {
+    const names = (line: string) => [...line.matchAll(/(\w+)=/g)].map((m) => m[1]);
+    expect(names(exportLine)).toEqual(names(blocks[2] as string));
+    expect(exportLine).toContain(`BRIDGE=${running!.url}`);
+    expect(exportLine).toContain(`KEY=${running!.adminKey}`);
+  });
+
+  it('answers each of the five calls as its comment says', { timeout: 60_000 }, async () => {
+    // Prepare
+    const calls = steps(blocks[3] as string);
+    expect(calls.map((c) => c.title)).toHaveLength(5);
+    const run = async (i: number) => answers(await paste(`${exportLine}\n${calls[i]!.script}`));
+
+    // Act + Assess: 1. the devices, with what each can do
+    const [list] = await run(0);
+    expect(list.devices.length).toBeGreaterThanOrEqual(9);
+    expect(list.devices.find((d: { deviceid: string }) => d.deviceid === '1000000001')).toMatchObject({ name: 'Desk lamp', online: true });
+
+    // 2. the lamp switched on, and read back
+    const [switched, read] = await run(1);
+    expect(switched).toMatchObject({ deviceid: '1000000001', power: 'on' });
+    expect(read).toMatchObject({ deviceid: '1000000001', online: true, power: 'on' });
+
+    // 3. the dimmer at 30 %
+    const [dimmed] = await run(2);
+    expect(dimmed).toMatchObject({ deviceid: '1000000044', power: 'on', brightness: 30 });
+
+    // 4. a timer stored and pushed to the lamp
+    const [timer] = await run(3);
+    expect(timer.timer).toMatchObject({ schedule: { type: 'repeat', days: [1, 2, 3, 4, 5], time: '07:00' }, timeZone: 'Europe/Berlin' });
+    expect(timer.push.status).toBe('done');
+
+    // 5. the webhook toggles the lamp, which was on
+    const [toggled] = await run(4);
+    expect(toggled).toMatchObject({ deviceid: '1000000001', power: 'off' });
+  });
+});
+
+function readFileOf(path: string): string {
+  return readFileSync(join(ROOT, path), 'utf8');
+}
