@@ -75,7 +75,8 @@ export class Sharing {
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
       this.channel.share(creds, target, { uid, deviceName: device.name, permit, note }).catch((err: unknown) => {
         // Every field the spec lists passed the bridge's checks, so what the cloud calls malformed
-        // is the receiver: the owner's own login (one linked before the bridge kept logins).
+        // is the receiver: the owner's own login, which the bridge cannot check itself when the
+        // link named none (an imported pair, the OAuth login, a link from before it kept logins).
         throw err instanceof BadRequest ? sharedWithOwner(deviceid, { cause: err }) : err;
       }),
     );
