@@ -27,8 +27,8 @@ export abstract class DomainError extends Error {
 export class InvalidInput extends DomainError {
   override name = 'InvalidInput';
   static override readonly code = 'invalid_input';
-  constructor(field: string, rule: string) {
-    super(`${field}: ${rule}`, field);
+  constructor(field: string, rule: string, options?: ErrorOptions) {
+    super(`${field}: ${rule}`, field, options);
   }
 }
 

@@ -250,8 +250,8 @@ export class AccountLinking {
   }
 
   private async link(accountId: string, grant: TokenGrant): Promise<Linked> {
-    const record = await this.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
     const login = grant.user.email ?? grant.user.phoneNumber;
+    const record = await this.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey, ...(login !== undefined && { login }) });
     return login === undefined ? { record } : { record, login };
   }
 }
