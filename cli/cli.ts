@@ -4,6 +4,7 @@
  * API, so a deployment never holds a password: each command that yields tokens stores them
  * through the token keeper and prints only what was linked, the region and the expiry.
  */
+import '../local/node-version-notice';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isLinkId } from '../lib/accounts/assistant-links';

@@ -8,6 +8,7 @@
  * SIM_APP_KIND=personal: then every v1 path answers 407, as the real cloud answers a personal
  * app id, and the demo account is linked through the simulated OAuth login page (v2).
  */
+import './node-version-notice';
 import { isRegion, type Region } from '../lib/ewelink/hosts';
 import { CloudAuthRefused, NotAvailableForApp } from '../lib/errors';
 import { documentClient, ensureTable, DEFAULT_TABLE_NAME } from '../lib/store';
