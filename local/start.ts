@@ -174,7 +174,8 @@ async function linkAccount(bridge: import('../lib/bridge').Bridge, sim: Sim | un
   if (await bridge.accounts.status(ACCOUNT)) {
     if (!sim || (await simulatorKnowsPair(bridge))) return;
     console.log('the simulator starts afresh each run and did not know the kept token pair: linking its demo account again');
-    await loginOrImport(bridge, sim);
+    // The new simulator's demo account is a new eWeLink account to the bridge (a new apikey): replacing the link is the point.
+    await loginOrImport(bridge, sim, { replace: true });
     // The simulated devices lost their own timers with the old simulator: push them again.
     await bridge.directory.fetch(ACCOUNT);
     await bridge.reconcileTimers().catch((e: Error) => console.error(`timer reconcile: ${e.message}`));
@@ -207,7 +208,7 @@ async function linkThroughLoginPage(bridge: import('../lib/bridge').Bridge, seed
   console.log(`linked the demo account through the simulated OAuth login page (v2, ${linked.devices} devices)`);
 }
 
-async function loginOrImport(bridge: import('../lib/bridge').Bridge, sim: Sim | undefined): Promise<void> {
+async function loginOrImport(bridge: import('../lib/bridge').Bridge, sim: Sim | undefined, options: { replace?: boolean } = {}): Promise<void> {
   if (sim?.appKind === 'personal') return linkThroughLoginPage(bridge, demoSeed(env));
   const region: Region = isRegion(env.EWELINK_REGION) ? env.EWELINK_REGION : sim ? (demoSeed(env).region) : 'eu';
   if (env.EWELINK_AT && env.EWELINK_RT) {
@@ -223,7 +224,7 @@ async function loginOrImport(bridge: import('../lib/bridge').Bridge, sim: Sim | 
   if (!password || (!email && !phoneNumber)) {
     throw new Error('real-cloud mode needs EWELINK_EMAIL (or EWELINK_PHONE) and EWELINK_PASSWORD, or an imported pair: EWELINK_AT, EWELINK_RT, EWELINK_APIKEY, EWELINK_REGION');
   }
-  await bridge.accounts.login(ACCOUNT, phoneNumber ? { phoneNumber } : { email: email as string }, password, region);
+  await bridge.accounts.login(ACCOUNT, phoneNumber ? { phoneNumber } : { email: email as string }, password, region, options);
 }
 
 async function shutdown(code: number): Promise<never> {
