@@ -17,13 +17,27 @@ import { startSim, demoSeed, politenessFromEnv, signInOnLoginPage, type AppKind,
 import { localContext, serveApi } from './api-server';
 import { DEFAULT_DATA_ROOT, keptAdminKey, prepareDataDir } from './data-dir';
 import { startDynamoLocal } from './dynamo-local';
+import { ensurePortsFree, explainListenError, type PortSetting } from './ports';
 
 const ACCOUNT = 'default';
 const env = process.env;
 const stops: (() => Promise<void> | void)[] = [];
+/** The ports this run listens on, for naming the setting to change when one is taken. */
+let ports: PortSetting[] = [];
 
 async function main(): Promise<void> {
-  const realCloud = Boolean(env.EWELINK_APP_ID && env.EWELINK_APP_SECRET);
+  const realCloud = realCloudWanted();
+  const host = env.HOST || '127.0.0.1';
+  const port = Number(env.PORT) || 3000;
+  const simPort = Number(env.SIM_PORT) || 8780;
+  ports = [
+    { variable: 'PORT', port, host },
+    ...(realCloud ? [] : [{ variable: 'SIM_PORT', port: simPort, host: '127.0.0.1' }]),
+    // DynamoDB Local (Java) listens on every interface.
+    ...(Number(env.DYNAMODB_LOCAL_PORT) ? [{ variable: 'DYNAMODB_LOCAL_PORT', port: Number(env.DYNAMODB_LOCAL_PORT), host: '0.0.0.0' }] : []),
+  ];
+  // Before anything is started or written: a taken port is one line to act on, not a stack trace.
+  await ensurePortsFree(ports);
   const fresh = process.argv.includes('--fresh') || ['1', 'true', 'yes'].includes((env.LOCAL_FRESH ?? '').toLowerCase());
   const data = await prepareDataDir({ root: env.LOCAL_DATA_DIR || DEFAULT_DATA_ROOT, cloud: realCloud ? 'ewelink' : 'sim', fresh });
   if (fresh) console.log(data.emptied ? `starting empty: removed the table and admin key kept in ${data.path}` : `starting empty: nothing was kept in ${data.path}`);
@@ -33,10 +47,10 @@ async function main(): Promise<void> {
   await ensureTable(documentClient({ endpoint: ddb.endpoint }), tableName);
 
   let sim: Sim | undefined;
-  const bridgeUrl = `http://${env.HOST || '127.0.0.1'}:${Number(env.PORT) || 3000}`;
+  const bridgeUrl = `http://${host}:${port}`;
   if (!realCloud) {
     sim = await startSim({
-      port: Number(env.SIM_PORT) || 8780,
+      port: simPort,
       appId: env.SIM_APP_ID || 'sim-app-id',
       appSecret: env.SIM_APP_SECRET || 'sim-app-secret',
       appKind: (env.SIM_APP_KIND || 'enterprise') as AppKind,
@@ -72,7 +86,7 @@ async function main(): Promise<void> {
   const adminKey = env.LOCAL_ADMIN_KEY || (await keptAdminKey(data.path)).key;
   await bridge.apiKeys.createWithKey(ACCOUNT, 'local admin', adminKey);
 
-  const server = await serveApi(api, Number(env.PORT) || 3000, env.HOST || '127.0.0.1');
+  const server = await serveApi(api, port, host);
   stops.push(() => server.close());
   // The schedules run with their functions' timeouts (infra/stack.ts), which their budgets follow.
   const refreshContext = () => localContext('refresh-tokens', undefined, 60_000);
@@ -227,6 +241,20 @@ async function loginOrImport(bridge: import('../lib/bridge').Bridge, sim: Sim | 
   await bridge.accounts.login(ACCOUNT, phoneNumber ? { phoneNumber } : { email: email as string }, password, region, options);
 }
 
+/**
+ * True for the real cloud (both app credentials set), false for the simulator (neither). One
+ * without the other is a mistake to say, not a reason to fall back to the simulator unasked.
+ */
+function realCloudWanted(): boolean {
+  const id = Boolean(env.EWELINK_APP_ID);
+  const secret = Boolean(env.EWELINK_APP_SECRET);
+  if (id !== secret) {
+    const [set, unset] = id ? ['EWELINK_APP_ID', 'EWELINK_APP_SECRET'] : ['EWELINK_APP_SECRET', 'EWELINK_APP_ID'];
+    throw new Error(`${set} is set but ${unset} is not: set both for the real eWeLink cloud, or neither for the simulator`);
+  }
+  return id;
+}
+
 async function shutdown(code: number): Promise<never> {
   for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
   process.exit(code);
@@ -234,7 +262,7 @@ async function shutdown(code: number): Promise<never> {
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
-main().catch(async (err: Error) => {
-  console.error(`npm start failed: ${err.message}`);
+main().catch(async (err: unknown) => {
+  console.error(`npm start failed: ${(explainListenError(err, ports) as Error).message}`);
   await shutdown(1);
 });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interrupt, startLocal, type Running } from '../support/local-start';
+import { createServer, type Server } from 'node:net';
+import { interrupt, startLocal, startLocalUntilExit, type Running } from '../support/local-start';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 async function call(running: Running, method: 'GET' | 'POST', path: string, body?: unknown, key = running.adminKey): Promise<{ status: number; body: any }> {
@@ -91,5 +92,58 @@ describe('npm start keeps its data between runs', () => {
     expect((await call(running, 'GET', '/scenes')).body.scenes).toEqual([]);
     expect(await interrupt(running)).toBe(0);
     running = undefined;
+  });
+});
+
+describe('npm start refuses what it cannot run, in one line, before starting anything', () => {
+  let dataDir: string;
+  let held: Server | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-data-'));
+  });
+  afterAll(async () => {
+    held?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** The single line a refused start printed; fails showing the output when there were more, or a stack trace. */
+  function onlyLine(output: string): string {
+    const lines = output.split('\n').filter((l) => l.trim() !== '');
+    expect(lines, output).toHaveLength(1);
+    expect(output).not.toMatch(/^\s+at /m);
+    return lines[0] as string;
+  }
+
+  it('one app credential without the other: names the missing one, exits 1, writes nothing', { timeout: 60_000 }, async () => {
+    // Act
+    const [idOnly, secretOnly] = await Promise.all([
+      startLocalUntilExit(join(dataDir, 'id-only'), { EWELINK_APP_ID: 'my-app-id' }),
+      startLocalUntilExit(join(dataDir, 'secret-only'), { EWELINK_APP_SECRET: 'my-app-secret' }),
+    ]);
+    // Assess
+    expect(idOnly.code).toBe(1);
+    expect(onlyLine(idOnly.output)).toBe('npm start failed: EWELINK_APP_ID is set but EWELINK_APP_SECRET is not: set both for the real eWeLink cloud, or neither for the simulator');
+    expect(secretOnly.code).toBe(1);
+    expect(onlyLine(secretOnly.output)).toBe('npm start failed: EWELINK_APP_SECRET is set but EWELINK_APP_ID is not: set both for the real eWeLink cloud, or neither for the simulator');
+    expect(secretOnly.output).not.toContain('my-app-secret');
+    await expect(stat(join(dataDir, 'id-only'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a port in use (PORT, SIM_PORT, DYNAMODB_LOCAL_PORT): names the port and the variable, exits 1, writes nothing', { timeout: 60_000 }, async () => {
+    // Prepare: another process's server holds a port
+    held = createServer();
+    await new Promise<void>((resolve) => held!.listen(0, '127.0.0.1', resolve));
+    const port = String((held.address() as { port: number }).port);
+    // Act
+    const runs = await Promise.all(
+      ['PORT', 'SIM_PORT', 'DYNAMODB_LOCAL_PORT'].map((variable) => startLocalUntilExit(join(dataDir, variable), { [variable]: port })),
+    );
+    // Assess
+    for (const [i, variable] of ['PORT', 'SIM_PORT', 'DYNAMODB_LOCAL_PORT'].entries()) {
+      const run = runs[i]!;
+      expect(run.code, run.output).toBe(1);
+      expect(onlyLine(run.output)).toBe(`npm start failed: port ${port} is in use (${variable}): stop what holds it, or set ${variable} to a free port`);
+      await expect(stat(join(dataDir, variable))).rejects.toThrow(/ENOENT/);
+    }
   });
 });
