@@ -101,7 +101,9 @@ async function main(): Promise<void> {
   const first = devices.find((d) => d.online) ?? devices[0];
   const multi = devices.find((d) => (d.channels ?? 1) > 1);
   const light = devices.find((d) => d.online && [44, 59, 103, 104].includes(d.uiid));
-  const auth = `-H 'Authorization: Bearer ${adminKey}'`;
+  // The curl lines read the bridge's address and the key from the shell, as the paste block sets them.
+  const auth = `-H "Authorization: Bearer $KEY"`;
+  const json = `-H 'content-type: application/json' -d`;
   const lines = [
     `ewelink-bridge is running at ${server.url}  (${sim ? `simulated cloud at ${sim.url}` : `eWeLink cloud ${env.EWELINK_API_URL ?? 'default hosts'}`}, DynamoDB Local at ${ddb.endpoint})`,
     `data kept in ${data.path} (npm start -- --fresh starts empty)`,
@@ -111,33 +113,38 @@ async function main(): Promise<void> {
     `devices (${devices.length}):`,
     ...devices.map((d) => `  ${d.deviceid}  ${d.online ? 'online ' : 'offline'}  uiid ${d.uiid}  ${d.name}`),
     '',
+    'in another terminal, paste these first: the lines below use them, and the third points the admin command (npx ewelink-bridge) at this set-up:',
+    `  export BRIDGE=${shellQuoted(server.url)}`,
+    `  export KEY=${shellQuoted(adminKey)}`,
+    `  ${adminCommandSettings()}`,
+    '',
     'try:',
-    `  curl -s ${server.url}/devices ${auth}`,
+    `  curl -s $BRIDGE/devices ${auth}`,
   ];
   if (first) {
     lines.push(
-      `  curl -s ${server.url}/devices/${first.deviceid} ${auth}`,
-      `  curl -s -X POST ${server.url}/devices/${first.deviceid}/control ${auth} -H 'content-type: application/json' -d '{"power":"toggle"}'`,
+      `  curl -s $BRIDGE/devices/${first.deviceid} ${auth}`,
+      `  curl -s -X POST $BRIDGE/devices/${first.deviceid}/control ${auth} ${json} '{"power":"toggle"}'`,
     );
   }
-  if (multi) {
-    lines.push(`  curl -s -X POST ${server.url}/devices/${multi.deviceid}/control ${auth} -H 'content-type: application/json' -d '{"power":"on","channel":1}'`);
-  }
-  if (light) {
-    lines.push(`  curl -s -X POST ${server.url}/devices/${light.deviceid}/control ${auth} -H 'content-type: application/json' -d '{"power":"on","brightness":30}'`);
-  }
+  if (multi) lines.push(`  curl -s -X POST $BRIDGE/devices/${multi.deviceid}/control ${auth} ${json} '{"power":"on","channel":1}'`);
+  if (light) lines.push(`  curl -s -X POST $BRIDGE/devices/${light.deviceid}/control ${auth} ${json} '{"power":"on","brightness":30}'`);
   if (first) {
-    const json = `-H 'content-type: application/json' -d`;
     lines.push(
-      `  curl -s -X POST ${server.url}/devices/${first.deviceid}/timers ${auth} ${json} '{"schedule":{"type":"repeat","days":[1,2,3,4,5],"time":"07:00"},"timeZone":"Europe/Berlin","action":{"power":"on"}}'`,
-      `  curl -s -X POST ${server.url}/scenes ${auth} ${json} '{"name":"All on","actions":[${devices.filter((d) => d.online).slice(0, 3).map((d) => `{"deviceid":"${d.deviceid}","command":{"power":"on"}}`).join(',')}]}'`,
-      `  curl -s -X POST ${server.url}/scenes/<the scene id>/run ${auth}`,
-      `  curl -s -X POST ${server.url}/hooks ${auth} -H 'content-type: application/json' -d '{"deviceid":"${first.deviceid}","action":{"power":"toggle"},"name":"lamp button"}'`,
+      `  curl -s -X POST $BRIDGE/devices/${first.deviceid}/timers ${auth} ${json} '{"schedule":{"type":"repeat","days":[1,2,3,4,5],"time":"07:00"},"timeZone":"Europe/Berlin","action":{"power":"on"}}'`,
+      `  curl -s -X POST $BRIDGE/scenes ${auth} ${json} '{"name":"All on","actions":[${devices.filter((d) => d.online).slice(0, 3).map((d) => `{"deviceid":"${d.deviceid}","command":{"power":"on"}}`).join(',')}]}'`,
+      `  curl -s -X POST $BRIDGE/scenes/<the scene id>/run ${auth}`,
+      `  curl -s -X POST $BRIDGE/hooks ${auth} ${json} '{"deviceid":"${first.deviceid}","action":{"power":"toggle"},"name":"lamp button"}'`,
       '  curl -s -X POST <the "url" that call returns>      # what IFTTT would call',
-      `  curl -s ${server.url}/hooks ${auth}                # your hooks and their limits; DELETE /hooks/<id> revokes one`,
-      `  curl -s ${server.url}/keys ${auth}                 # your API keys; POST /keys makes another`,
+      `  curl -s $BRIDGE/hooks ${auth}                # your hooks and their limits; DELETE /hooks/<id> revokes one`,
+      `  curl -s $BRIDGE/keys ${auth}                 # your API keys; POST /keys makes another`,
     );
   }
+  lines.push(
+    ...(sim ? [`  curl -s '${sim.url}/_sim/codes?to=me@example.com'    # the verification code npx ewelink-bridge send-code "sent" there (the simulator sends no mail)`] : []),
+    '  npx ewelink-bridge status           # the linked eWeLink account: region, API, token expiry',
+    '  npx ewelink-bridge reconcile        # the timer reconcile, now (it runs hourly): pushes timers waiting for a device that is back online',
+  );
   lines.push('', ...assistantLines(server.url, first?.deviceid));
   lines.push('', 'Ctrl-C stops everything.');
   console.log(lines.join('\n'));
@@ -147,19 +154,28 @@ async function main(): Promise<void> {
 const ADMIN_COMMAND_SETTINGS = ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'EWELINK_APP_ID', 'EWELINK_APP_SECRET', 'EWELINK_API_URL', 'EWELINK_V2_API_URL', 'EWELINK_DISPATCH_URL', 'EWELINK_LOGIN_PAGE_URL', 'EWELINK_REDIRECT_URL'];
 
 /**
+ * The `export` line of the admin command's settings. The app secret is printed only when it is
+ * the simulator's; a real one is already in the reader's environment.
+ */
+function adminCommandSettings(): string {
+  const settings = ADMIN_COMMAND_SETTINGS.filter((name) => env[name] && (name !== 'EWELINK_APP_SECRET' || env[name] === (env.SIM_APP_SECRET || 'sim-app-secret')));
+  return `export ${settings.map((name) => `${name}=${shellQuoted(env[name] as string)}`).join(' ')}`;
+}
+
+/** A value as one shell word, whatever it holds. */
+const shellQuoted = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/**
  * How to try both assistants here: Alexa through the admin command (the skill's own code path,
  * reading a directive from stdin), Google through a link made on the authorize page, as Google
- * would make it, and its fulfillment route. The app secret is printed only when it is the
- * simulator's; a real one is already in the reader's environment.
+ * would make it, and its fulfillment route.
  */
 function assistantLines(url: string, deviceid: string | undefined): string[] {
-  const settings = ADMIN_COMMAND_SETTINGS.filter((name) => env[name] && (name !== 'EWELINK_APP_SECRET' || env[name] === (env.SIM_APP_SECRET || 'sim-app-secret')));
   const directive = (namespace: string, name: string, messageId: string, endpointId?: string) =>
     JSON.stringify({ directive: { header: { namespace, name, payloadVersion: '3', messageId }, ...(endpointId ? { endpoint: { scope: { type: 'BearerToken', token: 'local' }, endpointId } } : {}), payload: endpointId ? {} : { scope: { type: 'BearerToken', token: 'local' } } } });
   const redirect = 'http://localhost/linked';
   return [
-    'voice assistants (README "Voice assistants"); in another terminal, point the admin command at this set-up:',
-    `  export ${settings.map((name) => `${name}='${env[name]}'`).join(' ')}`,
+    'voice assistants (README "Voice assistants"), in the terminal with the exports above:',
     'Alexa, without AWS (the skill\'s code path; the directive\'s token is not checked):',
     `  echo '${directive('Alexa.Discovery', 'Discover', 'try-discover')}' | npx ewelink-bridge alexa --directive -`,
     ...(deviceid ? [`  echo '${directive('Alexa.PowerController', 'TurnOn', 'try-turn-on', deviceid)}' | npx ewelink-bridge alexa --directive -`] : []),
@@ -167,8 +183,8 @@ function assistantLines(url: string, deviceid: string | undefined): string[] {
     `  npx ewelink-bridge oauth-client add --name try --redirect-uri ${redirect}     # prints a client id and secret`,
     `  # open ${url}/oauth/authorize?response_type=code&client_id=<client id>&redirect_uri=${redirect}&state=try`,
     '  # give the admin API key, Approve, and copy code=… from the address the browser lands on (it does not load)',
-    `  curl -s -X POST ${url}/oauth/token -u '<client id>:<client secret>' -d grant_type=authorization_code -d redirect_uri=${redirect} -d code=<code>`,
-    `  curl -s -X POST ${url}/google/fulfillment -H 'Authorization: Bearer <access_token>' -H 'content-type: application/json' -d '{"requestId":"try-sync","inputs":[{"intent":"action.devices.SYNC"}]}'`,
+    `  curl -s -X POST $BRIDGE/oauth/token -u '<client id>:<client secret>' -d grant_type=authorization_code -d redirect_uri=${redirect} -d code=<code>`,
+    `  curl -s -X POST $BRIDGE/google/fulfillment -H 'Authorization: Bearer <access_token>' -H 'content-type: application/json' -d '{"requestId":"try-sync","inputs":[{"intent":"action.devices.SYNC"}]}'`,
   ];
 }
 
