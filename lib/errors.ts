@@ -153,6 +153,17 @@ export class LinkRefused extends DomainError {
   static override readonly code = 'link_refused';
 }
 
+/**
+ * A login, registration or password reset for a bridge account already linked to another
+ * eWeLink account, not asked to replace that link: nothing was stored, the link stands.
+ */
+export class AlreadyLinked extends LinkRefused {
+  override name = 'AlreadyLinked';
+  constructor(readonly accountId: string) {
+    super(`account "${accountId}" is already linked to another eWeLink account; nothing was changed`);
+  }
+}
+
 /** The bridge's own database could not be reached. */
 export class StoreUnavailable extends DomainError {
   override name = 'StoreUnavailable';

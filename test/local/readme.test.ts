@@ -55,16 +55,16 @@ describe("the README's quick start, pasted as it stands", () => {
   let blocks: string[];
   let dataDir: string;
   let running: Running | undefined;
-  let exportLine: string;
+  let exportLines: string;
 
   beforeAll(async () => {
     readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     blocks = shellBlocks(readme, '## Quick start');
     dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-readme-'));
     running = await startLocal(dataDir, ['--fresh']);
-    const printed = running.output.split('\n').map((l) => l.trim()).find((l) => l.startsWith('export BRIDGE='));
-    if (!printed) throw new Error(`npm start printed no "export BRIDGE=" line:\n${running.output}`);
-    exportLine = printed;
+    const printed = running.output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('export '));
+    if (printed.length === 0) throw new Error(`npm start printed no export lines:\n${running.output}`);
+    exportLines = printed.join('\n');
   }, 120_000);
 
   afterAll(async () => {
@@ -76,24 +76,27 @@ describe("the README's quick start, pasted as it stands", () => {
     expect(blocks).toHaveLength(5);
     expect(blocks[0]).toMatch(/^git clone .*\nnpm install$/);
     expect(blocks[1]).toBe('npm start');
-    expect(blocks[2]).toMatch(/^export BRIDGE=\S+ KEY=/);
+    expect(blocks[2]).toMatch(/^export BRIDGE=.*\nexport KEY=/);
     expect(blocks[4]).toBe('npm test');
     // .ci/run, which installs from scratch, and this suite are what the set-up and test blocks run
     expect(readFileOf('.ci/run')).toMatch(/npm ci[\s\S]*npm test/);
   });
 
-  it('shows the export line npm start prints: the same variables, and the URL the bridge is on', () => {
-    const names = (line: string) => [...line.matchAll(/(\w+)=/g)].map((m) => m[1]);
-    expect(names(exportLine)).toEqual(names(blocks[2] as string));
-    expect(exportLine).toContain(`BRIDGE=${running!.url}`);
-    expect(exportLine).toContain(`KEY=${running!.adminKey}`);
+  it('shows the first export lines npm start prints, as it prints them: the URL the bridge is on, and its key', () => {
+    const shown = (blocks[2] as string).split('\n');
+    const printed = exportLines.split('\n');
+    expect(printed).toHaveLength(3);
+    expect(shown).toEqual(["export BRIDGE='http://127.0.0.1:3000'", "export KEY='<the key npm start printed>'"]);
+    expect(printed[0]).toBe(`export BRIDGE='${running!.url}'`);
+    expect(printed[1]).toBe(`export KEY='${running!.adminKey}'`);
+    expect(printed[2]).toMatch(/^export TABLE_NAME=/);
   });
 
   it('answers each of the five calls as its comment says', { timeout: 60_000 }, async () => {
     // Prepare
     const calls = steps(blocks[3] as string);
     expect(calls.map((c) => c.title)).toHaveLength(5);
-    const run = async (i: number) => answers(await paste(`${exportLine}\n${calls[i]!.script}`));
+    const run = async (i: number) => answers(await paste(`${exportLines}\n${calls[i]!.script}`));
 
     // Act + Assess: 1. the devices, with what each can do
     const [list] = await run(0);

@@ -22,18 +22,7 @@ export interface Running {
  * const running = await startLocal(await mkdtemp(join(tmpdir(), 'data-')), ['--fresh']);
  */
 export async function startLocal(dataDir: string, args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const [port, simPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
-  // Only what the runner reads: nothing of this process's cloud or table settings leaks in.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    PORT: String(port),
-    SIM_PORT: String(simPort),
-    DYNAMODB_LOCAL_PORT: String(dynamoPort),
-    LOCAL_DATA_DIR: dataDir,
-    ...extraEnv,
-  };
+  const { env, port, simPort } = await startEnvironment(dataDir, extraEnv);
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -56,6 +45,41 @@ export async function startLocal(dataDir: string, args: string[] = [], extraEnv:
   const adminKey = /admin API key: (\S+)/.exec(output)?.[1];
   if (!adminKey) throw new Error(`no admin key printed:\n${output}`);
   return { child, get output() { return output; }, url: `http://127.0.0.1:${port}`, simUrl: `http://127.0.0.1:${simPort}`, adminKey };
+}
+
+/**
+ * `npm start`'s entry run to its end, for the starts it refuses: its exit code and everything
+ * it printed (stdout and stderr together).
+ *
+ * @example
+ * const { code, output } = await startLocalUntilExit(dataDir, { EWELINK_APP_ID: 'mine' });
+ */
+export async function startLocalUntilExit(dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  const { env } = await startEnvironment(dataDir, extraEnv);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+  return { code, output };
+}
+
+/**
+ * Only what the runner reads: nothing of this process's cloud or table settings leaks in, nor
+ * the suite's silencing of the AWS SDK's Node-version notice (npm start must do that itself).
+ */
+async function startEnvironment(dataDir: string, extraEnv: NodeJS.ProcessEnv): Promise<{ env: NodeJS.ProcessEnv; port: number; simPort: number }> {
+  const [port, simPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    SIM_PORT: String(simPort),
+    DYNAMODB_LOCAL_PORT: String(dynamoPort),
+    LOCAL_DATA_DIR: dataDir,
+    ...extraEnv,
+  };
+  return { env, port, simPort };
 }
 
 /** Ctrl-C, and the process gone. */
