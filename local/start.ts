@@ -113,9 +113,10 @@ async function main(): Promise<void> {
     `devices (${devices.length}):`,
     ...devices.map((d) => `  ${d.deviceid}  ${d.online ? 'online ' : 'offline'}  uiid ${d.uiid}  ${d.name}`),
     '',
-    'in another terminal, paste these first: the lines below use them, and the third points the admin command (npx ewelink-bridge) at this set-up:',
+    'in another terminal, paste these first: the lines below use them, and the last points the admin command (npx ewelink-bridge) at this set-up:',
     `  export BRIDGE=${shellQuoted(server.url)}`,
     `  export KEY=${shellQuoted(adminKey)}`,
+    ...(sim ? [`  export SIM=${shellQuoted(sim.url)}`] : []),
     `  ${adminCommandSettings()}`,
     '',
     'try:',
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     );
   }
   lines.push(
-    ...(sim ? [`  curl -s '${sim.url}/_sim/codes?to=me@example.com'    # the verification code npx ewelink-bridge send-code "sent" there (the simulator sends no mail)`] : []),
+    ...(sim ? [`  curl -s "$SIM/_sim/codes?to=me@example.com"    # the verification code npx ewelink-bridge send-code "sent" there (the simulator sends no mail)`] : []),
     '  npx ewelink-bridge status           # the linked eWeLink account: region, API, token expiry',
     '  npx ewelink-bridge reconcile        # the timer reconcile, now (it runs hourly): pushes timers waiting for a device that is back online',
   );

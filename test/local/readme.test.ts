@@ -85,11 +85,12 @@ describe("the README's quick start, pasted as it stands", () => {
   it('shows the first export lines npm start prints, as it prints them: the URL the bridge is on, and its key', () => {
     const shown = (blocks[2] as string).split('\n');
     const printed = exportLines.split('\n');
-    expect(printed).toHaveLength(3);
+    expect(printed).toHaveLength(4);
     expect(shown).toEqual(["export BRIDGE='http://127.0.0.1:3000'", "export KEY='<the key npm start printed>'"]);
     expect(printed[0]).toBe(`export BRIDGE='${running!.url}'`);
     expect(printed[1]).toBe(`export KEY='${running!.adminKey}'`);
-    expect(printed[2]).toMatch(/^export TABLE_NAME=/);
+    expect(printed[2]).toBe(`export SIM='${running!.simUrl}'`);
+    expect(printed[3]).toMatch(/^export TABLE_NAME=/);
   });
 
   it('answers each of the five calls as its comment says', { timeout: 60_000 }, async () => {
@@ -120,6 +121,46 @@ describe("the README's quick start, pasted as it stands", () => {
     // 5. the webhook toggles the lamp, which was on
     const [toggled] = await run(4);
     expect(toggled).toMatchObject({ deviceid: '1000000001', power: 'off' });
+  });
+});
+
+describe("docs/cli.md's recipe against npm start, pasted as it stands", () => {
+  let dataDir: string;
+  let running: Running | undefined;
+  let exportLines: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-cli-recipe-'));
+    running = await startLocal(dataDir, ['--fresh']);
+    exportLines = running.output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('export ')).join('\n');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (running) await interrupt(running);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs each step, and each says what its comment says', { timeout: 90_000 }, async () => {
+    // Prepare
+    const [recipe, ...others] = shellBlocks(readFileOf('docs/cli.md'), '## Against `npm start`');
+    expect(others).toEqual([]);
+    const recipeSteps = steps(recipe as string);
+    expect(recipeSteps).toHaveLength(4);
+    const run = (i: number) => paste(`${exportLines}\n${recipeSteps[i]!.script}`);
+
+    // Act + Assess: 1. the linked demo account
+    expect(await run(0)).toMatch(/^account "default": region eu/m);
+    // 2. a new account registered with the code the simulator kept, into its own bridge account
+    expect(await run(1)).toContain('account "me" registered and linked: me@example.com, region eu');
+    // 3. a key for it, which works
+    const key = /\b(ebk_[A-Za-z0-9_-]+)/.exec(await run(2))?.[1];
+    expect(key).toBeDefined();
+    const devices = await fetch(`${running!.url}/devices`, { headers: { authorization: `Bearer ${key}` } });
+    expect(devices.status).toBe(200);
+    // 4. the reconcile, for every linked account
+    const reconciled = await run(3);
+    expect(reconciled).toMatch(/^account "default": pushed \d+( \([^)]*\))?; in sync \d+; pending \(offline\) \d+; failed 0$/m);
+    expect(reconciled).toMatch(/^account "me": /m);
   });
 });
 

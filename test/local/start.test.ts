@@ -36,9 +36,9 @@ async function paste(lines: string[]): Promise<{ stdout: string; stderr: string 
   return promisify(execFile)('bash', ['-e', '-c', lines.join('\n')], { cwd: ROOT, env });
 }
 
-/** The paste block npm start prints for another terminal: the bridge's address, the admin key, the admin command's settings. */
+/** The paste block npm start prints for another terminal: the bridge's address, the admin key, the simulator's address, the admin command's settings. */
 function exportLines(running: Running): string[] {
-  return [printedLine(running, 'export BRIDGE='), printedLine(running, 'export KEY='), printedLine(running, 'export TABLE_NAME=')];
+  return [printedLine(running, 'export BRIDGE='), printedLine(running, 'export KEY='), printedLine(running, 'export SIM='), printedLine(running, 'export TABLE_NAME=')];
 }
 
 describe('npm start keeps its data between runs', () => {
@@ -121,10 +121,11 @@ describe('npm start prints lines a reader pastes into another terminal', () => {
     const exports = exportLines(running);
     expect(exports[0]).toBe(`export BRIDGE='${running.url}'`);
     expect(exports[1]).toBe(`export KEY='${running.adminKey}'`);
+    expect(exports[2]).toBe(`export SIM='${running.simUrl}'`);
     // the admin command's settings name the simulator's app and real ports, and DynamoDB Local's
     const simPort = new URL(running.simUrl).port;
     for (const setting of ["EWELINK_APP_ID='sim-app-id'", "EWELINK_APP_SECRET='sim-app-secret'", `EWELINK_API_URL='http://127.0.0.1:${simPort}/{region}'`, `EWELINK_V2_API_URL='http://127.0.0.1:${simPort}/`, `EWELINK_DISPATCH_URL='http://127.0.0.1:${simPort}/`, "DYNAMODB_ENDPOINT='http://127.0.0.1:", "TABLE_NAME='ewelink-bridge'"]) {
-      expect(exports[2]).toContain(setting);
+      expect(exports[3]).toContain(setting);
     }
     expect(running.output).not.toContain('NodeVersionSupportWarning');
     // the curl lines read the address and the key from the shell, every one of them
@@ -163,7 +164,7 @@ describe('npm start prints lines a reader pastes into another terminal', () => {
     expect(plug.params.timers).toHaveLength(1);
 
     // Act + Assess: the code send-code "sent" is read with the printed /_sim/codes line; registering into the linked demo account is refused, another account takes it
-    const codeLine = printedLine(running, `curl -s '${running.simUrl}/_sim/codes?to=me@example.com'`);
+    const codeLine = printedLine(running, 'curl -s "$SIM/_sim/codes?to=me@example.com"');
     const sent = await paste([...exports, 'npx ewelink-bridge send-code --for register --email me@example.com', codeLine]);
     const { code } = JSON.parse(sent.stdout.split('\n').find((l) => l.startsWith('{')) as string) as { code: string };
     expect(code).toMatch(/^\d{4}$/);
