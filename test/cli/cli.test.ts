@@ -12,7 +12,7 @@ import { serveBridge } from '../adapters/http/stacks';
 import { simCloudConfig } from '../support/bridge';
 
 // Each run starts a Node process that loads the bridge (about a second); a test makes several.
-describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
+describe('npx ewelink-bridge (account set-up CLI)', { timeout: 120_000 }, () => {
   let sim: Sim;
   let table: FreshTable;
   let store: Store;
