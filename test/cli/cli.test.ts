@@ -1,11 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../lib/secrets';
 import { createStore, type Store } from '../../lib/store';
 import { startSim, type Sim } from '../../sim';
 import { APP_ID, APP_SECRET, cliEnvironment, testAccount } from '../support/bridge';
-import { runCli, type CliRun } from '../support/cli';
+import { runCli, spawnCli, type CliRun } from '../support/cli';
 import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
 import { linkAssistant } from '../support/assistant-oauth';
 import { serveBridge } from '../adapters/http/stacks';
@@ -27,16 +27,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 120_000 }, () => 
 
   /** Runs the CLI's bin as a user would, with `input` on its stdin (a pipe, not a terminal). */
   function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/ewelink-bridge.mjs', ...args], { env: { ...env, ...options.env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(options.input ?? '');
-    });
+    return spawnCli(args, { ...env, ...options.env }, options.input);
   }
 
   /** Runs a command in this process, with the same environment as the spawned runs. */

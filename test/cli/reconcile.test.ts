@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimerDef } from '../../lib/timers/model';
 import { ACCOUNT, cliEnvironment, startHarness, type Harness } from '../support/bridge';
-import type { CliRun } from '../support/cli';
+import { spawnCli, type CliRun } from '../support/cli';
 
 /*
  * `npx ewelink-bridge reconcile`: the hourly timer reconcile, run now. A timer made while its
@@ -26,18 +25,7 @@ afterAll(async () => h?.close());
  * Node-version notice, and with Node's warnings shown, so the command must silence it itself.
  */
 function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/ewelink-bridge.mjs', ...args], {
-      env: { ...env, NODE_NO_WARNINGS: undefined, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return spawnCli(args, { ...env, NODE_NO_WARNINGS: undefined, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined });
 }
 
 describe('npx ewelink-bridge reconcile', { timeout: 60_000 }, () => {
