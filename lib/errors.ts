@@ -211,16 +211,19 @@ export function notOnV2(what: string): NotAvailableForApp {
   );
 }
 
+/** How every answer to a write whose answer was lost begins. */
+export const UNCONFIRMED_WRITE = "the bridge's database did not confirm the write in time";
+
 /**
  * A write's failure as its caller should hear it: when the table may have made the write
- * though its answer was lost (a StoreError `Unconfirmed`), an `OutcomeUnknown` saying
+ * though its answer was lost (a StoreError `Unconfirmed`), an `OutcomeUnknown` saying so and
  * `mayHave` (what may have been stored, and how to check); any other failure as it is.
  *
  * @example
  * await model.putScene(accountId, scene, 0).catch((err) => { throw unconfirmedWrite(err, 'the scene may have been stored; list the scenes'); });
  */
 export function unconfirmedWrite(err: unknown, mayHave: string): unknown {
-  return err instanceof StoreError && err.code === 'Unconfirmed' ? new OutcomeUnknown(mayHave, undefined, { cause: err }) : err;
+  return err instanceof StoreError && err.code === 'Unconfirmed' ? new OutcomeUnknown(`${UNCONFIRMED_WRITE}: ${mayHave}`, undefined, { cause: err }) : err;
 }
 
 const STORE_DOWN = "the bridge's database could not be reached; try again";

@@ -26,6 +26,10 @@ export interface ApiKeyView {
 const invalid = () => new Unauthorized('the API key is not valid');
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What a caller hears when a new key's write went to the table and its answer (with the key) was lost. */
+export const KEY_UNCONFIRMED =
+  'the API key may have been stored, but the key was lost with the answer. List the keys (GET /keys) and revoke one you never received (DELETE /keys/{keyId}) before making another';
+
 /**
  * API keys: each speaks for one bridge account. Keys are stored and looked up by their hash
  * only, so a key is never kept or compared in clear. Each has a token bucket (`KEY_RATE`
@@ -36,10 +40,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * const found = await apiKeys.authenticate(key); // { accountId: 'default', id: '…', … }
  * await apiKeys.admit(key, found); // or RateLimited
  */
-/** What a caller hears when a new key's write went to the table and its answer (with the key) was lost. */
-export const KEY_UNCONFIRMED =
-  "the bridge's database did not confirm the write in time: the API key may have been stored, but the key was lost with the answer. List the keys (GET /keys) and revoke one you never received (DELETE /keys/{keyId}) before making another";
-
 export class ApiKeys {
   constructor(
     private readonly keys: ApiKeyRepository,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { callLimit, withoutBudget } from '../deadline';
+import { callLimit, withinDeadline, withoutBudget } from '../deadline';
 import { AnswerLost, CloudFailure, CloudUnreachable, EwelinkError, SocketReplyLost, SocketUnavailable, tokenRefused } from './errors';
 import { accountLane, cloudPoliteness, type Politeness } from './politeness';
 import { CloudSocket, type PushedMessage } from './socket';
@@ -370,15 +370,8 @@ export class CommandChannel extends EventEmitter {
     if (socket || count < 2 || this.transportFor(creds).batchesStatus) return socket;
     const opening = this.sessions.get(creds.apikey)?.opening;
     if (!opening) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const givenUp = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), callLimit(this.options.connectTimeoutMs ?? SOCKET_CONNECT_TIMEOUT_MS));
-    });
-    try {
-      return await Promise.race([opening, givenUp]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const waitMs = callLimit(this.options.connectTimeoutMs ?? SOCKET_CONNECT_TIMEOUT_MS);
+    return withinDeadline(opening, waitMs, () => new SocketUnavailable('connect', 'not open in time')).catch(() => undefined);
   }
 
   /**

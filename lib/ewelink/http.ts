@@ -73,16 +73,33 @@ export interface WireRequest {
   body?: string;
 }
 
+/** Whose turn a call waits for under the cloud's rate limits: the limiter, and the account's lane in it. */
+export interface Pacing {
+  politeness: Politeness;
+  /** An apikey; calls made before login share the app's lane (`'app'`). */
+  account: string;
+}
+
 /**
- * Sends one request over the origin's keep-alive pool and decodes the answer, which must be a
- * JSON object; an unreachable cloud, a timeout or another answer is a typed error. Shared by
- * the v1 and v2 calls.
+ * Waits for the call's turn on its endpoint (its method and path without the query), then
+ * sends it over the origin's keep-alive pool and decodes the answer, which must be a JSON
+ * object; an unreachable cloud, a timeout or another answer is a typed error. Shared by the
+ * v1 and v2 calls.
  *
  * @example
- * const { status, reply } = await roundTrip('https://eu-apia.coolkit.cc', { method: 'GET', path: '/v2/family', headers }, 'families', HTTP_TIMEOUT_MS);
+ * const { status, reply } = await roundTrip('https://eu-apia.coolkit.cc', { method: 'GET', path: '/v2/family', headers }, 'families', HTTP_TIMEOUT_MS, { politeness: cloudPoliteness, account: apikey });
  */
-export async function roundTrip(origin: string, request: WireRequest, operation: string, timeoutMs: number): Promise<{ status: number; reply: Reply }> {
-  // Cut to the request's budget: a hanging cloud ends as a timeout while the caller can still be answered.
+export async function roundTrip(origin: string, request: WireRequest, operation: string, timeoutMs: number, pacing: Pacing): Promise<{ status: number; reply: Reply }> {
+  const answered = await pacing.politeness.turn(pacing.account, endpointOf(request.method, new URL(origin).host + request.path), operation);
+  try {
+    return await exchange(origin, request, operation, timeoutMs);
+  } finally {
+    answered();
+  }
+}
+
+async function exchange(origin: string, request: WireRequest, operation: string, timeoutMs: number): Promise<{ status: number; reply: Reply }> {
+  // Cut to the request's budget (after the turn's wait): a hanging cloud ends as a timeout while the caller can still be answered.
   const limit = callLimit(timeoutMs);
   if (limit <= 0) throw new CloudCallTimeout(operation, 0, false);
   let status: number;
@@ -132,7 +149,7 @@ function timedOut(err: unknown): boolean {
  * The rate-limit lane of a call: its method and path without the query (the path names the
  * endpoint; a device id in it makes each device its own endpoint, as the cloud counts them).
  */
-export function endpointOf(method: string, path: string): string {
+function endpointOf(method: string, path: string): string {
   return `${method} ${path.split('?')[0] ?? path}`;
 }
 
@@ -189,8 +206,8 @@ export class CloudHttp {
       headers.authorization = call.auth.kind === 'sign' ? `Sign ${signBody(this.options.appSecret, body)}` : `Bearer ${call.auth.at}`;
     }
 
-    const answered = await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + prefix + call.path), call.operation);
-    const { status, reply } = await roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs).finally(answered);
+    const pacing = { politeness: this.politeness, account: call.account ?? 'app' };
+    const { status, reply } = await roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs, pacing);
     const legacy = call.legacyFailure?.(reply);
     if (legacy) throw legacy;
     throwIfFailed(reply, status, call.operation, reply.region);

@@ -1,5 +1,5 @@
 import { CloudFailure } from './errors';
-import { endpointOf, HTTP_TIMEOUT_MS, roundTrip, throwIfFailed, type Reply } from './http';
+import { HTTP_TIMEOUT_MS, roundTrip, throwIfFailed, type Reply } from './http';
 import { cloudPoliteness, type Politeness } from './politeness';
 import { isObject } from './device-shape';
 import { nonce, signBody } from './sign';
@@ -61,10 +61,9 @@ export class CloudHttpV2 {
     return reply;
   }
 
-  private async exchange(baseUrl: string, call: V2Call): Promise<{ status: number; reply: Reply }> {
+  private exchange(baseUrl: string, call: V2Call): Promise<{ status: number; reply: Reply }> {
     const base = new URL(baseUrl);
     let path = base.pathname.replace(/\/+$/, '') + call.path;
-    const answered = await this.politeness.turn(call.account ?? 'app', endpointOf(call.method, base.host + path), call.operation);
     const headers: Record<string, string> = { 'x-ck-appid': this.options.appId };
     let body: string | undefined;
     if (call.method === 'POST') {
@@ -79,6 +78,6 @@ export class CloudHttpV2 {
     }
     if (call.auth.kind === 'sign') headers.authorization = `Sign ${signBody(this.options.appSecret, body ?? '')}`;
     if (call.auth.kind === 'bearer') headers.authorization = `Bearer ${call.auth.at}`;
-    return roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs).finally(answered);
+    return roundTrip(base.origin, { method: call.method, path, headers, body }, call.operation, this.timeoutMs, { politeness: this.politeness, account: call.account ?? 'app' });
   }
 }

@@ -140,7 +140,7 @@ export class SceneService {
 
 /** What a caller hears when a scene's write went to the table and its answer was lost. */
 function scenesMayHaveChanged(what: string, retry: string): string {
-  return `the bridge's database did not confirm the write in time: ${what}. List the scenes (GET /scenes) before ${retry}; a stored schedule reaches its devices by the hourly reconcile at the latest`;
+  return `${what}. List the scenes (GET /scenes) before ${retry}; a stored schedule reaches its devices by the hourly reconcile at the latest`;
 }
 
 function scheduledDevices(scene: SceneDef): Set<string> {

@@ -44,13 +44,7 @@ export async function conditionalRequest<T>(operation: string, call: StoreCall<T
 async function limited<T>(operation: string, call: StoreCall<T>): Promise<T> {
   const ms = callLimit(STORE_CALL_MS);
   if (ms <= 0) throw outOfTime(operation);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), ms);
-  try {
-    return await call({ abortSignal: controller.signal });
-  } finally {
-    clearTimeout(timer);
-  }
+  return call({ abortSignal: AbortSignal.timeout(ms) });
 }
 
 /** Every item of a Query, following LastEvaluatedKey page by page. */

@@ -317,7 +317,7 @@ export class TimerService {
 
 /** What a caller hears when a change of a device's timers went to the table and its answer was lost. */
 function timersMayHaveChanged(deviceid: string, what: string, retry: string): string {
-  return `the bridge's database did not confirm the write in time: ${what}. List the device's timers (GET /devices/${deviceid}/timers) before ${retry}; a stored change reaches the device by the hourly reconcile at the latest`;
+  return `${what}. List the device's timers (GET /devices/${deviceid}/timers) before ${retry}; a stored change reaches the device by the hourly reconcile at the latest`;
 }
 
 /** Weekdays in order, so equal schedules compile and compare alike. */

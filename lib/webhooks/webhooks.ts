@@ -117,7 +117,7 @@ export class Webhooks {
 
 /** What a caller hears when a new hook's write went to the table and its answer (with the secret) was lost. */
 export const HOOK_UNCONFIRMED =
-  "the bridge's database did not confirm the write in time: the webhook may have been stored, but its URL was lost with the answer. List the webhooks (GET /hooks) before creating it again; one whose URL you never got can be deleted, or given a new one with PUT /hooks/{hookId}/secret";
+  'the webhook may have been stored, but its URL was lost with the answer. List the webhooks (GET /hooks) before creating it again; one whose URL you never got can be deleted, or given a new one with PUT /hooks/{hookId}/secret';
 
 const noSuchHook = (hookId: string) => new NotFound(`the account has no webhook "${hookId}"`);
 

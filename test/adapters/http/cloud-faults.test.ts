@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../../support/bridge';
-import { withBudgetMs, type ApiAnswer, type ServedBridge } from './stacks';
+import { timed, withBudgetMs, type ServedBridge } from './stacks';
 
 /*
  * The HTTP API over a cloud that hangs (the simulator's `hangHttp`: no HTTP answer, the
@@ -31,12 +31,6 @@ afterAll(async () => {
   await fresh?.close();
   await h?.close();
 });
-
-async function timed(call: () => Promise<ApiAnswer>): Promise<ApiAnswer & { ms: number }> {
-  const started = Date.now();
-  const answer = await call();
-  return { ...answer, ms: Date.now() - started };
-}
 
 describe('a cloud that takes requests and never answers', () => {
   it('a command answers 504 outcome_unknown within the budget; the cloud carries it out once it is back, as the answer warned', async () => {

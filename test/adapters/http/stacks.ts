@@ -162,6 +162,13 @@ export async function withBudgetMs(h: Harness, budgetMs: number): Promise<Served
   return serveBridge(harnessConfig(h), h.apiKey, { now: () => h.sim.clock.now() }, { budgetMs });
 }
 
+/** A call's answer, with how long it took in ms. */
+export async function timed(call: () => Promise<ApiAnswer>): Promise<ApiAnswer & { ms: number }> {
+  const started = Date.now();
+  const answer = await call();
+  return { ...answer, ms: Date.now() - started };
+}
+
 /** Values that pass each path parameter's check, for parameters whose schema gives no example. */
 const PARAM_FALLBACKS: Record<string, string> = {
   timerId: '6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a09',

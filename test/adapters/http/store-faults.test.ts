@@ -5,7 +5,7 @@ import { httpApiHandler } from '../../../lib/adapters/http/lambda';
 import { ANSWER_MARGIN_MS } from '../../../lib/deadline';
 import { startHarness, type Harness } from '../../support/bridge';
 import { lossyStore, silentStore, type FaultyStore } from '../../support/faulty-store';
-import { withStoreAt, type ApiAnswer, type ServedBridge } from './stacks';
+import { timed, withStoreAt, type ServedBridge } from './stacks';
 
 /*
  * The HTTP API over a DynamoDB that fails as a real one can (test/support/faulty-store.ts):
@@ -54,12 +54,6 @@ afterAll(async () => {
   await lossy?.close();
   await h?.close();
 });
-
-async function timed(call: () => Promise<ApiAnswer>): Promise<ApiAnswer & { ms: number }> {
-  const started = Date.now();
-  const answer = await call();
-  return { ...answer, ms: Date.now() - started };
-}
 
 describe('a DynamoDB that takes requests and never answers', () => {
   const calls: [string, string, { body?: unknown; auth?: boolean }?][] = [

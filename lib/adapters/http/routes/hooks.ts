@@ -1,3 +1,4 @@
+import { UNCONFIRMED_WRITE } from '../../../errors';
 import { HOOK_CHANGE, HOOK_ID, HOOK_INPUT, HOOK_UNCONFIRMED } from '../../../webhooks/webhooks';
 import { CONTROL_RESULT, CREATED_HOOK, HOOK, HOOK_LIST, ROTATED_HOOK } from '../answers';
 import { pathParams, route, type Route } from '../route';
@@ -19,7 +20,7 @@ export const hookRoutes: Route[] = [
     description: 'Each hook has its own rate limit: 1 call a second with bursts of 5 unless `limit` says otherwise.',
     body: HOOK_INPUT,
     ok: { status: 201, description: 'the hook; its secret and URL are shown only now', schema: CREATED_HOOK },
-    errors: { 404: DEVICE_404, 422: 'also: the device cannot do the action', 504: `${HOOK_UNCONFIRMED} (\`outcome_unknown\`)` },
+    errors: { 404: DEVICE_404, 422: 'also: the device cannot do the action', 504: `${UNCONFIRMED_WRITE}: ${HOOK_UNCONFIRMED} (\`outcome_unknown\`)` },
     async handle({ accountId, body, baseUrl }, bridge) {
       const hook = await bridge.webhooks.create(accountId, body);
       return { ...hook, url: hookUrl(baseUrl, hook.hookId, hook.secret), note: 'the secret is shown only now; store the URL' };

@@ -1,3 +1,4 @@
+import { UNCONFIRMED_WRITE } from '../../../errors';
 import { API_KEY_INPUT, KEY_UNCONFIRMED } from '../../../accounts/api-keys';
 import { Text } from '../../../schema';
 import { API_KEY_LIST, CREATED_API_KEY } from '../answers';
@@ -30,7 +31,7 @@ export const keyRoutes: Route[] = [
     body: API_KEY_INPUT,
     cloud: false,
     ok: { status: 201, description: 'the key, shown only now', schema: CREATED_API_KEY },
-    errors: { 504: `${KEY_UNCONFIRMED} (\`outcome_unknown\`)` },
+    errors: { 504: `${UNCONFIRMED_WRITE}: ${KEY_UNCONFIRMED} (\`outcome_unknown\`)` },
     async handle({ accountId, body }, bridge) {
       return { ...(await bridge.apiKeys.create(accountId, body)), note: 'the key is shown only now; store it' };
     },
