@@ -159,6 +159,9 @@ const COMMANDS: Record<string, Command> = {
  * @example
  * process.exitCode = await main(['status', '--account', 'home']);
  */
+/** Every command's name, as typed after `npx ewelink-bridge` (docs/cli.md's table lists each). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 export async function main(argv: string[], print: (line: string) => void = console.log, complain: (line: string) => void = console.error): Promise<number> {
   // `oauth-client` takes a second word: add, list or remove.
   const [command, ...rest] = argv[0] === 'oauth-client' && argv[1] && !argv[1].startsWith('-') ? [`oauth-client ${argv[1]}`, ...argv.slice(2)] : argv;
