@@ -517,7 +517,8 @@ async function reconcile(bridge: Bridge, options: Options, print: (line: string)
   for (const report of reports) {
     print(`account "${report.accountId}": ${[devices('pushed', report.pushed), devices('in sync', report.inSync), devices('pending (offline)', report.pending), devices('failed', report.failed)].join('; ')}`);
     for (const drift of report.drift) {
-      print(`  drift on ${drift.deviceid}: ${drift.missing.length} of the bridge's entries missing or changed, ${drift.unexpected.length} it no longer has, ${drift.foreign} set elsewhere (kept)`);
+      // Every pushed device drifted (that is why it was pushed): say what it held.
+      print(`  ${drift.deviceid} held other timers than the bridge's: ${drift.missing.length} of the bridge's entries missing or changed, ${drift.unexpected.length} it no longer has; ${drift.foreign} set elsewhere were kept`);
     }
   }
   for (const accountId of failed) if (reasons.has(accountId)) print(`account "${accountId}": reconcile failed: ${reasons.get(accountId)}`);

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole bridge on one machine. DynamoDB Local, the simulated eWeLink cloud
  * (or the real one when credentials are configured), the Lambda handlers behind a local HTTP
- * server, and the schedules (token refresh daily, timer reconcile hourly) in-process. Ctrl-C
+ * server, and the schedules (token refresh daily, timer reconcile hourly; both once at start) in-process. Ctrl-C
  * stops all of it. The table and the admin key are kept in a data folder (`.data/` unless
  * LOCAL_DATA_DIR says otherwise) so a restart finds them again; `--fresh` (or LOCAL_FRESH=1)
  * starts empty. The simulator's app id is of the enterprise kind (v1 and v2) unless
@@ -94,6 +94,9 @@ async function main(): Promise<void> {
   const daily = setInterval(() => void refresh({}, refreshContext()).catch((e: Error) => console.error(`token refresh: ${e.message}`)), 86_400_000);
   stops.push(() => clearInterval(daily));
   await refresh({}, refreshContext()).catch((e: Error) => console.error(`token refresh: ${e.message}`));
+  // The reconcile, too, runs once at start: timers left pending while npm start was stopped, and
+  // with the simulator every device's timers (its devices start afresh each run), go out now.
+  await reconcile({}, reconcileContext()).catch((e: Error) => console.error(`timer reconcile: ${e.message}`));
   const hourly = setInterval(() => void reconcile({}, reconcileContext()).catch((e: Error) => console.error(`timer reconcile: ${e.message}`)), 3_600_000);
   stops.push(() => clearInterval(hourly));
 
@@ -144,7 +147,7 @@ async function main(): Promise<void> {
   lines.push(
     ...(sim ? [`  curl -s "$SIM/_sim/codes?to=me@example.com"    # the verification code npx ewelink-bridge send-code "sent" there (the simulator sends no mail)`] : []),
     '  npx ewelink-bridge status           # the linked eWeLink account: region, API, token expiry',
-    '  npx ewelink-bridge reconcile        # the timer reconcile, now (it runs hourly): pushes timers waiting for a device that is back online',
+    '  npx ewelink-bridge reconcile        # the timer reconcile, now (it runs at start and hourly): pushes timers waiting for a device that is back online',
   );
   lines.push('', ...assistantLines(server.url, first?.deviceid));
   lines.push('', 'Ctrl-C stops everything.');
@@ -207,9 +210,8 @@ async function linkAccount(bridge: import('../lib/bridge').Bridge, sim: Sim | un
     console.log('the simulator starts afresh each run and did not know the kept token pair: linking its demo account again');
     // The new simulator's demo account is a new eWeLink account to the bridge (a new apikey): replacing the link is the point.
     await loginOrImport(bridge, sim, { replace: true });
-    // The simulated devices lost their own timers with the old simulator: push them again.
+    // The new simulator's devices, whose timers the reconcile at start pushes again.
     await bridge.directory.fetch(ACCOUNT);
-    await bridge.reconcileTimers().catch((e: Error) => console.error(`timer reconcile: ${e.message}`));
     return;
   }
   await loginOrImport(bridge, sim);

@@ -46,7 +46,7 @@ describe('npx ewelink-bridge reconcile', { timeout: 60_000 }, () => {
     // Assess: pushed, recorded done, on the device; a second run finds it in sync
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`account "${ACCOUNT}": pushed 1 (${PLUG}); in sync 0; pending (offline) 0; failed 0`);
-    expect(run.stdout).toMatch(new RegExp(`^  drift on ${PLUG}: 1 of the bridge's entries missing or changed, 0 it no longer has, 0 set elsewhere \\(kept\\)$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^  ${PLUG} held other timers than the bridge's: 1 of the bridge's entries missing or changed, 0 it no longer has; 0 set elsewhere were kept$`, 'm'));
     expect(run.stderr).not.toContain('NodeVersionSupportWarning');
     expect(offline.stderr).not.toContain('NodeVersionSupportWarning');
     expect((await h.call('GET', `/devices/${PLUG}/timers`)).body.push).toMatchObject({ status: 'done', entries: 1 });

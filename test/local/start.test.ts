@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
-import { interrupt, startLocal, startLocalUntilExit, type Running } from '../support/local-start';
+import { interrupt, localRuns, startLocal, startLocalUntilExit, type Running } from '../support/local-start';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 async function call(running: Running, method: 'GET' | 'POST', path: string, body?: unknown, key = running.adminKey): Promise<{ status: number; body: any }> {
@@ -42,23 +41,19 @@ function exportLines(running: Running): string[] {
 }
 
 describe('npm start keeps its data between runs', () => {
-  let dataDir: string;
-  let running: Running | undefined;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-data-'));
-  });
-  afterAll(async () => {
-    if (running) await interrupt(running);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const local = localRuns();
 
-  it('a scene and the admin key survive Ctrl-C; --fresh starts empty', { timeout: 150_000 }, async () => {
+  it('a scene, a timer and the admin key survive Ctrl-C, the timer pushed again at start; --fresh starts empty', { timeout: 150_000 }, async () => {
+    const { dataDir } = local;
+    let running: Running;
     // Prepare: a first run, a scene made through the API
-    running = await startLocal(dataDir);
+    running = local.running = await startLocal(dataDir);
     const firstKey = running.adminKey;
     const created = await call(running, 'POST', '/scenes', { name: 'All on', actions: [{ deviceid: '1000000001', command: { power: 'on' } }] });
     expect(created.status).toBe(201);
     const sceneId = created.body.scene.id as string;
+    const timer = { schedule: { type: 'repeat', days: [1, 2, 3, 4, 5], time: '07:00' }, timeZone: 'Europe/Berlin', action: { power: 'on' } };
+    expect((await call(running, 'POST', '/devices/1000000001/timers', timer)).body.push.status).toBe('done');
     expect((await stat(join(dataDir, 'sim', 'admin-key'))).mode & 0o777).toBe(0o600);
 
     // Act + Assess: the printed Alexa lines, pasted as they are, discover the devices and switch one on
@@ -79,11 +74,14 @@ describe('npm start keeps its data between runs', () => {
     expect(await interrupt(running)).toBe(0);
 
     // Act: start again on the same folder
-    running = await startLocal(dataDir);
+    running = local.running = await startLocal(dataDir);
 
     // Assess: the same key, the scene, and a new simulator the demo account was linked to again
     expect(running.adminKey).toBe(firstKey);
     expect(running.output).toContain('linking its demo account again');
+    // the new simulator's lamp started without timers: the reconcile at start pushed the kept one
+    const lamp = (await (await fetch(`${running.simUrl}/_sim/devices/1000000001`)).json()) as { params: { timers?: unknown[] } };
+    expect(lamp.params.timers).toEqual([expect.objectContaining({ do: { switch: 'on' } })]);
     const scenes = await call(running, 'GET', '/scenes');
     expect(scenes.status).toBe(200);
     expect(scenes.body.scenes.map((s: { id: string }) => s.id)).toEqual([sceneId]);
@@ -92,7 +90,7 @@ describe('npm start keeps its data between runs', () => {
     expect(await interrupt(running)).toBe(0);
 
     // Act: start empty
-    running = await startLocal(dataDir, ['--fresh']);
+    running = local.running = await startLocal(dataDir, ['--fresh']);
 
     // Assess: a new key, the old one refused, no scene
     expect(running.output).toContain('starting empty');
@@ -100,24 +98,18 @@ describe('npm start keeps its data between runs', () => {
     expect((await call(running, 'GET', '/scenes', undefined, firstKey)).status).toBe(401);
     expect((await call(running, 'GET', '/scenes')).body.scenes).toEqual([]);
     expect(await interrupt(running)).toBe(0);
-    running = undefined;
+    local.running = undefined;
   });
 });
 
 describe('npm start prints lines a reader pastes into another terminal', () => {
-  let dataDir: string;
-  let running: Running | undefined;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-data-'));
-  });
-  afterAll(async () => {
-    if (running) await interrupt(running);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const local = localRuns();
 
   it('the exports make the curl lines and the admin command work on this set-up; the reconcile command pushes a timer that waited for its device', { timeout: 150_000 }, async () => {
+    const { dataDir } = local;
+    let running: Running;
     // Prepare
-    running = await startLocal(dataDir);
+    running = local.running = await startLocal(dataDir);
     const exports = exportLines(running);
     expect(exports[0]).toBe(`export BRIDGE='${running.url}'`);
     expect(exports[1]).toBe(`export KEY='${running.adminKey}'`);
@@ -176,20 +168,14 @@ describe('npm start prints lines a reader pastes into another terminal', () => {
     const registered = await register(['--account', 'me']);
     expect(registered.stdout).toContain('account "me" registered and linked: me@example.com, region eu');
     expect(await interrupt(running)).toBe(0);
-    running = undefined;
+    local.running = undefined;
   });
 });
 
 describe('npm start refuses what it cannot run, in one line, before starting anything', () => {
-  let dataDir: string;
+  const local = localRuns();
   let held: Server | undefined;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-data-'));
-  });
-  afterAll(async () => {
-    held?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => held?.close());
 
   /** The single line a refused start printed; fails showing the output when there were more, or a stack trace. */
   function onlyLine(output: string): string {
@@ -202,8 +188,8 @@ describe('npm start refuses what it cannot run, in one line, before starting any
   it('one app credential without the other: names the missing one, exits 1, writes nothing', { timeout: 60_000 }, async () => {
     // Act
     const [idOnly, secretOnly] = await Promise.all([
-      startLocalUntilExit(join(dataDir, 'id-only'), { EWELINK_APP_ID: 'my-app-id' }),
-      startLocalUntilExit(join(dataDir, 'secret-only'), { EWELINK_APP_SECRET: 'my-app-secret' }),
+      startLocalUntilExit(join(local.dataDir, 'id-only'), { EWELINK_APP_ID: 'my-app-id' }),
+      startLocalUntilExit(join(local.dataDir, 'secret-only'), { EWELINK_APP_SECRET: 'my-app-secret' }),
     ]);
     // Assess
     expect(idOnly.code).toBe(1);
@@ -211,7 +197,7 @@ describe('npm start refuses what it cannot run, in one line, before starting any
     expect(secretOnly.code).toBe(1);
     expect(onlyLine(secretOnly.output)).toBe('npm start failed: EWELINK_APP_SECRET is set but EWELINK_APP_ID is not: set both for the real eWeLink cloud, or neither for the simulator');
     expect(secretOnly.output).not.toContain('my-app-secret');
-    await expect(stat(join(dataDir, 'id-only'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(local.dataDir, 'id-only'))).rejects.toThrow(/ENOENT/);
   });
 
   it('a port in use (PORT, SIM_PORT, DYNAMODB_LOCAL_PORT): names the port and the variable, exits 1, writes nothing', { timeout: 60_000 }, async () => {
@@ -221,14 +207,14 @@ describe('npm start refuses what it cannot run, in one line, before starting any
     const port = String((held.address() as { port: number }).port);
     // Act
     const runs = await Promise.all(
-      ['PORT', 'SIM_PORT', 'DYNAMODB_LOCAL_PORT'].map((variable) => startLocalUntilExit(join(dataDir, variable), { [variable]: port })),
+      ['PORT', 'SIM_PORT', 'DYNAMODB_LOCAL_PORT'].map((variable) => startLocalUntilExit(join(local.dataDir, variable), { [variable]: port })),
     );
     // Assess
     for (const [i, variable] of ['PORT', 'SIM_PORT', 'DYNAMODB_LOCAL_PORT'].entries()) {
       const run = runs[i]!;
       expect(run.code, run.output).toBe(1);
       expect(onlyLine(run.output)).toBe(`npm start failed: port ${port} is in use (${variable}): stop what holds it, or set ${variable} to a free port`);
-      await expect(stat(join(dataDir, variable))).rejects.toThrow(/ENOENT/);
+      await expect(stat(join(local.dataDir, variable))).rejects.toThrow(/ENOENT/);
     }
   });
 });

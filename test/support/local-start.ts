@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../local/dynamo-local';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,3 +95,37 @@ export async function interrupt(running: Running): Promise<number | null> {
   return exited;
 }
 
+
+/** What `localRuns` gives a describe block: its data folder, and the `npm start` its tests leave running. */
+export interface LocalRuns {
+  readonly dataDir: string;
+  /** Set by the tests; stopped after the block if still set. */
+  running: Running | undefined;
+}
+
+/**
+ * Called in a describe block: a data folder made before its tests and removed after them,
+ * and whatever `npm start` they left in `running` interrupted first.
+ *
+ * @example
+ * const local = localRuns();
+ * it('…', async () => { local.running = await startLocal(local.dataDir); … });
+ */
+export function localRuns(): LocalRuns {
+  let dataDir: string | undefined;
+  const runs: LocalRuns = {
+    get dataDir() {
+      if (dataDir === undefined) throw new Error('localRuns: the data folder is made in beforeAll; read it inside a test or hook');
+      return dataDir;
+    },
+    running: undefined,
+  };
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ewelink-bridge-data-'));
+  });
+  afterAll(async () => {
+    if (runs.running) await interrupt(runs.running);
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  });
+  return runs;
+}
