@@ -3,6 +3,7 @@
  * part of the test pass/fail. Words after `--` pick the sections whose titles hold one of them
  * (`npm run bench -- cold` times only the bundles' load).
  */
+import '../local/node-version-notice';
 import { closeHttpPools } from '../lib/ewelink/http';
 import { benchAssistants } from './assistants';
 import { benchColdLoad } from './cold-load';

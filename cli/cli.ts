@@ -4,6 +4,7 @@
  * API, so a deployment never holds a password: each command that yields tokens stores them
  * through the token keeper and prints only what was linked, the region and the expiry.
  */
+import '../local/node-version-notice';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isLinkId } from '../lib/accounts/assistant-links';
@@ -13,7 +14,8 @@ import type { Bridge } from '../lib/bridge';
 import type { LoginIdentity, VerificationPurpose } from '../lib/ewelink/client';
 import { isRegion, REGIONS, type Region } from '../lib/ewelink/hosts';
 import type { TokenRecord } from '../lib/accounts/model';
-import { AccountNotLinked, InvalidInput } from '../lib/errors';
+import { AccountNotLinked, AlreadyLinked, InvalidInput } from '../lib/errors';
+import { ReconcileFailed, type ReconcileLog, type ReconcileReport } from '../lib/timers/reconcile-accounts';
 import { API_KEY_INPUT } from '../lib/accounts/api-keys';
 import { parse } from '../lib/schema';
 import { pastedLine } from './pasted-line';
@@ -31,12 +33,15 @@ account set-up (a command that yields tokens stores them for --account):
                           country calling code (44, 86, …) or for this app
   send-code --for register|reset|delete-account|wechat (--email E | --phone +CC…)
                           asks the cloud to send a verification code
-  register (--email E | --phone +CC…) --code CODE
+                          (with the simulator, read the code at <simulator>/_sim/codes?to=E)
+  register (--email E | --phone +CC…) --code CODE [--replace]
                           creates an eWeLink account (password: the new account's)
-  login (--email E | --phone +CC…)
+  login (--email E | --phone +CC…) [--replace]
                           logs in once (password: the account's)
-  reset-password (--email E | --phone +CC…) --code CODE
-                          sets a forgotten password (password: the new one) and logs in
+  reset-password (--email E | --phone +CC…) --code CODE [--replace]
+                          sets a forgotten password (password: the new one) and logs in;
+                          these three refuse to replace --account's link to another eWeLink
+                          account unless --replace is given
   change-password         changes the linked account's password (passwords: current, new)
   oauth-login [--redirect-url URL]
                           links through the eWeLink login page (OAuth 2.0: what a personal
@@ -58,6 +63,9 @@ bridge:
   delete-hook --id ID     deletes a webhook; its URL stops working at once
   rotate-hook --id ID     gives a webhook a new secret (shown once); the old URL stops
   status                  the linked account's region, API (v1 or v2) and when its tokens expire
+  reconcile               the hourly timer reconcile, now, for every linked account (or
+                          --account's): pushes timers waiting for devices back online and
+                          prints what was pushed, in sync, pending (offline), failed, drifted
   unlink                  unlinks the account: a v2 link is revoked at eWeLink, then the
                           bridge forgets the tokens (keys, hooks, timers and scenes stay)
 voice assistants (the bridge's OAuth 2.0 server: <bridge>/oauth/authorize and /oauth/token):
@@ -111,6 +119,9 @@ interface Options {
   'redirect-uri'?: string[];
   'require-pkce'?: boolean;
   link?: string;
+  replace?: boolean;
+  /** False when --account was not given (it is then "default"). */
+  accountGiven: boolean;
 }
 
 type Command = (bridge: Bridge, options: Options, print: (line: string) => void) => Promise<number>;
@@ -131,6 +142,7 @@ const COMMANDS: Record<string, Command> = {
   'delete-hook': deleteHook,
   'rotate-hook': rotateHook,
   status,
+  reconcile,
   unlink,
   alexa,
   'oauth-client add': addOAuthClient,
@@ -147,6 +159,9 @@ const COMMANDS: Record<string, Command> = {
  * @example
  * process.exitCode = await main(['status', '--account', 'home']);
  */
+/** Every command's name, as typed after `npx ewelink-bridge` (docs/cli.md's table lists each). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 export async function main(argv: string[], print: (line: string) => void = console.log, complain: (line: string) => void = console.error): Promise<number> {
   // `oauth-client` takes a second word: add, list or remove.
   const [command, ...rest] = argv[0] === 'oauth-client' && argv[1] && !argv[1].startsWith('-') ? [`oauth-client ${argv[1]}`, ...argv.slice(2)] : argv;
@@ -192,7 +207,7 @@ function readOptions(args: string[]): Options {
     ({ values } = parseArgs({
       args: joinIds(args),
       options: {
-        account: { type: 'string', default: 'default' },
+        account: { type: 'string' },
         region: { type: 'string', default: 'eu' },
         label: { type: 'string', default: 'admin' },
         country: { type: 'string' },
@@ -212,6 +227,7 @@ function readOptions(args: string[]): Options {
         'redirect-uri': { type: 'string', multiple: true },
         'require-pkce': { type: 'boolean' },
         link: { type: 'string' },
+        replace: { type: 'boolean' },
         password: { type: 'string' },
       },
       strict: true,
@@ -224,6 +240,8 @@ function readOptions(args: string[]): Options {
     throw new UsageError('--password would leave the password in your shell history: set EWELINK_PASSWORD, type it when asked, or pipe it in');
   }
   if (!isRegion(values.region)) throw new UsageError(`--region must be one of ${REGIONS.join(', ')}`);
+  values.accountGiven = values.account !== undefined;
+  values.account ??= 'default';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(values.account as string)) throw new UsageError('--account must be 1 to 64 letters, digits, ".", "_" or "-"');
   return values as unknown as Options;
 }
@@ -246,9 +264,11 @@ function verificationCode(options: Options): string {
 const who = (identity: LoginIdentity) => identity.email ?? identity.phoneNumber;
 const day = (ms: number) => new Date(ms).toISOString();
 
-/** Stores a grant for the account and says so, without the tokens. */
+/** Stores a grant for the account and says so, without the tokens; a link to another eWeLink account stands unless --replace. */
 async function link(linking: Promise<Linked>, options: Options, what: string, print: (line: string) => void): Promise<TokenRecord> {
-  const { record, login = 'the eWeLink account' } = await linking;
+  const { record, login = 'the eWeLink account' } = await linking.catch((err: unknown) => {
+    throw err instanceof AlreadyLinked ? new Error(`${err.message}: give --replace to link this one in its place (the other link's tokens are forgotten)`) : err;
+  });
   print(`account "${options.account}" ${what}: ${login}, region ${record.region}`);
   print(`tokens stored: access token until ${day(record.atExpiresAt)}, refresh token until ${day(record.rtExpiresAt)} (the password was not stored)`);
   return record;
@@ -275,14 +295,14 @@ async function register(bridge: Bridge, options: Options, print: (line: string) 
   const identity = identityOf(options);
   const code = verificationCode(options);
   const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'password for the new account', confirm: true }]);
-  await link(bridge.accounts.register(options.account, identity, password as string, code, options.region), options, 'registered and linked', print);
+  await link(bridge.accounts.register(options.account, identity, password as string, code, options.region, { replace: options.replace }), options, 'registered and linked', print);
   return 0;
 }
 
 async function login(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
   const identity = identityOf(options);
   const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'eWeLink password' }]);
-  await link(bridge.accounts.login(options.account, identity, password as string, options.region), options, 'linked', print);
+  await link(bridge.accounts.login(options.account, identity, password as string, options.region, { replace: options.replace }), options, 'linked', print);
   return 0;
 }
 
@@ -290,7 +310,7 @@ async function resetPassword(bridge: Bridge, options: Options, print: (line: str
   const identity = identityOf(options);
   const code = verificationCode(options);
   const [password] = await readPasswords([{ env: 'EWELINK_PASSWORD', prompt: 'new eWeLink password', confirm: true }]);
-  await link(bridge.accounts.resetPassword(options.account, identity, password as string, code, options.region), options, 'password reset and linked', print);
+  await link(bridge.accounts.resetPassword(options.account, identity, password as string, code, options.region, { replace: options.replace }), options, 'password reset and linked', print);
   return 0;
 }
 
@@ -467,6 +487,42 @@ async function status(bridge: Bridge, options: Options, print: (line: string) =>
   print(`account "${options.account}": region ${record.region}, access token until ${day(record.atExpiresAt)}, refresh token until ${day(record.rtExpiresAt)}`);
   print(record.api === 'v2' ? 'linked through the eWeLink login page: v2 API (what a personal app id allows)' : 'linked by password or an imported pair: v1 API (needs an enterprise app id)');
   return 0;
+}
+
+/**
+ * The scheduled reconcile (functions/reconcile-timers.ts does the same call), run now: every
+ * linked account, or the one --account names. Exit 1 when an account failed or is not linked.
+ */
+async function reconcile(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {
+  if (options.accountGiven && !(await bridge.accounts.status(options.account))) {
+    print(`account "${options.account}" is not linked: nothing to reconcile`);
+    return 1;
+  }
+  // The reconcile goes on past an account that fails and logs why; the reason is printed with its account.
+  const reasons = new Map<string, string>();
+  const log: ReconcileLog = {
+    info: () => undefined,
+    error: (_message, { accountId, error }) => void (error instanceof Error && reasons.set(String(accountId), error.message)),
+  };
+  let reports: (ReconcileReport & { accountId: string })[];
+  let failed: string[] = [];
+  try {
+    reports = await bridge.reconcileTimers(log, options.accountGiven ? [options.account] : undefined);
+  } catch (err) {
+    if (!(err instanceof ReconcileFailed)) throw err;
+    ({ reports, accountIds: failed } = err);
+  }
+  if (reports.length === 0 && failed.length === 0) print('no account is linked: nothing to reconcile');
+  const devices = (what: string, ids: string[]) => `${what} ${ids.length}${ids.length > 0 ? ` (${ids.join(', ')})` : ''}`;
+  for (const report of reports) {
+    print(`account "${report.accountId}": ${[devices('pushed', report.pushed), devices('in sync', report.inSync), devices('pending (offline)', report.pending), devices('failed', report.failed)].join('; ')}`);
+    for (const drift of report.drift) {
+      // Every pushed device drifted (that is why it was pushed): say what it held.
+      print(`  ${drift.deviceid} held other timers than the bridge's: ${drift.missing.length} of the bridge's entries missing or changed, ${drift.unexpected.length} it no longer has; ${drift.foreign} set elsewhere were kept`);
+    }
+  }
+  for (const accountId of failed) if (reasons.has(accountId)) print(`account "${accountId}": reconcile failed: ${reasons.get(accountId)}`);
+  return failed.length > 0 ? 1 : 0;
 }
 
 async function addOAuthClient(bridge: Bridge, options: Options, print: (line: string) => void): Promise<number> {

@@ -24,6 +24,12 @@ export interface BridgeAlarmsProps {
 const PERIOD = Duration.minutes(5);
 const LOOSE_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The alarm address, refused unless it looks like an e-mail address. */
+export function checkAlarmEmail(email: string): string {
+  if (!LOOSE_EMAIL.test(email)) throw new Error(`alarmEmail must be an e-mail address; got "${email}"`);
+  return email;
+}
+
 /**
  * The bridge's alarms and the SNS topic they notify. Each alarm fires on the first occurrence
  * in five minutes: every one of them means something a person should look at. The stage's
@@ -44,9 +50,7 @@ export class BridgeAlarms extends Construct {
   constructor(scope: Construct, id: string, props: BridgeAlarmsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    if (props.email !== undefined && !LOOSE_EMAIL.test(props.email)) {
-      throw new Error(`alarmEmail must be an e-mail address; got "${props.email}"`);
-    }
+    if (props.email !== undefined) checkAlarmEmail(props.email);
 
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'ewelink-bridge alarms', enforceSSL: true });
     // A topic with a policy of its own (enforceSSL adds one) no longer has the default one that

@@ -15,7 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_API_URL } from '../lib/ewelink/hosts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lib/store/schema';
-import { BridgeAlarms } from './alarms';
+import { BridgeAlarms, checkAlarmEmail } from './alarms';
 import { BridgeFunction } from './bridge-function';
 import { HTTP_ROUTES } from './routes';
 
@@ -164,8 +164,11 @@ export class EwelinkBridgeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EwelinkBridgeStackProps = {}) {
     super(scope, id, props);
+    // Every setting is checked before anything is built: a bundle takes seconds.
     const logLevel = checkLogLevel(props.logLevel ?? 'INFO');
     const alexaSkillId = props.alexaSkillId === undefined ? undefined : checkSkillId(props.alexaSkillId);
+    const redirectUrl = props.ewelinkRedirectUrl ? checkRedirectUrl(props.ewelinkRedirectUrl) : undefined;
+    if (props.alarmEmail !== undefined) checkAlarmEmail(props.alarmEmail);
     const handlersDir = props.handlersDir ?? HANDLERS_DIR;
 
     this.table = new dynamodb.TableV2(this, 'Table', {
@@ -188,7 +191,7 @@ export class EwelinkBridgeStack extends Stack {
       TABLE_NAME: this.table.tableName,
       EWELINK_SECRET_ARN: this.secret.secretArn,
       EWELINK_API_URL: props.ewelinkApiUrl ?? DEFAULT_API_URL,
-      ...(props.ewelinkRedirectUrl ? { EWELINK_REDIRECT_URL: checkRedirectUrl(props.ewelinkRedirectUrl) } : {}),
+      ...(redirectUrl ? { EWELINK_REDIRECT_URL: redirectUrl } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       LOG_LEVEL: logLevel,
     };

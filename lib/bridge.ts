@@ -45,8 +45,11 @@ export interface Bridge {
   readonly replies: Replies;
   /** The assistants' account linking (OAuth clients, links, tokens); also the `AssistantTokens` their adapters check bearers with. */
   readonly assistantLinks: AssistantLinks;
-  /** The hourly reconcile: every linked account's timers in turn; throws at the end naming the accounts that failed. */
-  reconcileTimers(log?: ReconcileLog): Promise<(ReconcileReport & { accountId: string })[]>;
+  /**
+   * The hourly reconcile: every linked account's timers in turn (or only `accountIds`'); throws
+   * `ReconcileFailed` at the end naming the accounts that failed.
+   */
+  reconcileTimers(log?: ReconcileLog, accountIds?: readonly string[]): Promise<(ReconcileReport & { accountId: string })[]>;
   close(): void;
 }
 
@@ -119,7 +122,7 @@ export function wireBridge(config: BridgeConfig, tuning: BridgeTuning = {}): { b
     targets: new AssistantTargets(directory, scenes),
     replies: new Replies(store.replies, tuning.now),
     assistantLinks: new AssistantLinks(store.assistantLinks, store.oneTimeSecrets, apiKeys, tuning.now),
-    reconcileTimers: async (log) => reconcileAccounts(await accounts.accountIds(), (accountId) => timers.reconcile(accountId), log),
+    reconcileTimers: async (log, accountIds) => reconcileAccounts(accountIds ?? (await accounts.accountIds()), (accountId) => timers.reconcile(accountId), log),
     close: () => channel.close(),
   };
   return { bridge, parts: { store, client, v2, transports, keeper, channel } };

@@ -27,8 +27,8 @@ export abstract class DomainError extends Error {
 export class InvalidInput extends DomainError {
   override name = 'InvalidInput';
   static override readonly code = 'invalid_input';
-  constructor(field: string, rule: string) {
-    super(`${field}: ${rule}`, field);
+  constructor(field: string, rule: string, options?: ErrorOptions) {
+    super(`${field}: ${rule}`, field, options);
   }
 }
 
@@ -151,6 +151,17 @@ export class NotAvailableForApp extends DomainError {
 export class LinkRefused extends DomainError {
   override name = 'LinkRefused';
   static override readonly code = 'link_refused';
+}
+
+/**
+ * A login, registration or password reset for a bridge account already linked to another
+ * eWeLink account, not asked to replace that link: nothing was stored, the link stands.
+ */
+export class AlreadyLinked extends LinkRefused {
+  override name = 'AlreadyLinked';
+  constructor(readonly accountId: string) {
+    super(`account "${accountId}" is already linked to another eWeLink account; nothing was changed`);
+  }
 }
 
 /** The bridge's own database could not be reached. */

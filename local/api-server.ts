@@ -126,7 +126,14 @@ export async function serveApi(handler: ApiHandler, port = 0, host = '127.0.0.1'
         });
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    // A taken port is the caller's to explain, not an unhandled 'error' event.
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port: bound } = server.address() as AddressInfo;
   return {
     server,

@@ -18,6 +18,13 @@ import type { DeviationRule, SpecDeviation } from './types';
  *   the socket is closed with 1013 (try again later). It refuses only while
  *   `faults.enforceLimits` is on; crossings are always counted in `stats.limitCrossings` and
  *   never noted in this log, which a bridge test fails on.
+ * - A share (`share` on the socket) whose `uid` is the sharer's own login: the spec names no
+ *   answer. The sim refuses it as malformed, `{"error": 400, "reason": "a device cannot be
+ *   shared with its owner"}` (socket/share-actions.ts).
+ * - A Wi-Fi device added (`/api/user/device/add`) with an `apikey` that is not the one it paired
+ *   with: the spec's list of failures names none. The sim answers in the legacy shape with the
+ *   code of the nearest listed refusal (403, the device not the app id's to add) and its own
+ *   text, `{"code": 403, "error": "Device apikey does not match!"}` (devices/unbound-pool.ts).
  */
 
 /**

@@ -4,7 +4,7 @@ import { AccessTokenExpired, AuthFailed, AuthRefused, BadRequest, NotFound, toke
 import { isRegion, type Region } from '../ewelink/hosts';
 import type { CloudApi, OAuthTokens, TokenGrant } from '../ewelink/types';
 import type { EwelinkV2Client } from '../ewelink/v2-client';
-import { CloudAuthRefused, InvalidInput, LinkRefused } from '../errors';
+import { AlreadyLinked, CloudAuthRefused, InvalidInput, LinkRefused } from '../errors';
 import { newSecret } from '../secrets';
 import type { OAuthStateRepository, TokenRecord, TokenRepository } from './model';
 import type { AdoptedTokens, RefreshReport, TokenKeeper } from './token-keeper';
@@ -17,6 +17,15 @@ export interface Linked {
   record: TokenRecord;
   /** The e-mail address or phone number the cloud names for the account, when it does. */
   login?: string;
+}
+
+/**
+ * How a login, registration or reset treats an account already linked: by default a link to
+ * another eWeLink account stands (`AlreadyLinked`); `replace` links the new one in its place.
+ * Linking the same eWeLink account again (fresh tokens) is always allowed.
+ */
+export interface LinkOptions {
+  replace?: boolean;
 }
 
 /** An account unlinked: which API it used, and whether eWeLink itself revoked the bridge's tokens. */
@@ -179,16 +188,18 @@ export class AccountLinking {
     return this.client.sendVerificationCode(to, purpose, region);
   }
 
-  async login(accountId: string, identity: LoginIdentity, password: string, region: Region): Promise<Linked> {
-    return this.link(accountId, await this.client.login(identity, password, region));
+  async login(accountId: string, identity: LoginIdentity, password: string, region: Region, options: LinkOptions = {}): Promise<Linked> {
+    return this.link(accountId, await this.client.login(identity, password, region), options);
   }
 
-  async register(accountId: string, identity: LoginIdentity, password: string, code: string, region: Region): Promise<Linked> {
-    return this.link(accountId, await this.client.register(identity, password, code, region));
+  async register(accountId: string, identity: LoginIdentity, password: string, code: string, region: Region, options: LinkOptions = {}): Promise<Linked> {
+    // A new eWeLink account is never the one linked: refused before the cloud is asked, so the code stays good.
+    if (!options.replace && (await this.tokens.get(accountId))) throw new AlreadyLinked(accountId);
+    return this.link(accountId, await this.client.register(identity, password, code, region), { replace: true });
   }
 
-  async resetPassword(accountId: string, identity: LoginIdentity, password: string, code: string, region: Region): Promise<Linked> {
-    return this.link(accountId, await this.client.resetPassword(identity, password, code, region));
+  async resetPassword(accountId: string, identity: LoginIdentity, password: string, code: string, region: Region, options: LinkOptions = {}): Promise<Linked> {
+    return this.link(accountId, await this.client.resetPassword(identity, password, code, region), options);
   }
 
   /** Changes the linked account's password; fails before calling the cloud when the account is not linked. */
@@ -249,9 +260,14 @@ export class AccountLinking {
     return record;
   }
 
-  private async link(accountId: string, grant: TokenGrant): Promise<Linked> {
-    const record = await this.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey });
+  /** Stores the grant, unless it would replace a link to another eWeLink account (told by its apikey) unasked. */
+  private async link(accountId: string, grant: TokenGrant, options: LinkOptions): Promise<Linked> {
+    if (!options.replace) {
+      const held = await this.tokens.get(accountId);
+      if (held && held.apikey !== grant.user.apikey) throw new AlreadyLinked(accountId);
+    }
     const login = grant.user.email ?? grant.user.phoneNumber;
+    const record = await this.adopt(accountId, { at: grant.at, rt: grant.rt, region: grant.region, apikey: grant.user.apikey, ...(login !== undefined && { login }) });
     return login === undefined ? { record } : { record, login };
   }
 }

@@ -17,3 +17,14 @@ export function loginIdentity(login: string): LoginIdentity | undefined {
   if (EMAIL_LOGIN.test(login) && login.length <= 254) return { email: login };
   return undefined;
 }
+
+/**
+ * Whether two logins name the same eWeLink account: e-mail addresses compare without regard to
+ * case, phone numbers as written.
+ *
+ * @example
+ * sameLogin('Me@Example.com', 'me@example.com') // true
+ */
+export function sameLogin(a: string, b: string): boolean {
+  return a === b || (EMAIL_LOGIN.test(a) && a.toLowerCase() === b.toLowerCase());
+}

@@ -19,6 +19,8 @@ export interface TokenRecord {
   apikey: string;
   /** The API the account was linked through: `v2` by the OAuth login; absent (older records) or `v1` otherwise. */
   api?: CloudApi;
+  /** The eWeLink login (e-mail address or +CC phone number) the link signed in as, when it named one (a password login does; an imported pair or the OAuth login does not). */
+  login?: string;
   /** When the access token expires, epoch milliseconds. */
   atExpiresAt: number;
   /** When the refresh token expires, epoch milliseconds. */
@@ -34,7 +36,7 @@ export interface TokenRecord {
 }
 
 /** A pair from a login, an import or the OAuth login. */
-export type NewTokens = Pick<TokenRecord, 'accountId' | 'at' | 'rt' | 'region' | 'apikey' | 'api' | 'atExpiresAt' | 'rtExpiresAt'>;
+export type NewTokens = Pick<TokenRecord, 'accountId' | 'at' | 'rt' | 'region' | 'apikey' | 'api' | 'login' | 'atExpiresAt' | 'rtExpiresAt'>;
 
 /** A pair from a refresh (`/api/user/refresh` or `/v2/user/refresh`): same account, region, apikey and API, new tokens. */
 export type RefreshedTokens = Pick<TokenRecord, 'at' | 'rt' | 'atExpiresAt' | 'rtExpiresAt'>;

@@ -3,6 +3,7 @@ import { CloudFailure, RefreshTokenExpired, tokenRefused } from '../ewelink/erro
 import type { CloudTransports } from '../ewelink/transport';
 import type { Credentials, RefreshedTokens } from '../ewelink/types';
 import { AccountNotLinked, CloudAuthRefused, notOnV2 } from '../errors';
+import { sameLogin } from './logins';
 import type { NewTokens, TokenRecord, TokenRepository } from './model';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +28,7 @@ export interface RefreshReport {
 }
 
 /** A pair to store as an account's, as a link yields it; the expiry times when the cloud named them. */
-export type AdoptedTokens = Pick<NewTokens, 'at' | 'rt' | 'region' | 'apikey' | 'api'> & Partial<Pick<NewTokens, 'atExpiresAt' | 'rtExpiresAt'>>;
+export type AdoptedTokens = Pick<NewTokens, 'at' | 'rt' | 'region' | 'apikey' | 'api' | 'login'> & Partial<Pick<NewTokens, 'atExpiresAt' | 'rtExpiresAt'>>;
 
 /**
  * Keeps each account's token pair: serves credentials from memory (read from the store once
@@ -79,6 +80,29 @@ export class TokenKeeper {
   }
 
   /**
+   * Whether `login` (an e-mail address or phone number) is the eWeLink login the account was
+   * linked with; false when the link named none (an imported pair, the OAuth login).
+   *
+   * @example
+   * if (await keeper.isOwnLogin(accountId, share.uid)) throw new InvalidInput('uid', '…');
+   */
+  async isOwnLogin(accountId: string, login: string): Promise<boolean> {
+    const own = (await this.current(accountId)).login;
+    return own !== undefined && sameLogin(own, login);
+  }
+
+  /**
+   * The bridge accounts linked to the eWeLink account with this login (as their links named it):
+   * one Query of the token pairs, which share a partition.
+   *
+   * @example
+   * for (const receiver of await keeper.accountsLinkedTo('friend@example.com')) await directory.forget(receiver);
+   */
+  async accountsLinkedTo(login: string): Promise<string[]> {
+    return (await this.tokens.list()).filter((record) => record.login !== undefined && sameLogin(record.login, login)).map((record) => record.accountId);
+  }
+
+  /**
    * Stores a pair from a login, a registration, an import or the OAuth login, replacing whatever
    * was there; the expiry times are the cloud's when it named them, else the documented lifetimes.
    */
@@ -91,6 +115,7 @@ export class TokenKeeper {
       region: grant.region,
       apikey: grant.apikey,
       api: grant.api ?? 'v1',
+      ...(grant.login !== undefined && { login: grant.login }),
       atExpiresAt: grant.atExpiresAt ?? now + AT_LIFETIME_MS,
       rtExpiresAt: grant.rtExpiresAt ?? now + RT_LIFETIME_MS,
     });

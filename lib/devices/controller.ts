@@ -3,7 +3,8 @@ import type { CloudTransports } from '../ewelink/transport';
 import type { BatchOutcome, CommandChannel, TargetedParams, Via } from '../ewelink/command';
 import type { DeviceParams } from '../ewelink/types';
 import { withinDeadline } from '../deadline';
-import { noAnswerInTime, toDomainError } from '../errors';
+import { NotFound as CloudNotFound } from '../ewelink/errors';
+import { noAnswerInTime, NotFound, toDomainError } from '../errors';
 import type { CachedDevice } from './model';
 import { capabilitiesOf, deviceProfile, type Capabilities, type DeviceProfile } from './catalogue';
 import type { DeviceCommand } from './command';
@@ -85,7 +86,7 @@ export class DeviceController {
         return { deviceid, via, ...outcome, params };
       });
     } catch (err) {
-      throw toDomainError(err) ?? err;
+      throw await this.known(accountId, deviceid, err);
     }
   }
 
@@ -114,7 +115,7 @@ export class DeviceController {
     const inTime = <T>(work: Promise<T>): Promise<T> => (withinMs === undefined ? work : withinDeadline(work, Math.max(0, withinMs - (Date.now() - started)), noAnswerInTime));
     const plans = await Promise.all(
       actions.map(({ deviceid, command }) =>
-        inTime(this.plan(accountId, deviceid, command)).catch((err: unknown): { error: unknown } => ({ error: toDomainError(err) ?? err })),
+        inTime(this.plan(accountId, deviceid, command)).catch(async (err: unknown): Promise<{ error: unknown }> => ({ error: await this.known(accountId, deviceid, err) })),
       ),
     );
     const ready = plans.filter((p): p is PlannedControl => !('error' in p));
@@ -130,10 +131,10 @@ export class DeviceController {
         if ('error' in plan) return { deviceid, ok: false, error: plan.error };
         try {
           const answer = await inTime((answers[ready.indexOf(plan)] as Deferred<BatchOutcome>).promise);
-          if (!answer.ok) return { deviceid, ok: false, error: toDomainError(answer.error) ?? answer.error };
+          if (!answer.ok) return { deviceid, ok: false, error: await this.known(accountId, deviceid, answer.error) };
           return { deviceid, ok: true, result: { deviceid, via: answer.via, ...plan.outcome, params: plan.params } };
         } catch (err) {
-          return { deviceid, ok: false, error: toDomainError(err) ?? err };
+          return { deviceid, ok: false, error: await this.known(accountId, deviceid, err) };
         }
       }),
     );
@@ -171,8 +172,20 @@ export class DeviceController {
         params: live.params,
       };
     } catch (err) {
-      throw toDomainError(err) ?? err;
+      throw await this.known(accountId, deviceid, err);
     }
+  }
+
+  /**
+   * A failure as the caller should hear it. A device the cached list holds but the cloud does not
+   * (deleted, or a share of it ended, elsewhere) drops the account's cached list, so the next read
+   * fetches it, and is `not_found` naming the device.
+   */
+  private async known(accountId: string, deviceid: string, err: unknown): Promise<unknown> {
+    if (!(err instanceof CloudNotFound)) return toDomainError(err) ?? err;
+    // The answer is the 404 whatever the table says: a list left behind expires with its TTL.
+    await this.directory.forget(accountId).catch(() => undefined);
+    return new NotFound(`no device "${deviceid}" in this account: the eWeLink cloud no longer has it here (deleted, or its share was revoked); list the devices again`, undefined, { cause: err });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { TokenKeeper } from '../accounts/token-keeper';
 import type { EwelinkClient } from '../ewelink/client';
 import type { Credentials, DeviceHistoryEntry } from '../ewelink/types';
+import { Forbidden, WrongDeviceKey } from '../ewelink/errors';
 import { CloudUnavailable, InvalidInput, NotOwner } from '../errors';
 import { DateTime, Int, RULE, Text, Type, type Static } from '../schema';
 import type { CachedDevice } from './model';
@@ -139,14 +140,21 @@ export class DeviceManagement {
   /** Adds a just-paired Wi-Fi device to the account. */
   async add(accountId: string, device: AddDevice): Promise<DeviceSummary> {
     await this.keeper.requireV1(accountId, 'adding devices');
-    await this.keeper.withCredentials(accountId, (creds) => this.client.addDevice(creds, device));
+    await this.keeper.withCredentials(accountId, (creds) => this.client.addDevice(creds, device)).catch((err: unknown) => {
+      if (err instanceof WrongDeviceKey) {
+        throw new InvalidInput('apikey', `is not the apikey device "${device.deviceid}" reported while pairing: send the apikey the device gave during pairing (pair it again to read it)`, { cause: err });
+      }
+      throw err instanceof Forbidden ? otherBrand(err, 'deviceid', device.deviceid) : err;
+    });
     return this.listed(accountId, device.deviceid);
   }
 
   /** Adds a GSM device by the id on its QR code. */
   async addGsm(accountId: string, { id, name }: AddGsmDevice): Promise<DeviceSummary> {
     await this.keeper.requireV1(accountId, 'adding devices');
-    const added = await this.keeper.withCredentials(accountId, (creds) => this.client.addGsmDevice(creds, { id, name }));
+    const added = await this.keeper.withCredentials(accountId, (creds) => this.client.addGsmDevice(creds, { id, name })).catch((err: unknown) => {
+      throw err instanceof Forbidden ? otherBrand(err, 'id', id) : err;
+    });
     return this.listed(accountId, added.deviceid);
   }
 
@@ -215,6 +223,11 @@ export class DeviceManagement {
     if (!device) throw new CloudUnavailable(`the cloud added device "${deviceid}" but does not list it yet; list the devices again shortly`);
     return summaryOf(device);
   }
+}
+
+/** The spec's 403 on adding: the device is of a brand this app id may not add. */
+function otherBrand(cause: unknown, field: string, id: string): InvalidInput {
+  return new InvalidInput(field, `the eWeLink cloud refused device "${id}": it does not belong to this app id's brand, so this app id cannot add it`, { cause });
 }
 
 export function summaryOf({ deviceid, name, uiid, online, channels }: CachedDevice): DeviceSummary {

@@ -69,6 +69,14 @@ export class Forbidden extends EwelinkError {
   override name = 'Forbidden';
 }
 
+/**
+ * A Wi-Fi device added with an apikey that is not the one it reported while pairing (the spec
+ * names no code for it; the text says so).
+ */
+export class WrongDeviceKey extends EwelinkError {
+  override name = 'WrongDeviceKey';
+}
+
 /** 404: no such user or device. */
 export class NotFound extends EwelinkError {
   override name = 'NotFound';
@@ -317,6 +325,7 @@ export function deviceAddError(code: number | undefined, text: string | undefine
     case 401:
       return new BadRequest(known, operation, say('the device id is not in a valid format: check what the QR code or pairing gave'));
     case 403:
+      if (text !== undefined && /apikey/i.test(text)) return new WrongDeviceKey(known, operation, say('the apikey is not the one the device reported while pairing'));
       return new Forbidden(known, operation, say('the device does not belong to this app id\'s brand'));
     case 404:
       return new NotFound(known, operation, say('the cloud knows no device with that id'));

@@ -84,7 +84,10 @@ export class Groups {
     await this.keeper.requireV1(accountId, 'device groups');
     const at = index ?? (await this.cloudGroups(accountId)).reduce((next, g) => Math.max(next, g.index + 1), 0);
     const id = await this.keeper.withCredentials(accountId, (creds) => this.client.createGroup(creds, name, at));
-    return { id, name, index: at, deviceids: [] };
+    // The cloud answers the new id only: its list says when it made the group, as GET /groups shows
+    // it. Should it not list the group yet, the time of its answer stands in.
+    const made = (await this.cloudGroups(accountId)).find((g) => g.id === id);
+    return { ...groupOf(made ?? { id, name, index: at, createdAt: new Date().toISOString() }), deviceids: [] };
   }
 
   /** Renames or moves a group; what is not given stays as it is. */

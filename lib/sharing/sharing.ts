@@ -4,7 +4,8 @@ import type { DeviceDirectory } from '../devices/directory';
 import type { CommandChannel, CommandTarget } from '../ewelink/command';
 import type { Credentials, ShareOutcome } from '../ewelink/types';
 import { displayName } from '../devices/management';
-import { AlreadyShared, NoSuchAccount, NotOwner, ShareRefused } from '../errors';
+import { AlreadyShared, InvalidInput, NoSuchAccount, NotOwner, ShareRefused } from '../errors';
+import { BadRequest } from '../ewelink/errors';
 import { Int, Text, Type, type Static } from '../schema';
 import type { CachedDevice } from '../devices/model';
 
@@ -69,9 +70,15 @@ export class Sharing {
 
   async share(accountId: string, deviceid: string, { uid, permit, note = DEFAULT_NOTE }: ShareDevice): Promise<Share> {
     await this.keeper.requireV1(accountId, 'sharing devices');
+    if (await this.keeper.isOwnLogin(accountId, uid)) throw sharedWithOwner(deviceid);
     const device = await this.directory.find(accountId, deviceid);
     const outcome = await this.asOwner(accountId, device, (creds, target) =>
-      this.channel.share(creds, target, { uid, deviceName: device.name, permit, note }),
+      this.channel.share(creds, target, { uid, deviceName: device.name, permit, note }).catch((err: unknown) => {
+        // Every field the spec lists passed the bridge's checks, so what the cloud calls malformed
+        // is the receiver: the owner's own login, which the bridge cannot check itself when the
+        // link named none (an imported pair, the OAuth login, a link from before it kept logins).
+        throw err instanceof BadRequest ? sharedWithOwner(deviceid, { cause: err }) : err;
+      }),
     );
     accepted(outcome, uid, deviceid);
     return withOptional({ deviceid, uid }, permit, note);
@@ -88,11 +95,17 @@ export class Sharing {
     return withOptional({ deviceid, uid }, permit, note);
   }
 
-  /** Ends the share; the device leaves the receiver's list. Ending one already ended is no error. */
+  /**
+   * Ends the share; the device leaves the receiver's list. Ending one already ended is no error.
+   * A receiver linked to this bridge too loses its cached device list, which still holds the device.
+   */
   async revoke(accountId: string, deviceid: string, uid: string): Promise<void> {
     await this.keeper.requireV1(accountId, 'sharing devices');
     const device = await this.directory.find(accountId, deviceid);
     await this.asOwner(accountId, device, (creds, target) => this.channel.cancelShare(creds, target, { uid, deviceName: device.name }));
+    for (const receiver of await this.keeper.accountsLinkedTo(uid)) {
+      if (receiver !== accountId) await this.directory.forget(receiver);
+    }
   }
 
   private asOwner<T>(accountId: string, device: CachedDevice, task: (creds: Credentials, target: CommandTarget) => Promise<T>): Promise<T> {
@@ -103,6 +116,11 @@ export class Sharing {
       return task(creds, { deviceid: device.deviceid, apikey: device.apikey });
     });
   }
+}
+
+/** The refusal of a share with the account that owns the device: nothing is sent, or nothing was made. */
+function sharedWithOwner(deviceid: string, options?: ErrorOptions): InvalidInput {
+  return new InvalidInput('uid', `is the eWeLink login of the account that owns device "${deviceid}": a device cannot be shared with its owner; give the login of another account`, options);
 }
 
 /** Anything but the receiver's yes is an error the caller can act on. */

@@ -27,11 +27,12 @@ export class DynamoTokenRepository implements TokenRepository {
     // One UpdateItem rather than read-then-put: the version bump is atomic, so two saves racing
     // still end two versions apart and neither can be mistaken for the other.
     // The pair's API is stored as given; a record without one (written before there were two) is v1.
+    // So is the login: a new link without one may be another eWeLink account, so an old one goes.
     const update =
       'SET #accountId = :accountId, #at = :at, #rt = :rt, #region = :region, #apikey = :apikey, ' +
-      `${tokens.api ? '#api = :api, ' : ''}#atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ` +
+      `${tokens.api ? '#api = :api, ' : ''}${tokens.login ? '#login = :login, ' : ''}#atExpiresAt = :atExpiresAt, #rtExpiresAt = :rtExpiresAt, #updatedAt = :now, ` +
       '#version = if_not_exists(#version, :zero) + :one ' +
-      `REMOVE #leaseOwner, #leaseUntil${tokens.api ? '' : ', #api'}`;
+      `REMOVE #leaseOwner, #leaseUntil${tokens.api ? '' : ', #api'}${tokens.login ? '' : ', #login'}`;
     const { Attributes } = await request('tokens.save', (options) =>
       this.table.client.send(
         new UpdateCommand({
@@ -46,6 +47,7 @@ export class DynamoTokenRepository implements TokenRepository {
             ':region': tokens.region,
             ':apikey': tokens.apikey,
             ...(tokens.api && { ':api': tokens.api }),
+            ...(tokens.login && { ':login': tokens.login }),
             ':atExpiresAt': tokens.atExpiresAt,
             ':rtExpiresAt': tokens.rtExpiresAt,
             ':now': now,

@@ -17,10 +17,13 @@ export interface ReconcileLog {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
-/** Thrown at the end of a run in which some account failed; names the accounts, never their tokens. */
+/** Thrown at the end of a run in which some account failed; names the accounts, never their tokens, and carries the reports of the accounts that were reconciled. */
 export class ReconcileFailed extends Error {
   override name = 'ReconcileFailed';
-  constructor(readonly accountIds: string[]) {
+  constructor(
+    readonly accountIds: string[],
+    readonly reports: (ReconcileReport & { accountId: string })[] = [],
+  ) {
     super(`timer reconcile failed for ${accountIds.length} account(s): ${accountIds.join(', ')}; the run's error log lines say why`);
   }
 }
@@ -61,6 +64,6 @@ export async function reconcileAccounts(
       log.info('timers reconciled', summary);
     }
   }
-  if (failed.length > 0) throw new ReconcileFailed(failed);
+  if (failed.length > 0) throw new ReconcileFailed(failed, reports);
   return reports;
 }

@@ -52,7 +52,7 @@ describe('tokens', () => {
     h = await startHarness({ sim: { accounts: [testAccount(), other] } });
     expect((await h.call('GET', '/devices')).body.devices).toHaveLength(3);
     // Act
-    await h.bridge.accounts.login(ACCOUNT, { email: 'other@example.com' }, 'other-password', 'eu');
+    await h.bridge.accounts.login(ACCOUNT, { email: 'other@example.com' }, 'other-password', 'eu', { replace: true });
     const listed = await h.call('GET', '/devices');
     // Assess
     expect(listed.body.devices.map((d: { deviceid: string }) => d.deviceid)).toEqual(['2000000001']);

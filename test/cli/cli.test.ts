@@ -1,18 +1,18 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../lib/secrets';
 import { createStore, type Store } from '../../lib/store';
 import { startSim, type Sim } from '../../sim';
 import { APP_ID, APP_SECRET, cliEnvironment, testAccount } from '../support/bridge';
-import { runCli, type CliRun } from '../support/cli';
+import { runCli, spawnCli, type CliRun } from '../support/cli';
 import { freshTable, scanTable, type FreshTable } from '../support/dynamo';
 import { linkAssistant } from '../support/assistant-oauth';
 import { serveBridge } from '../adapters/http/stacks';
 import { simCloudConfig } from '../support/bridge';
 
 // Each run starts a Node process that loads the bridge (about a second); a test makes several.
-describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
+describe('npx ewelink-bridge (account set-up CLI)', { timeout: 120_000 }, () => {
   let sim: Sim;
   let table: FreshTable;
   let store: Store;
@@ -27,16 +27,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
 
   /** Runs the CLI's bin as a user would, with `input` on its stdin (a pipe, not a terminal). */
   function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/ewelink-bridge.mjs', ...args], { env: { ...env, ...options.env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(options.input ?? '');
-    });
+    return spawnCli(args, { ...env, ...options.env }, options.input);
   }
 
   /** Runs a command in this process, with the same environment as the spawned runs. */
@@ -48,7 +39,7 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
   it('runs as `npx ewelink-bridge` from the repository, and explains itself', async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no', '--', 'ewelink-bridge', '--help'], { env });
     expect(stdout).toContain('usage: npx ewelink-bridge <command>');
-    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status', 'unlink', 'oauth-client add', 'oauth-client list', 'oauth-client remove', 'link-code', 'oauth-links', 'oauth-revoke', 'alexa']) {
+    for (const command of ['region', 'send-code', 'register', 'login', 'reset-password', 'change-password', 'import', 'create-api-key', 'list-api-keys', 'revoke-api-key', 'list-hooks', 'delete-hook', 'rotate-hook', 'status', 'reconcile', 'unlink', 'oauth-client add', 'oauth-client list', 'oauth-client remove', 'link-code', 'oauth-links', 'oauth-revoke', 'alexa']) {
       expect(stdout).toContain(command);
     }
     expect((await cli([])).code).toBe(2);
@@ -192,6 +183,44 @@ describe('npx ewelink-bridge (account set-up CLI)', { timeout: 60_000 }, () => {
     expect(await tableText()).not.toContain('new-password');
     const login = await cli(['login', '--email', 'new@example.com', '--region', 'us', '--account', 'new'], { env: { EWELINK_PASSWORD: 'new-password' } });
     expect(login.code, login.stderr).toBe(0);
+  });
+
+  it("refuses to replace an account's link to another eWeLink account unless --replace; linking the same one again is fine", async () => {
+    // Prepare: "taken" is linked to owner@example.com; a code for a new address, read where the simulator shows it
+    expect((await cli(['login', '--email', 'owner@example.com', '--region', 'us', '--account', 'taken'], { env: { EWELINK_PASSWORD: 'owner-password' } })).code).toBe(0);
+    const first = await store.tokens.get('taken');
+    expect((await cli(['send-code', '--for', 'register', '--email', 'second@example.com', '--region', 'us'])).code).toBe(0);
+    const shown = (await (await fetch(`${sim.url}/_sim/codes?to=second@example.com`)).json()) as { to: string; code: string };
+    expect(shown).toEqual({ to: 'second@example.com', code: sim.verificationCode('second@example.com') });
+    const register = (extra: string[]) => cli(['register', '--email', 'second@example.com', '--code', shown.code, '--region', 'us', '--account', 'taken', ...extra], { env: { EWELINK_PASSWORD: 'second-password' } });
+    const login = (extra: string[]) => cli(['login', '--email', 'owner@example.com', '--region', 'us', '--account', 'taken', ...extra], { env: { EWELINK_PASSWORD: 'owner-password' } });
+    const refusal = 'error: account "taken" is already linked to another eWeLink account; nothing was changed: give --replace to link this one in its place (the other link\'s tokens are forgotten)\n';
+    sim.stats.reset();
+
+    // Act + Assess: a registration into it is refused before the cloud is asked (the code stays good), the link stands
+    const refused = await register([]);
+    expect(refused).toMatchObject({ code: 1, stdout: '', stderr: refusal });
+    expect(sim.stats.byPath['POST /api/user/register'] ?? 0).toBe(0);
+    expect(await store.tokens.get('taken')).toEqual(first);
+
+    // Act + Assess: with --replace it registers and links the new account in its place
+    const replaced = await register(['--replace']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toContain('account "taken" registered and linked: second@example.com, region us');
+    const second = await store.tokens.get('taken');
+    expect(second?.apikey).not.toBe(first?.apikey);
+
+    // Act + Assess: logging the first account in again is refused now, and nothing changes; --replace links it
+    expect(await login([])).toMatchObject({ code: 1, stderr: refusal });
+    expect(await store.tokens.get('taken')).toEqual(second);
+    expect((await login(['--replace'])).code).toBe(0);
+    const relinked = await store.tokens.get('taken');
+    expect(relinked?.apikey).toBe(first?.apikey);
+
+    // Act + Assess: the same eWeLink account logging in again needs no flag (fresh tokens)
+    const again = await login([]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await store.tokens.get('taken')).toMatchObject({ apikey: first?.apikey, version: (relinked?.version ?? 0) + 1 });
   });
 
   it('resets a forgotten password with a code, linking the account; the new password logs in', async () => {

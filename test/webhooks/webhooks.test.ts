@@ -179,7 +179,7 @@ describe('Webhooks.run', () => {
     const err = await failure(h.bridge.webhooks.run(hookId, secret));
     // Assess
     expect(err).toBeInstanceOf(NotFound);
-    expect(err.message).toMatch(/not found/);
+    expect(err.message).toMatch(/no device "1000000001" in this account: the eWeLink cloud no longer has it/);
     expect(err.message).not.toMatch(/127\.0\.0\.1|localhost|:\d{4,5}/);
   });
 

@@ -96,7 +96,7 @@ export const GROUP = Type.Object(
     id: Type.String(),
     name: Type.String(),
     index: Type.Integer({ minimum: 0 }),
-    createdAt: Type.Optional(Type.String({ format: 'date-time' })),
+    createdAt: Type.String({ format: 'date-time', description: 'when the eWeLink cloud made the group' }),
     deviceids: Type.Array(Type.String()),
   },
   { ...open, $id: 'Group' },

@@ -3,14 +3,22 @@ import { ACCOUNT, startHarness, type Harness } from '../../support/bridge';
 import { cloudTraffic, expectInvalid } from '../../support/refusals';
 
 const NEW_DEVICE = { deviceid: '1000000777', devicekey: '5a1b6e7c-0d2f-4b1e-9c3a-7e8f9a0b1c2d' };
+/** A paired device that is only ever sent with the wrong apikey. */
+const PAIRED = { deviceid: '1000000779', devicekey: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9' };
 
 describe('device management routes', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
       sim: {
-        unboundDevices: [{ deviceid: NEW_DEVICE.deviceid, devicekey: NEW_DEVICE.devicekey, name: 'ITEAD', uiid: 1 }],
-        unboundGsmDevices: [{ gsmId: 'gsm0123456789', device: { deviceid: '1000000888', name: 'GSM', uiid: 1 } }],
+        unboundDevices: [
+          { deviceid: NEW_DEVICE.deviceid, devicekey: NEW_DEVICE.devicekey, name: 'ITEAD', uiid: 1 },
+          { deviceid: PAIRED.deviceid, devicekey: PAIRED.devicekey, name: 'ITEAD', uiid: 1 },
+        ],
+        unboundGsmDevices: [
+          { gsmId: 'gsm0123456789', device: { deviceid: '1000000888', name: 'GSM', uiid: 1 } },
+          { gsmId: 'gsmotherbrand', device: { deviceid: '1000000889', name: 'GSM', uiid: 1 }, refuseWith: 403 },
+        ],
       },
     });
     await h.call('GET', '/devices');
@@ -32,6 +40,15 @@ describe('device management routes', () => {
       expect((await cloudDevices()).map((d) => d.deviceid)).toContain(NEW_DEVICE.deviceid);
       const listed = await h.call('GET', '/devices');
       expect(listed.body.devices.map((d: { deviceid: string }) => d.deviceid)).toContain(NEW_DEVICE.deviceid);
+    });
+
+    it("answers an apikey that is not the device's with 422 naming apikey, and adds nothing", async () => {
+      // Act: the apikey is well formed, but not the one the device reported while pairing
+      const res = await h.call('POST', '/devices', { body: { deviceid: PAIRED.deviceid, apikey: NEW_DEVICE.devicekey, name: 'Porch light' } });
+      // Assess
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ code: 'invalid_input', field: 'apikey', message: expect.stringMatching(/^apikey: is not the apikey device "1000000779" reported while pairing/) });
+      expect((await cloudDevices()).map((d) => d.deviceid)).not.toContain(PAIRED.deviceid);
     });
 
     it('answers 409 for a device already in an account', async () => {
@@ -58,6 +75,13 @@ describe('device management routes', () => {
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ deviceid: '1000000888', name: 'Gate' });
       expect((await cloudDevices()).find((d) => d.deviceid === '1000000888')?.name).toBe('Gate');
+    });
+
+    it("answers a device of another brand than the app id's with 422 naming id, and adds nothing", async () => {
+      const res = await h.call('POST', '/devices/gsm', { body: { id: 'gsmotherbrand', name: 'Gate' } });
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ code: 'invalid_input', field: 'id', message: expect.stringMatching(/does not belong to this app id's brand/) });
+      expect((await cloudDevices()).map((d) => d.deviceid)).not.toContain('1000000889');
     });
 
     it.each([

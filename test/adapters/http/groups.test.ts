@@ -25,7 +25,7 @@ describe('group routes', () => {
       const third = await h.call('POST', '/groups', { body: { name: 'Attic', index: 7 } });
       // Assess
       expect(first.status).toBe(201);
-      expect(first.body).toEqual({ id: expect.any(String), name: 'Kitchen', index: 0, deviceids: [] });
+      expect(first.body).toEqual({ id: expect.any(String), name: 'Kitchen', index: 0, createdAt: expect.any(String), deviceids: [] });
       expect(second.body.index).toBe(1);
       expect(third.body.index).toBe(7);
       kitchen = first.body.id;
@@ -35,6 +35,17 @@ describe('group routes', () => {
         ['Hall', 1],
         ['Attic', 7],
       ]);
+    });
+
+    it('answers the new group in the same shape as GET /groups lists it, createdAt included', async () => {
+      // Act
+      const made = await h.call('POST', '/groups', { body: { name: 'Porch', index: 9 } });
+      // Assess
+      expect(made.status).toBe(201);
+      const listed = (await h.call('GET', '/groups')).body.groups.find((g: { id: string }) => g.id === made.body.id);
+      expect(listed).toHaveProperty('createdAt');
+      expect(made.body).toEqual(listed);
+      expect(await h.call('DELETE', `/groups/${made.body.id}`)).toMatchObject({ status: 204 });
     });
 
     it.each([

@@ -98,6 +98,8 @@ describe('HTTP API', () => {
     const res = await h.call('POST', '/devices/1000000009/control', { body: { power: 'on' } });
     expect(res.status).toBe(504);
     expect(res.body.error.code).toBe('device_offline');
+    // One clause, said once: no cloud text and no wrapped error's words repeated.
+    expect(res.body.error.message).toBe('the device did not answer: it is offline or unreachable');
     expect(h.sim.device('1000000009').params.switch).toBe('off');
   });
 

@@ -57,6 +57,14 @@ describe('the OpenAPI document', () => {
     expect(documented.filter((d) => !routed.includes(d)), 'documentation without a route').toEqual([]);
   });
 
+  it("says how PUT /scenes/{sceneId} meets 409, though its request carries no version: another edit between the bridge's read and its write", () => {
+    // Prepare
+    const put = (doc.paths as Json)['/scenes/{sceneId}'].put as Json;
+    // Assess
+    expect(put.description).toMatch(/no version/);
+    expect(put.responses['409'].description).toMatch(/another request changed the scene between this request's read of it and its write \(`conflict`\)/);
+  });
+
   it('asks for the API key exactly where the route does', () => {
     for (const route of routes) {
       const op = operations.find((o) => o.key === `${route.method} ${route.path}`)?.op;

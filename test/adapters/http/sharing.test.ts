@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountSeed } from '../../../sim';
 import { ACCOUNT, startHarness, testAccount, warmSocket, type Harness } from '../../support/bridge';
-import { expectInvalid } from '../../support/refusals';
+import { cloudTraffic, expectInvalid } from '../../support/refusals';
 
 const receiver = (email: string, deviceid: string, shareAnswer: AccountSeed['shareAnswer']): AccountSeed => ({
   email,
@@ -92,7 +92,8 @@ describe('sharing routes', () => {
       expect(first.body.error.message).toMatch(/3 minutes/);
       const again = await h.call('POST', '/devices/1000000004/shares', { body: { uid: 'away@example.com' } });
       expect(again.status).toBe(429);
-      expect(again.body.error).toMatchObject({ code: 'share_too_soon', message: expect.stringMatching(/3 minutes/) });
+      // One clause: the pause, and nothing of who may share.
+      expect(again.body.error).toMatchObject({ code: 'share_too_soon', message: 'the receiver cannot be asked again yet: 3 minutes must pass after an invitation they did not answer' });
     });
 
     it('answers 403 when a receiver tries to share a device shared to them, sending nothing', async () => {
@@ -173,5 +174,79 @@ describe('sharing routes', () => {
       expect(res.status).toBe(504);
       expect(res.body.error).toMatchObject({ code: 'share_timeout', message: expect.stringMatching(/may still be open/) });
     });
+  });
+});
+
+describe('sharing answers that name the cause', () => {
+  const PAL = receiver('pal@example.com', '5000000001', 'accept');
+  const LONER = receiver('loner@example.com', '6000000001', 'accept');
+  let h: Harness;
+  const keys: Record<string, string> = {};
+  beforeAll(async () => {
+    h = await startHarness({ sim: { accounts: [testAccount(), PAL, LONER], shareTimeoutMs: 200 } });
+    // The pal links as a person would (by password: the bridge keeps the login); the loner's pair is imported, which names no login.
+    await h.bridge.accounts.login('pal', { email: PAL.email as string }, PAL.password, 'eu');
+    const grant = await h.parts.client.login({ email: LONER.email as string }, LONER.password, 'eu');
+    await h.bridge.accounts.importPair('loner', { at: grant.at, rt: grant.rt, apikey: grant.user.apikey, region: grant.region });
+    for (const accountId of ['pal', 'loner']) {
+      keys[accountId] = (await h.parts.store.apiKeys.create({ accountId, label: 'test' })).key;
+      // A receiver answers only from an open session.
+      await warmSocket(h, accountId);
+    }
+  });
+  afterAll(async () => h.close());
+
+  /** The device ids an account's `GET /devices` lists. */
+  const listed = async (auth: string | true) => ((await h.call('GET', '/devices', { auth })).body.devices as { deviceid: string }[]).map((d) => d.deviceid);
+
+  it("refuses a share with the account's own login as 422 naming uid, and sends nothing", async () => {
+    // Prepare
+    h.sim.stats.reset();
+    // Act
+    const res = await h.call('POST', '/devices/1000000001/shares', { body: { uid: 'Owner@Example.com' } });
+    // Assess
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'invalid_input', field: 'uid', message: expect.stringMatching(/^uid: .*cannot be shared with its owner/) });
+    expect(cloudTraffic(h)).toBe(0);
+  });
+
+  it("answers the cloud's refusal of a share with the sharer's own login as 422 naming uid, when the bridge does not know the login", async () => {
+    // Act: the loner's link (an imported pair) named no login, so the cloud is asked
+    const res = await h.call('POST', '/devices/6000000001/shares', { body: { uid: LONER.email }, auth: keys.loner });
+    // Assess
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'invalid_input', field: 'uid', message: expect.stringMatching(/cannot be shared with its owner/) });
+    expect(res.body.error.message).not.toMatch(/malformed|cloud said/);
+  });
+
+  it("drops the receiver's cached device list when its share is revoked, so its list no longer shows the device", async () => {
+    // Prepare: the pal accepts, and its list (cached) shows the device
+    expect((await h.call('POST', '/devices/1000000001/shares', { body: { uid: PAL.email } })).status).toBe(200);
+    await h.bridge.directory.forget('pal');
+    expect(await listed(keys.pal as string)).toContain('1000000001');
+    // Act
+    const revoked = await h.call('DELETE', `/devices/1000000001/shares/${encodeURIComponent(PAL.email as string)}`);
+    // Assess
+    expect(revoked.status).toBe(204);
+    expect(await listed(keys.pal as string)).not.toContain('1000000001');
+    expect(await listed(true)).toContain('1000000001');
+  });
+
+  it.each([
+    ['a toggle (read first)', { power: 'toggle' }],
+    ['a plain on', { power: 'on' }],
+  ])('answers %s to a device whose share ended elsewhere with 404 naming it, and drops the stale list', async (_what, command) => {
+    // Prepare: the loner is given the owner's lamp and lists it; then the share ends behind the bridge's back (in the phone app)
+    expect((await h.call('POST', '/devices/1000000001/shares', { body: { uid: LONER.email } })).status).toBe(200);
+    await h.bridge.directory.forget('loner');
+    expect(await listed(keys.loner as string)).toContain('1000000001');
+    await h.parts.keeper.withCredentials(ACCOUNT, (creds) => h.parts.channel.cancelShare(creds, { deviceid: '1000000001', apikey: creds.apikey }, { uid: LONER.email as string, deviceName: 'Lamp' }));
+    // Act
+    const res = await h.call('POST', '/devices/1000000001/control', { body: command, auth: keys.loner });
+    // Assess
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'not_found', message: expect.stringMatching(/^no device "1000000001" in this account/) });
+    expect(res.body.error.message).not.toMatch(/query|update|cloud said/);
+    expect(await listed(keys.loner as string)).not.toContain('1000000001');
   });
 });

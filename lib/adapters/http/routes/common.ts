@@ -17,5 +17,7 @@ export const GROUP_DEVICE_PATH = pathParams({ groupId: GROUP_ID, id: DEVICE_ID }
 export const HOOK_PATH = pathParams({ hookId: Type.String({ description: "the hook's id, from its URL" }), secret: Type.String({ description: "the hook's secret, from its URL" }) });
 
 export const DEVICE_404 = 'no such device in the account (`not_found`)';
+/** The 404 of a route that reaches the device itself: the cached list may still hold one the cloud no longer has here. */
+export const DEVICE_VANISHED_404 = `${DEVICE_404}; also a device the cached device list still held but the cloud no longer has here (deleted, or its share revoked, elsewhere): the cached list is dropped`;
 export const NOT_OWNER = 'the device was shared to this account, and only its owner may do this (`not_owner`)';
 export const GROUP_404 = 'no such group in the account (`not_found`)';

@@ -3,7 +3,7 @@ import { DEVICE_COMMAND } from '../../../devices/command';
 import { ADD_DEVICE, ADD_GSM_DEVICE, CHANNEL_NAMES, HISTORY_QUERY, RENAME_DEVICE } from '../../../devices/management';
 import { CHANNEL_NAMES_SET, CONTROL_RESULT, DEVICE_HISTORY, DEVICE_LIST, DEVICE_STATE, DEVICE_SUMMARY } from '../answers';
 import { route, type Route } from '../route';
-import { DEVICE_404, DEVICE_PATH, NOT_OWNER } from './common';
+import { DEVICE_404, DEVICE_PATH, DEVICE_VANISHED_404, NOT_OWNER } from './common';
 
 /** Devices: list, live state, semantic control, and management (add, rename, channels, delete, history). */
 export const deviceRoutes: Route[] = [
@@ -34,7 +34,7 @@ export const deviceRoutes: Route[] = [
     summary: "Read a device's live state",
     params: DEVICE_PATH,
     ok: { status: 200, description: 'the state, in semantic form beside the raw params', schema: DEVICE_STATE },
-    errors: { 404: DEVICE_404 },
+    errors: { 404: DEVICE_VANISHED_404 },
     handle: ({ accountId, params }, bridge) => bridge.controller.state(accountId, params.id),
   }),
   route({
@@ -47,7 +47,7 @@ export const deviceRoutes: Route[] = [
     params: DEVICE_PATH,
     body: DEVICE_COMMAND,
     ok: { status: 200, description: 'what was set, and whether it went over the socket or HTTP', schema: CONTROL_RESULT },
-    errors: { 404: DEVICE_404, 422: 'also: the device has no such channel, or cannot do what was asked', 504: 'the device did not answer: offline or unreachable (`device_offline`)' },
+    errors: { 404: DEVICE_VANISHED_404, 422: 'also: the device has no such channel, or cannot do what was asked', 504: 'the device did not answer: offline or unreachable (`device_offline`)' },
     handle: ({ accountId, params, body }, bridge) => bridge.controller.control(accountId, params.id, body),
   }),
   route({
@@ -59,7 +59,11 @@ export const deviceRoutes: Route[] = [
     description: 'The device id and its apikey come from pairing the device (its access-point mode). Answers the device as a fresh device list shows it.',
     body: ADD_DEVICE,
     ok: { status: 201, description: 'the device, added', schema: DEVICE_SUMMARY },
-    errors: { 404: 'the cloud knows no such device (`not_found`)', 409: 'the device is already in this or another account (`already_exists`)' },
+    errors: {
+      404: 'the cloud knows no such device (`not_found`)',
+      409: 'the device is already in this or another account (`already_exists`)',
+      422: "also: the cloud refused the device: `apikey` is not the one it reported while pairing, or it is of another brand than the app id's (`error.field` is `apikey` or `deviceid`)",
+    },
     handle: ({ accountId, body }, bridge) => bridge.management.add(accountId, body),
   }),
   route({
@@ -70,7 +74,11 @@ export const deviceRoutes: Route[] = [
     summary: 'Add a GSM device by the id on its QR code',
     body: ADD_GSM_DEVICE,
     ok: { status: 201, description: 'the device, added', schema: DEVICE_SUMMARY },
-    errors: { 404: 'the cloud knows no such device (`not_found`)', 409: 'the device is already in this or another account (`already_exists`)' },
+    errors: {
+      404: 'the cloud knows no such device (`not_found`)',
+      409: 'the device is already in this or another account (`already_exists`)',
+      422: "also: the cloud refused the device, which is of another brand than the app id's (`error.field` is `id`)",
+    },
     handle: ({ accountId, body }, bridge) => bridge.management.addGsm(accountId, body),
   }),
   route({

@@ -51,11 +51,12 @@ export const sceneRoutes: Route[] = [
     auth: 'apiKey',
     tag: 'scenes',
     summary: 'Replace a scene',
-    description: 'Replaces the scene as read: when another caller changed it in between, the write is refused with 409 and nothing changes; read it again and retry.',
+    description:
+      'The request carries no version: the bridge reads the scene, then writes the new one on condition that the stored scene is still the one it read. When another request changed or replaced the scene between that read and that write (two edits of one scene at once), the write is refused with 409 and nothing changes; read it again and retry.',
     params: SCENE_PATH,
     body: SCENE_INPUT,
     ok: { status: 200, description: 'the scene, and the pushes to the devices it acted on before or acts on now', schema: SCENE_CHANGE },
-    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: 'the scene changed meanwhile (`conflict`)', 422: CANNOT_TAKE, 504: UNCONFIRMED },
+    errors: { 404: 'no such scene, or a device of an action is not in the account (`not_found`)', 409: "another request changed the scene between this request's read of it and its write (`conflict`); nothing was changed or pushed: read the scene again and send the edit again", 422: CANNOT_TAKE, 504: UNCONFIRMED },
     handle: ({ accountId, params, body }, bridge) => bridge.scenes.replace(accountId, params.sceneId, body),
   }),
   route({

@@ -20,7 +20,7 @@ export const shareRoutes: Route[] = [
     params: DEVICE_PATH,
     body: SHARE_DEVICE,
     ok: { status: 200, description: 'the receiver accepted', schema: SHARE },
-    errors: { 403: NOT_OWNER, 404: SHARE_404, 409: SHARE_409, 429: SHARE_429, 504: SHARE_504 },
+    errors: { 403: NOT_OWNER, 404: SHARE_404, 409: SHARE_409, 422: 'also: `uid` is the login of the account that owns the device, which cannot be shared with its owner', 429: SHARE_429, 504: SHARE_504 },
     handle: ({ accountId, params, body }, bridge) => bridge.sharing.share(accountId, params.id, body),
   }),
   route({
@@ -41,7 +41,7 @@ export const shareRoutes: Route[] = [
     auth: 'apiKey',
     tag: 'sharing',
     summary: 'Stop sharing a device with an account',
-    description: "The device leaves the receiver's list. Revoking a share that does not exist is no error.",
+    description: "The device leaves the receiver's list; a receiver that is also an account of this bridge, linked by password (so the bridge knows its login), has its cached device list dropped at once. Revoking a share that does not exist is no error.",
     params: SHARE_PATH,
     ok: { status: 204, description: 'revoked' },
     errors: { 403: NOT_OWNER, 404: DEVICE_404 },
