@@ -120,7 +120,8 @@ export async function startSim(config: SimConfig): Promise<Sim> {
   const oauthCodes = new OAuthCodes(positive('oauthCodeLifetimeSec', config.oauthCodeLifetimeSec, 300) * 1000, now);
   const limits = politenessLimits(config.politeness);
   const hold = new RequestHold();
-  const faults = createFaults(hold, config.politeness?.enforce ?? false);
+  const enforceLimits = config.politeness?.enforce ?? false;
+  const faults = createFaults(hold, enforceLimits);
   const stats = new StatsRecorder();
   const politeness = new Politeness({ limits, now, faults, countCrossing: (endpoint) => stats.recordLimitCrossing(endpoint) });
   const deviations = new DeviationLog();
@@ -169,7 +170,7 @@ export async function startSim(config: SimConfig): Promise<Sim> {
     appKind: settings.appKind,
     stats,
     faults,
-    clearFaults: () => clearFaults(faults, config.politeness?.enforce ?? false),
+    clearFaults: () => clearFaults(faults, enforceLimits),
     clock,
     timerLog: deviceTimers.fired,
     deviations: deviations.entries,

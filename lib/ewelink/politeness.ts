@@ -79,7 +79,7 @@ export class Politeness {
     lane.last = mine;
     this.lanes.set(key, lane);
     // Every wait ends with the budget at the latest; whether any was needed decides the answer then.
-    let waited = wait > 0;
+    let waited = false;
     const upTo = (ms: number): Promise<void> => {
       if (ms > 0) waited = true;
       return pause(budget ? Math.min(ms, budget.remaining()) : ms);
